@@ -1,0 +1,23 @@
+// The subcommands behind `payquake`. main.cpp only parses the command line and calls
+// these; each returns the process exit code (DESIGN.md section 6).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace payquake::cli {
+
+enum ExitCode : int { kOk = 0, kExpectationFailed = 1, kBadInput = 2, kInternalError = 3 };
+
+struct RunRequest {
+  std::string scenario_path;
+  std::string out_dir;  // empty: runs/<name>-<seed>
+  std::vector<std::string> overrides;  // --set key.path=value, and --seed as seed=N
+  std::string engine = "runahead";     // runahead | lockstep
+  bool quiet = false;                  // no human summary on stdout
+};
+
+int run_command(const RunRequest& request);
+int validate_command(const std::vector<std::string>& files);
+
+}  // namespace payquake::cli

@@ -1,0 +1,48 @@
+// payquake's command line: parsing and wiring only; the work is in the subcommands.
+#include <CLI/CLI.hpp>
+#include <exception>
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "report/run_info.hpp"
+
+int main(int argc, char** argv) {
+  using namespace payquake;
+  CLI::App app{"payquake: a discrete-event simulator and chaos testbed for payment networks"};
+  app.set_version_flag("--version", report::kVersion);
+  app.require_subcommand(1);
+
+  cli::RunRequest run;
+  std::string seed;
+  auto* run_cmd = app.add_subcommand("run", "Simulate a scenario and write a run folder");
+  run_cmd->add_option("scenario", run.scenario_path, "Scenario YAML file")->required();
+  run_cmd->add_option("--seed", seed, "Override the scenario's seed");
+  run_cmd->add_option("--out", run.out_dir, "Run folder (default runs/<name>-<seed>)");
+  run_cmd->add_option("--set", run.overrides, "Override a value: key.path=value (repeatable)");
+  run_cmd->add_option("--engine", run.engine,
+                      "runahead (fast) or lockstep (one SimGrid timer per event date)")
+      ->check(CLI::IsMember({"runahead", "lockstep"}));
+  run_cmd->add_flag("--quiet", run.quiet, "Print nothing on success");
+
+  std::vector<std::string> files;
+  auto* validate_cmd = app.add_subcommand("validate", "Check scenario files without simulating");
+  validate_cmd->add_option("files", files, "Scenario YAML files")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? cli::kOk : cli::kBadInput;
+  }
+
+  try {
+    if (*run_cmd) {
+      if (!seed.empty()) run.overrides.push_back("seed=" + seed);
+      return cli::run_command(run);
+    }
+    return cli::validate_command(files);
+  } catch (const std::exception& e) {
+    std::cerr << "payquake: internal error: " << e.what() << '\n';
+    return cli::kInternalError;
+  }
+}

@@ -1,0 +1,39 @@
+#include "core/payment.hpp"
+
+namespace payquake::core {
+
+const char* code_string(ResponseCode c) {
+  switch (c) {
+    case ResponseCode::kApproved: return "00";
+    case ResponseCode::kDoNotHonour: return "05";
+    case ResponseCode::kInsufficientFunds: return "51";
+    case ResponseCode::kSuspectedFraud: return "59";
+    case ResponseCode::kIssuerInoperative: return "91";
+    case ResponseCode::kSystemMalfunction: return "96";
+  }
+  return "??";
+}
+
+const char* to_string(Outcome o) {
+  switch (o) {
+    case Outcome::kApproved: return "approved";
+    case Outcome::kDeclined: return "declined";
+    case Outcome::kFailed: return "failed";
+    case Outcome::kAbandoned: return "abandoned";
+  }
+  return "?";
+}
+
+Outcome outcome_of(ResponseCode c) {
+  switch (c) {
+    case ResponseCode::kApproved: return Outcome::kApproved;
+    case ResponseCode::kDoNotHonour:
+    case ResponseCode::kInsufficientFunds:
+    case ResponseCode::kSuspectedFraud: return Outcome::kDeclined;
+    case ResponseCode::kIssuerInoperative:
+    case ResponseCode::kSystemMalfunction: return Outcome::kFailed;
+  }
+  return Outcome::kFailed;
+}
+
+}  // namespace payquake::core

@@ -1,0 +1,42 @@
+// A payment is data: a small struct that travels in messages on the event calendar,
+// never a SimGrid actor or Comm (DESIGN.md section 3: measured 70-600x slower).
+#pragma once
+
+#include <cstdint>
+
+#include "core/money.hpp"
+
+namespace payquake::core {
+
+// ISO 8583 response codes used by the flow (DESIGN.md section 2).
+enum class ResponseCode : std::uint8_t {
+  kApproved = 0,            // 00
+  kDoNotHonour = 5,         // 05
+  kInsufficientFunds = 51,  // 51
+  kSuspectedFraud = 59,     // 59
+  kIssuerInoperative = 91,  // 91: issuer or switch inoperative (also: a hop timed out)
+  kSystemMalfunction = 96,  // 96: system malfunction (also: a queue was full)
+};
+
+inline int code_number(ResponseCode c) { return static_cast<int>(c); }
+// "00", "05", "91", ...
+const char* code_string(ResponseCode c);
+
+// The final state the payer sees; every payment ends in exactly one.
+enum class Outcome : std::uint8_t { kApproved, kDeclined, kFailed, kAbandoned };
+const char* to_string(Outcome o);
+
+// Declines are the issuer's considered answer; 91 and 96 are failures of the system.
+Outcome outcome_of(ResponseCode c);
+
+struct Payment {
+  std::uint64_t id = 0;          // sequence number in arrival order, per run
+  std::uint64_t card = 0;        // rank within its population (1 = most active)
+  std::uint32_t population = 0;  // index into Scenario::payers
+  std::uint32_t issuer = 0;      // node index of the issuer owning the card's BIN
+  std::uint32_t bin = 0;         // index into the run's BIN table
+  Money amount;
+  double intended_arrival_s = 0.0;  // latency is measured from here (no coordinated omission)
+};
+
+}  // namespace payquake::core

@@ -1,0 +1,150 @@
+#include "metrics/run_metrics.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace payquake::metrics {
+namespace {
+
+// The nearest-rank quantile of a window's latencies (exact: windows are small).
+double exact_quantile(std::vector<double>& values, double q) {
+  if (values.empty()) return 0.0;
+  auto rank = static_cast<std::size_t>(std::ceil(q * static_cast<double>(values.size())));
+  rank = std::clamp<std::size_t>(rank, 1, values.size());
+  std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(rank - 1),
+                   values.end());
+  return values[rank - 1];
+}
+
+}  // namespace
+
+void TimeIntegral::advance(double t, double measured_from, double measured_to) {
+  if (t <= last_t_) return;
+  window_area_ += value_ * (t - last_t_);
+  const double a = std::max(last_t_, measured_from);
+  const double b = std::min(t, measured_to);
+  if (b > a) measured_area_ += value_ * (b - a);
+  last_t_ = t;
+}
+
+RunMetrics::RunMetrics(const core::Scenario& scenario)
+    : measured_from_(scenario.warmup_s),
+      measured_to_(scenario.duration_s),
+      window_s_(scenario.window_s),
+      window_end_s_(scenario.window_s) {
+  for (const auto& node : scenario.nodes) {
+    NodeStats stats;
+    stats.id = node.id;
+    stats.servers = node.workers * node.replicas;
+    first_station_.push_back(static_cast<std::uint32_t>(station_busy_.size()));
+    for (int r = 0; r < node.replicas; ++r) {
+      station_busy_.push_back(0);
+      station_queue_.push_back(0);
+    }
+    nodes_.push_back(std::move(stats));
+  }
+  current_.start_s = 0.0;
+}
+
+void RunMetrics::on_arrival(const core::Payment& p, double t) {
+  ++arrivals_;
+  ++current_.arrivals;
+}
+
+void RunMetrics::on_final(const core::Payment& p, core::ResponseCode code, double t) {
+  const core::Outcome outcome = core::outcome_of(code);
+  ++by_outcome_[static_cast<int>(outcome)];
+  ++by_code_[static_cast<int>(code)];
+  const double latency = t - p.intended_arrival_s;
+  ++current_.completions;
+  const bool definitive =
+      outcome == core::Outcome::kApproved || outcome == core::Outcome::kDeclined;
+  if (definitive) ++current_.succeeded;
+  window_latencies_.push_back(latency);
+  if (!measured(p)) return;
+  ++measured_final_;
+  if (outcome == core::Outcome::kApproved) ++measured_approved_;
+  if (definitive) ++measured_succeeded_;
+  latency_.add(latency);
+}
+
+void RunMetrics::on_service_start(core::StationRef s, const core::Payment& p, double t,
+                                  double queue_wait_s, double service_s) {
+  if (!measured(p)) return;
+  NodeStats& node = nodes_[s.node];
+  ++node.served;
+  node.queue_wait_s.add(queue_wait_s);
+  node.service_s.add(service_s);
+}
+
+void RunMetrics::on_busy_change(core::StationRef s, double t, std::int32_t busy) {
+  NodeStats& node = nodes_[s.node];
+  std::int32_t& last = station_busy_[first_station_[s.node] + s.replica];
+  node.busy.advance(t, measured_from_, measured_to_);
+  node.busy.set(node.busy.value() + (busy - last));
+  last = busy;
+}
+
+void RunMetrics::on_queue_change(core::StationRef s, double t, std::int32_t length) {
+  NodeStats& node = nodes_[s.node];
+  std::int32_t& last = station_queue_[first_station_[s.node] + s.replica];
+  node.queue.advance(t, measured_from_, measured_to_);
+  node.queue.set(node.queue.value() + (length - last));
+  last = length;
+  if (t >= measured_from_ && t <= measured_to_) node.max_queue = std::max(node.max_queue, length);
+}
+
+void RunMetrics::on_rejected(core::StationRef s, const core::Payment& p, double t) {
+  if (measured(p)) ++nodes_[s.node].rejected;
+}
+
+void RunMetrics::on_timeout(core::StationRef s, const core::Payment& p, double t) {
+  if (measured(p)) ++nodes_[s.node].timeouts;
+}
+
+void RunMetrics::on_late_answer(core::StationRef s, const core::Payment& p, double t) {
+  if (measured(p)) ++nodes_[s.node].late_answers;
+}
+
+void RunMetrics::close_windows_until(double t) {
+  while (t >= window_end_s_) close_window();
+}
+
+void RunMetrics::close_window() {
+  current_.latency_p50_s = exact_quantile(window_latencies_, 0.50);
+  current_.latency_p99_s = exact_quantile(window_latencies_, 0.99);
+  window_latencies_.clear();
+  for (auto& node : nodes_) {
+    node.busy.advance(window_end_s_, measured_from_, measured_to_);
+    node.queue.advance(window_end_s_, measured_from_, measured_to_);
+    current_.node_utilisation.push_back(node.busy.window_area() / (node.servers * window_s_));
+    current_.node_queue_length.push_back(node.queue.window_area() / window_s_);
+    node.busy.reset_window();
+    node.queue.reset_window();
+  }
+  windows_.push_back(std::move(current_));
+  current_ = WindowRow{};
+  current_.start_s = window_end_s_;
+  // Multiplying rather than adding keeps window starts exact multiples of the window.
+  window_end_s_ = static_cast<double>(windows_.size() + 1) * window_s_;
+}
+
+void RunMetrics::finish(double end_s) {
+  // The last window is the one holding the final event; close through its end.
+  close_windows_until(end_s);
+  close_window();
+}
+
+double RunMetrics::mean_busy(std::size_t node) const {
+  return measured_seconds() > 0 ? nodes_[node].busy.measured_area() / measured_seconds() : 0.0;
+}
+
+double RunMetrics::utilisation(std::size_t node) const {
+  return mean_busy(node) / nodes_[node].servers;
+}
+
+double RunMetrics::mean_queue_length(std::size_t node) const {
+  return measured_seconds() > 0 ? nodes_[node].queue.measured_area() / measured_seconds() : 0.0;
+}
+
+}  // namespace payquake::metrics

@@ -1,0 +1,131 @@
+// Everything a run measures, fed only by flow events (it subscribes; the flow never
+// counts). Summary statistics cover payments that arrived after the warm-up; time
+// averages (utilisation, queue length) cover [warmup, duration]; the time series covers
+// the whole run in windows of `window_s`.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/events.hpp"
+#include "core/scenario.hpp"
+#include "metrics/histogram.hpp"
+
+namespace payquake::metrics {
+
+// A quantity that changes at instants (busy workers, queue length), integrated over time.
+class TimeIntegral {
+ public:
+  // Moves to `t` accumulating the current value; `measured_from`/`to` clip the long-run
+  // integral (the window integral takes everything).
+  void advance(double t, double measured_from, double measured_to);
+  void set(double value) { value_ = value; }
+  double value() const { return value_; }
+  double window_area() const { return window_area_; }
+  double measured_area() const { return measured_area_; }
+  void reset_window() { window_area_ = 0.0; }
+
+ private:
+  double value_ = 0.0;
+  double last_t_ = 0.0;
+  double window_area_ = 0.0;
+  double measured_area_ = 0.0;
+};
+
+struct NodeStats {
+  std::string id;
+  int servers = 0;  // workers x replicas
+  LogHistogram queue_wait_s;
+  LogHistogram service_s;
+  std::uint64_t served = 0;
+  std::uint64_t rejected = 0;
+  std::uint64_t timeouts = 0;      // attempts this node gave up on
+  std::uint64_t late_answers = 0;  // answers this node received after giving up
+  std::int32_t max_queue = 0;
+  TimeIntegral busy;
+  TimeIntegral queue;
+};
+
+struct WindowRow {
+  double start_s = 0.0;
+  std::uint64_t arrivals = 0;
+  std::uint64_t completions = 0;
+  std::uint64_t succeeded = 0;  // a definitive answer: approved or declined
+  double latency_p50_s = 0.0;
+  double latency_p99_s = 0.0;
+  std::vector<double> node_utilisation;
+  std::vector<double> node_queue_length;
+};
+
+class RunMetrics : public core::FlowObserver {
+ public:
+  explicit RunMetrics(const core::Scenario& scenario);
+
+  void on_arrival(const core::Payment& p, double t) override;
+  void on_final(const core::Payment& p, core::ResponseCode code, double t) override;
+  void on_service_start(core::StationRef s, const core::Payment& p, double t,
+                        double queue_wait_s, double service_s) override;
+  void on_busy_change(core::StationRef s, double t, std::int32_t busy) override;
+  void on_queue_change(core::StationRef s, double t, std::int32_t length) override;
+  void on_rejected(core::StationRef s, const core::Payment& p, double t) override;
+  void on_timeout(core::StationRef s, const core::Payment& p, double t) override;
+  void on_late_answer(core::StationRef s, const core::Payment& p, double t) override;
+  void on_clock(double t) override {
+    if (t >= window_end_s_) close_windows_until(t);
+  }
+
+  // Closes every window up to the end of the run. Call once, after the calendar drained.
+  void finish(double end_s);
+
+  // All payments, warm-up included (DESIGN.md section 6: counts are never filtered).
+  std::uint64_t arrivals() const { return arrivals_; }
+  std::uint64_t by_outcome(core::Outcome o) const { return by_outcome_[static_cast<int>(o)]; }
+  std::uint64_t by_code(core::ResponseCode c) const { return by_code_[static_cast<int>(c)]; }
+
+  // Payments that arrived after the warm-up.
+  std::uint64_t measured_payments() const { return measured_final_; }
+  std::uint64_t measured_approved() const { return measured_approved_; }
+  // Approved or declined: the system gave a definitive answer (91/96 are failures).
+  std::uint64_t measured_succeeded() const { return measured_succeeded_; }
+  const LogHistogram& latency_s() const { return latency_; }
+  double measured_seconds() const { return measured_to_ - measured_from_; }
+
+  const std::vector<NodeStats>& nodes() const { return nodes_; }
+  // Long-run time averages over [warmup, duration].
+  double utilisation(std::size_t node) const;
+  double mean_queue_length(std::size_t node) const;
+  double mean_busy(std::size_t node) const;
+
+  const std::vector<WindowRow>& windows() const { return windows_; }
+  double window_s() const { return window_s_; }
+
+ private:
+  bool measured(const core::Payment& p) const { return p.intended_arrival_s >= measured_from_; }
+  void close_windows_until(double t);
+  void close_window();
+
+  double measured_from_;
+  double measured_to_;
+  double window_s_;
+  double window_end_s_;
+  std::vector<NodeStats> nodes_;
+  std::vector<std::int32_t> station_busy_;
+  std::vector<std::int32_t> station_queue_;
+  std::vector<std::uint32_t> first_station_;
+
+  std::uint64_t arrivals_ = 0;
+  std::array<std::uint64_t, 4> by_outcome_{};
+  std::array<std::uint64_t, 100> by_code_{};
+  std::uint64_t measured_final_ = 0;
+  std::uint64_t measured_approved_ = 0;
+  std::uint64_t measured_succeeded_ = 0;
+  LogHistogram latency_;
+
+  WindowRow current_;
+  std::vector<double> window_latencies_;
+  std::vector<WindowRow> windows_;
+};
+
+}  // namespace payquake::metrics

@@ -1,0 +1,21 @@
+// Facts about a run that are not measurements of the simulated system.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace payquake::report {
+
+inline constexpr const char* kVersion = "0.1.0";
+
+struct RunInfo {
+  std::uint64_t seed = 0;
+  bool partial = false;  // interrupted (SIGINT/SIGTERM) before the calendar drained
+  double simulated_seconds = 0.0;  // simulated time when the last in-flight work drained
+  double wall_seconds = 0.0;
+  std::string engine_mode;
+  std::uint64_t events = 0;
+  std::uint64_t peak_payments_in_flight = 0;
+};
+
+}  // namespace payquake::report

@@ -1,0 +1,223 @@
+#include "scenario/build.hpp"
+
+#include "scenario/suggest.hpp"
+#include "scenario/units.hpp"
+
+namespace payquake::scenario {
+namespace {
+
+const std::vector<std::string> kTopKeys{"name",  "seed",  "duration", "warmup", "window",
+                                        "sites", "links", "nodes",    "payers", "load"};
+const std::vector<Unsupported> kTopLater{
+    {"faults", "chaos"}, {"attacks", "fraud"}, {"slo", "drills"}, {"expect", "drills"}};
+
+// "line 3", or "a.yaml:3" when the earlier definition is in another file.
+std::string where(const Loc& first, const Loc& here) {
+  if (first.file == here.file) return "line " + std::to_string(first.line);
+  return first.file + ":" + std::to_string(first.line);
+}
+
+}  // namespace
+
+core::Scenario Builder::build() {
+  if (!root_.is_mapping()) {  // nothing below a non-mapping can be read
+    r_.error(root_.loc, "", "expected a mapping of scenario keys, got " + describe(root_));
+    return s_;
+  }
+  read_top();
+  // The graph checks see only nodes whose fields were readable; a next naming an unknown
+  // node makes cycles and reachability meaningless, so those are skipped then.
+  const bool targets_ok = check_next_targets();
+  if (targets_ok) check_cycles();
+  check_bins();
+  if (targets_ok) check_reachability();
+  return s_;
+}
+
+void Builder::read_top() {
+  r_.mapping(root_, "", kTopKeys, kTopLater);
+  if (const Value* name = r_.get(root_, "", "name", true, "a name")) {
+    if (const auto text = r_.id(*name, "name")) s_.name = *text;
+  }
+  std::int64_t seed = static_cast<std::int64_t>(s_.seed);
+  if (const Value* v = r_.get(root_, "", "seed", false, ""))
+    if (const auto c = r_.count(*v, "seed", 0, "a seed")) seed = *c;
+  s_.seed = static_cast<std::uint64_t>(seed);
+  const bool duration_ok =
+      r_.duration_field(root_, "", "duration", Bound::kPositive, true, s_.duration_s);
+  const bool warmup_ok =
+      r_.duration_field(root_, "", "warmup", Bound::kNonNegative, false, s_.warmup_s);
+  r_.duration_field(root_, "", "window", Bound::kPositive, false, s_.window_s);
+  if (duration_ok && warmup_ok && s_.warmup_s >= s_.duration_s) {
+    const Value* warmup = root_.find("warmup");
+    r_.error(warmup->loc, "warmup",
+             "expected a warmup shorter than duration (" + root_.find("duration")->text +
+                 "), got " + describe(*warmup));
+  }
+
+  const Value* sites = r_.get(root_, "", "sites", true, "a list of sites");
+  if (sites) read_sites(*sites);
+  sites_complete_ = sites_complete_ && sites && sites->is_sequence();
+  if (const Value* v = r_.get(root_, "", "links", false, "")) read_links(*v);
+  const Value* nodes = r_.get(root_, "", "nodes", true, "a list of nodes");
+  if (nodes) read_nodes(*nodes);
+  nodes_complete_ = nodes_complete_ && nodes && nodes->is_sequence();
+  if (const Value* v = r_.get(root_, "", "payers", true, "a list of payer populations"))
+    read_payers(*v);
+  if (const Value* v = r_.get(root_, "", "load", true, "a load mapping")) read_load(*v);
+}
+
+bool Builder::unique(std::map<std::string, Loc>& seen, const std::string& id, const Loc& at,
+                     const std::string& path, const std::string& kind) {
+  const auto [it, inserted] = seen.emplace(id, at);
+  if (inserted) return true;
+  r_.error(at, path,
+           "expected a unique " + kind + " id, got '" + id + "' again (first at " +
+               where(it->second, at) + ")");
+  return false;
+}
+
+const core::Node* Builder::find_node(const std::string& id, bool* role_known) const {
+  for (std::size_t i = 0; i < s_.nodes.size(); ++i) {
+    if (s_.nodes[i].id != id) continue;
+    *role_known = node_src_[i].role_known;
+    return &s_.nodes[i];
+  }
+  return nullptr;
+}
+
+std::optional<std::string> Builder::site_ref(const Value& v, const std::string& path) {
+  const auto id = r_.id(v, path);
+  if (!id || s_.find_site(*id)) return id;
+  if (!sites_complete_) return std::nullopt;
+  std::vector<std::string> ids;
+  std::string listed;
+  for (const auto& site : s_.sites) {
+    ids.push_back(site.id);
+    listed += (listed.empty() ? "" : ", ") + site.id;
+  }
+  const auto near = nearest(*id, ids);
+  r_.error(v.loc, path,
+           "expected a site id (one of " + listed + "), got '" + *id + "'" +
+               (near ? " (did you mean '" + *near + "'?)" : ""));
+  return std::nullopt;
+}
+
+void Builder::read_sites(const Value& list) {
+  if (!r_.list(list, "sites")) return;
+  for (std::size_t i = 0; i < list.items.size(); ++i) {
+    const Value& v = list.items[i];
+    const std::string path = item_path("sites", i, v);
+    if (!r_.mapping(v, path, {"id", "internal_latency"})) {
+      sites_complete_ = false;
+      continue;
+    }
+    core::Site site;
+    r_.duration_field(v, path, "internal_latency", Bound::kNonNegative, false,
+                      site.internal_latency_s);
+    const Value* id = r_.get(v, path, "id", true, "an id");
+    const auto text = id ? r_.id(*id, join(path, "id")) : std::nullopt;
+    sites_complete_ = sites_complete_ && text.has_value();
+    if (!text || !unique(site_seen_, *text, id->loc, join(path, "id"), "site")) continue;
+    site.id = *text;
+    s_.sites.push_back(std::move(site));
+  }
+}
+
+void Builder::read_links(const Value& list) {
+  if (!r_.list(list, "links")) return;
+  for (std::size_t i = 0; i < list.items.size(); ++i) {
+    const Value& v = list.items[i];
+    const std::string path = "links[" + std::to_string(i) + "]";
+    if (!r_.mapping(v, path, {"between", "latency", "bandwidth"})) continue;
+    core::SiteLink link;
+    r_.duration_field(v, path, "latency", Bound::kNonNegative, true, link.latency_s);
+    if (const Value* bw = r_.get(v, path, "bandwidth", false, ""))
+      if (const auto b = r_.bandwidth(*bw, join(path, "bandwidth"))) link.bandwidth_bps = *b;
+    const Value* between = r_.get(v, path, "between", true, "a list of two site ids");
+    if (!between) continue;
+    const std::string between_path = join(path, "between");
+    if (!between->is_sequence() || between->items.size() != 2) {
+      r_.error(between->loc, between_path,
+               "expected a list of two site ids, got " + describe(*between));
+      continue;
+    }
+    std::string ends[2];
+    for (std::size_t k = 0; k < 2; ++k) {
+      const Value& end = between->items[k];
+      const std::string end_path = between_path + "[" + std::to_string(k) + "]";
+      const auto id = site_ref(end, end_path);
+      if (!id) continue;
+      ends[k] = *id;
+    }
+    if (!ends[0].empty() && ends[0] == ends[1]) {
+      r_.error(between->loc, between_path,
+               "expected two different sites, got '" + ends[0] + "' twice");
+    }
+    link.a = ends[0];
+    link.b = ends[1];
+    s_.links.push_back(std::move(link));
+  }
+}
+
+void Builder::read_load(const Value& v) {
+  const std::string path = "load";
+  if (!r_.mapping(v, path, {"arrival", "start_rate", "stages", "spikes"},
+                  {{"preset", "load presets"}, {"trace", "load traces"}}))
+    return;
+  core::Load& load = s_.load;
+  if (const Value* a = r_.get(v, path, "arrival", false, ""))
+    if (const auto i = r_.choice(*a, "load.arrival", {"poisson", "uniform"}))
+      load.arrival = *i == 0 ? core::ArrivalProcess::kPoisson : core::ArrivalProcess::kUniform;
+  bool rates_ok = false;
+  if (const Value* sr = r_.get(v, path, "start_rate", true, kRateForm)) {
+    const auto rate = r_.rate(*sr, "load.start_rate", Bound::kNonNegative);
+    if (rate) load.start_rate_per_s = *rate;
+    rates_ok = rate.has_value();
+  }
+  if (const Value* stages = r_.get(v, path, "stages", false, "")) {
+    if (r_.list(*stages, "load.stages")) {
+      for (std::size_t i = 0; i < stages->items.size(); ++i) {
+        const Value& st = stages->items[i];
+        const std::string sp = "load.stages[" + std::to_string(i) + "]";
+        if (!r_.mapping(st, sp, {"duration", "target"})) {
+          rates_ok = false;
+          continue;
+        }
+        core::Stage stage;
+        r_.duration_field(st, sp, "duration", Bound::kPositive, true, stage.duration_s);
+        const Value* target = r_.get(st, sp, "target", true, kRateForm);
+        const auto rate =
+            target ? r_.rate(*target, join(sp, "target"), Bound::kNonNegative) : std::nullopt;
+        if (rate) stage.target_per_s = *rate;
+        rates_ok = rates_ok && rate.has_value();
+        load.stages.push_back(stage);
+      }
+    } else {
+      rates_ok = false;
+    }
+  }
+  if (const Value* spikes = r_.get(v, path, "spikes", false, "")) {
+    if (r_.list(*spikes, "load.spikes")) {
+      for (std::size_t i = 0; i < spikes->items.size(); ++i) {
+        const Value& sv = spikes->items[i];
+        const std::string sp = "load.spikes[" + std::to_string(i) + "]";
+        if (!r_.mapping(sv, sp, {"at", "duration", "multiplier"})) continue;
+        core::Spike spike;
+        r_.duration_field(sv, sp, "at", Bound::kNonNegative, true, spike.at_s);
+        r_.duration_field(sv, sp, "duration", Bound::kPositive, true, spike.duration_s);
+        if (const Value* m = r_.get(sv, sp, "multiplier", true, "a number > 0"))
+          if (const auto x = r_.number(*m, join(sp, "multiplier"), Bound::kPositive))
+            spike.multiplier = *x;
+        load.spikes.push_back(spike);
+      }
+    }
+  }
+  bool any_positive = load.start_rate_per_s > 0;
+  for (const auto& st : load.stages) any_positive = any_positive || st.target_per_s > 0;
+  if (rates_ok && !any_positive) {
+    r_.error(v.loc, path, "expected start_rate or a stage target > 0, got only zero rates");
+  }
+}
+
+}  // namespace payquake::scenario

@@ -1,0 +1,79 @@
+// Builds core::Scenario from the merged, overridden document tree: every field read and
+// checked (build.cpp, build_nodes.cpp, build_payers.cpp), then the cross-references
+// between them (check_graph.cpp). Every mistake is reported; reading goes on after one.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/scenario.hpp"
+#include "scenario/reader.hpp"
+
+namespace payquake::scenario {
+
+class Builder {
+ public:
+  Builder(const Value& root, std::vector<Diagnostic>& diags) : r_(diags), root_(root) {}
+
+  // The scenario; meaningful only when no diagnostic was added.
+  core::Scenario build();
+
+ private:
+  // Where a node or a payer population was written, for checks that span several.
+  struct NodeSource {
+    const Value* value;
+    std::string path;
+    bool role_known;
+  };
+  struct PayerSource {
+    const Value* value;
+    std::string path;
+    bool entry_known;    // entry names a gateway
+    bool issuers_known;  // every issuer key names an issuer
+  };
+
+  void read_top();
+  void read_sites(const Value& list);
+  void read_links(const Value& list);
+  void read_nodes(const Value& list);
+  void read_node(const Value& v, const std::string& path);
+  void read_node_links(const Value& v, const std::string& path, core::Node& n, bool role_known);
+  void read_payers(const Value& list);
+  void read_payer(const Value& v, const std::string& path, bool share_required, double& share_sum,
+                  bool& share_ok);
+  void read_payer_issuers(const Value& m, const std::string& path, core::Payers& p,
+                          PayerSource& src);
+  void read_load(const Value& v);
+
+  // check_graph.cpp
+  bool check_next_targets();
+  void check_cycles();
+  void check_bins();
+  void check_reachability();
+
+  // Reports `id` at `at` when already used in `seen` (ids of one kind must be unique).
+  bool unique(std::map<std::string, Loc>& seen, const std::string& id, const Loc& at,
+              const std::string& path, const std::string& kind);
+  // The node with `id` and whether its role was readable; nullptr when there is none.
+  const core::Node* find_node(const std::string& id, bool* role_known) const;
+  // The id of an existing site, or nullopt after reporting `v`.
+  std::optional<std::string> site_ref(const Value& v, const std::string& path);
+
+  Reader r_;
+  const Value& root_;
+  core::Scenario s_;
+  std::map<std::string, Loc> site_seen_;
+  std::map<std::string, Loc> node_seen_;
+  std::map<std::string, Loc> payer_seen_;
+  bool next_ok_ = true;  // no node's next broke a role rule
+  // Every site / node written has a readable id. When not, a reference to an unknown id
+  // may name the unreadable one, so it is not reported (the unreadable entry was).
+  bool sites_complete_ = true;
+  bool nodes_complete_ = true;
+  std::vector<NodeSource> node_src_;    // parallel to s_.nodes
+  std::vector<PayerSource> payer_src_;  // parallel to s_.payers
+};
+
+}  // namespace payquake::scenario

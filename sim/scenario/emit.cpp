@@ -1,0 +1,182 @@
+// to_resolved_yaml: the scenario with every default written out, in the units a person
+// would write, each number spelled so that it reads back to the same double.
+#include <yaml-cpp/yaml.h>
+
+#include <cmath>
+#include <cstdio>
+
+#include "scenario/loader.hpp"
+#include "scenario/units.hpp"
+
+namespace payquake::scenario {
+namespace {
+
+using Kind = core::Distribution::Kind;
+
+enum class Unit { kDuration, kMoney };
+
+std::string in_unit(double v, Unit u) {
+  return u == Unit::kDuration ? format_duration(v) : format_money(v);
+}
+
+// "median 2ms, p99 12ms" for a person reading a lognormal written as mu/sigma; six
+// significant digits, since the exact value is in mu and sigma.
+std::string quantiles(const core::Distribution& d, Unit u) {
+  constexpr double kZ99 = 2.3263478740408408;  // the standard normal quantile at 0.99
+  char buf[96];
+  const double median = std::exp(d.mu);
+  const double p99 = std::exp(d.mu + kZ99 * d.sigma);
+  if (u == Unit::kDuration) {
+    std::snprintf(buf, sizeof buf, "median %.6gs, p99 %.6gs", median, p99);
+  } else {
+    std::snprintf(buf, sizeof buf, "median %.2f, p99 %.2f", median, p99);
+  }
+  return buf;
+}
+
+void emit_distribution(YAML::Emitter& out, const core::Distribution& d, Unit u) {
+  out << YAML::Flow << YAML::BeginMap << YAML::Key << "dist" << YAML::Value
+      << core::to_string(d.kind);
+  switch (d.kind) {
+    case Kind::kConstant:
+      out << YAML::Key << "value" << YAML::Value << in_unit(d.value, u);
+      break;
+    case Kind::kExponential:
+      out << YAML::Key << "mean" << YAML::Value << in_unit(d.mean, u);
+      break;
+    case Kind::kLognormal:
+      // mu/sigma, not median/p99: the quantile form would not read back bit for bit.
+      out << YAML::Key << "mu" << YAML::Value << format_number(d.mu) << YAML::Key << "sigma"
+          << YAML::Value << format_number(d.sigma);
+      break;
+    case Kind::kUniform:
+      out << YAML::Key << "min" << YAML::Value << in_unit(d.min, u) << YAML::Key << "max"
+          << YAML::Value << in_unit(d.max, u);
+      break;
+    case Kind::kNormal:
+      out << YAML::Key << "mean" << YAML::Value << in_unit(d.mean, u) << YAML::Key << "stddev"
+          << YAML::Value << in_unit(d.stddev, u);
+      break;
+    case Kind::kZipf:
+      out << YAML::Key << "s" << YAML::Value << format_number(d.s);
+      break;
+  }
+  out << YAML::EndMap;
+  if (d.kind == Kind::kLognormal) out << YAML::Comment(quantiles(d, u));
+}
+
+void emit_strings(YAML::Emitter& out, const std::vector<std::string>& items, bool quoted) {
+  out << YAML::Flow << YAML::BeginSeq;
+  for (const auto& item : items) {
+    if (quoted) out << YAML::DoubleQuoted;  // BINs stay strings for any YAML reader
+    out << item;
+  }
+  out << YAML::EndSeq;
+}
+
+void emit_node(YAML::Emitter& out, const core::Node& n) {
+  out << YAML::BeginMap;
+  out << YAML::Key << "id" << YAML::Value << n.id;
+  out << YAML::Key << "role" << YAML::Value << core::to_string(n.role);
+  out << YAML::Key << "site" << YAML::Value << n.site;
+  out << YAML::Key << "replicas" << YAML::Value << n.replicas;
+  out << YAML::Key << "workers" << YAML::Value << n.workers;
+  out << YAML::Key << "queue" << YAML::Value;
+  if (n.queue == core::kUnlimitedQueue) {
+    out << "unlimited";
+  } else {
+    out << n.queue;
+  }
+  out << YAML::Key << "io" << YAML::Value << core::to_string(n.io);
+  out << YAML::Key << "service_time" << YAML::Value;
+  emit_distribution(out, n.service_time, Unit::kDuration);
+  if (n.role != core::Role::kIssuer) {
+    out << YAML::Key << "next" << YAML::Value;
+    emit_strings(out, n.next, false);
+  }
+  out << YAML::Key << "routing" << YAML::Value << core::to_string(n.routing);
+  out << YAML::Key << "timeout" << YAML::Value << format_duration(n.timeout_s);
+  if (n.role == core::Role::kIssuer) {
+    out << YAML::Key << "bins" << YAML::Value;
+    emit_strings(out, n.bins, true);
+  }
+  out << YAML::EndMap;
+}
+
+void emit_payers(YAML::Emitter& out, const core::Payers& p) {
+  out << YAML::BeginMap;
+  out << YAML::Key << "id" << YAML::Value << p.id;
+  out << YAML::Key << "share" << YAML::Value << format_percent(p.share);
+  out << YAML::Key << "cards" << YAML::Value << p.cards;
+  out << YAML::Key << "activity" << YAML::Value;
+  emit_distribution(out, p.activity, Unit::kDuration);  // zipf has no unit
+  out << YAML::Key << "issuers" << YAML::Value << YAML::Flow << YAML::BeginMap;
+  for (const auto& [issuer, share] : p.issuers)
+    out << YAML::Key << issuer << YAML::Value << format_percent(share);
+  out << YAML::EndMap;
+  out << YAML::Key << "entry" << YAML::Value << p.entry;
+  out << YAML::Key << "amount" << YAML::Value;
+  emit_distribution(out, p.amount, Unit::kMoney);
+  out << YAML::EndMap;
+}
+
+void emit_load(YAML::Emitter& out, const core::Load& load) {
+  out << YAML::BeginMap;
+  out << YAML::Key << "arrival" << YAML::Value << core::to_string(load.arrival);
+  out << YAML::Key << "start_rate" << YAML::Value << format_rate(load.start_rate_per_s);
+  out << YAML::Key << "stages" << YAML::Value << YAML::BeginSeq;
+  for (const auto& st : load.stages) {
+    out << YAML::Flow << YAML::BeginMap << YAML::Key << "duration" << YAML::Value
+        << format_duration(st.duration_s) << YAML::Key << "target" << YAML::Value
+        << format_rate(st.target_per_s) << YAML::EndMap;
+  }
+  out << YAML::EndSeq;
+  out << YAML::Key << "spikes" << YAML::Value << YAML::BeginSeq;
+  for (const auto& sp : load.spikes) {
+    out << YAML::Flow << YAML::BeginMap << YAML::Key << "at" << YAML::Value
+        << format_duration(sp.at_s) << YAML::Key << "duration" << YAML::Value
+        << format_duration(sp.duration_s) << YAML::Key << "multiplier" << YAML::Value
+        << format_number(sp.multiplier) << YAML::EndMap;
+  }
+  out << YAML::EndSeq;
+  out << YAML::EndMap;
+}
+
+}  // namespace
+
+std::string to_resolved_yaml(const core::Scenario& s) {
+  YAML::Emitter out;
+  out << YAML::BeginMap;
+  out << YAML::Key << "name" << YAML::Value << s.name;
+  out << YAML::Key << "seed" << YAML::Value << s.seed;
+  out << YAML::Key << "duration" << YAML::Value << format_duration(s.duration_s);
+  out << YAML::Key << "warmup" << YAML::Value << format_duration(s.warmup_s);
+  out << YAML::Key << "window" << YAML::Value << format_duration(s.window_s);
+  out << YAML::Key << "sites" << YAML::Value << YAML::BeginSeq;
+  for (const auto& site : s.sites) {
+    out << YAML::Flow << YAML::BeginMap << YAML::Key << "id" << YAML::Value << site.id << YAML::Key
+        << "internal_latency" << YAML::Value << format_duration(site.internal_latency_s)
+        << YAML::EndMap;
+  }
+  out << YAML::EndSeq;
+  out << YAML::Key << "links" << YAML::Value << YAML::BeginSeq;
+  for (const auto& link : s.links) {
+    out << YAML::Flow << YAML::BeginMap << YAML::Key << "between" << YAML::Value;
+    emit_strings(out, {link.a, link.b}, false);
+    out << YAML::Key << "latency" << YAML::Value << format_duration(link.latency_s) << YAML::Key
+        << "bandwidth" << YAML::Value << format_bandwidth(link.bandwidth_bps) << YAML::EndMap;
+  }
+  out << YAML::EndSeq;
+  out << YAML::Key << "nodes" << YAML::Value << YAML::BeginSeq;
+  for (const auto& n : s.nodes) emit_node(out, n);
+  out << YAML::EndSeq;
+  out << YAML::Key << "payers" << YAML::Value << YAML::BeginSeq;
+  for (const auto& p : s.payers) emit_payers(out, p);
+  out << YAML::EndSeq;
+  out << YAML::Key << "load" << YAML::Value;
+  emit_load(out, s.load);
+  out << YAML::EndMap;
+  return std::string(out.c_str()) + "\n";
+}
+
+}  // namespace payquake::scenario

@@ -1,0 +1,148 @@
+// to_resolved_yaml: every default written out, in readable units, and read back equal.
+#include <gtest/gtest.h>
+
+#include "scenario/loader.hpp"
+#include "scenario/test_util.hpp"
+
+namespace payquake::scenario {
+namespace {
+
+using testing::kReference;
+using testing::reference_with;
+
+void expect_equal(const core::Distribution& a, const core::Distribution& b,
+                  const std::string& what) {
+  SCOPED_TRACE(what);
+  EXPECT_EQ(a.kind, b.kind);
+  EXPECT_EQ(a.value, b.value);
+  EXPECT_EQ(a.mean, b.mean);
+  EXPECT_EQ(a.mu, b.mu);
+  EXPECT_EQ(a.sigma, b.sigma);
+  EXPECT_EQ(a.min, b.min);
+  EXPECT_EQ(a.max, b.max);
+  EXPECT_EQ(a.stddev, b.stddev);
+  EXPECT_EQ(a.s, b.s);
+}
+
+// Field by field, bit for bit: core::Scenario has no operator==.
+void expect_equal(const core::Scenario& a, const core::Scenario& b) {
+  EXPECT_EQ(a.name, b.name);
+  EXPECT_EQ(a.seed, b.seed);
+  EXPECT_EQ(a.duration_s, b.duration_s);
+  EXPECT_EQ(a.warmup_s, b.warmup_s);
+  EXPECT_EQ(a.window_s, b.window_s);
+  ASSERT_EQ(a.sites.size(), b.sites.size());
+  for (std::size_t i = 0; i < a.sites.size(); ++i) {
+    EXPECT_EQ(a.sites[i].id, b.sites[i].id);
+    EXPECT_EQ(a.sites[i].internal_latency_s, b.sites[i].internal_latency_s);
+  }
+  ASSERT_EQ(a.links.size(), b.links.size());
+  for (std::size_t i = 0; i < a.links.size(); ++i) {
+    EXPECT_EQ(a.links[i].a, b.links[i].a);
+    EXPECT_EQ(a.links[i].b, b.links[i].b);
+    EXPECT_EQ(a.links[i].latency_s, b.links[i].latency_s);
+    EXPECT_EQ(a.links[i].bandwidth_bps, b.links[i].bandwidth_bps);
+  }
+  ASSERT_EQ(a.nodes.size(), b.nodes.size());
+  for (std::size_t i = 0; i < a.nodes.size(); ++i) {
+    const core::Node& x = a.nodes[i];
+    const core::Node& y = b.nodes[i];
+    SCOPED_TRACE(x.id);
+    EXPECT_EQ(x.id, y.id);
+    EXPECT_EQ(x.role, y.role);
+    EXPECT_EQ(x.site, y.site);
+    EXPECT_EQ(x.replicas, y.replicas);
+    EXPECT_EQ(x.workers, y.workers);
+    EXPECT_EQ(x.queue, y.queue);
+    EXPECT_EQ(x.io, y.io);
+    expect_equal(x.service_time, y.service_time, "service_time");
+    EXPECT_EQ(x.next, y.next);
+    EXPECT_EQ(x.routing, y.routing);
+    EXPECT_EQ(x.timeout_s, y.timeout_s);
+    EXPECT_EQ(x.bins, y.bins);
+  }
+  ASSERT_EQ(a.payers.size(), b.payers.size());
+  for (std::size_t i = 0; i < a.payers.size(); ++i) {
+    const core::Payers& x = a.payers[i];
+    const core::Payers& y = b.payers[i];
+    EXPECT_EQ(x.id, y.id);
+    EXPECT_EQ(x.share, y.share);
+    EXPECT_EQ(x.cards, y.cards);
+    expect_equal(x.activity, y.activity, "activity");
+    EXPECT_EQ(x.issuers, y.issuers);
+    EXPECT_EQ(x.entry, y.entry);
+    expect_equal(x.amount, y.amount, "amount");
+  }
+  EXPECT_EQ(a.load.arrival, b.load.arrival);
+  EXPECT_EQ(a.load.start_rate_per_s, b.load.start_rate_per_s);
+  ASSERT_EQ(a.load.stages.size(), b.load.stages.size());
+  for (std::size_t i = 0; i < a.load.stages.size(); ++i) {
+    EXPECT_EQ(a.load.stages[i].duration_s, b.load.stages[i].duration_s);
+    EXPECT_EQ(a.load.stages[i].target_per_s, b.load.stages[i].target_per_s);
+  }
+  ASSERT_EQ(a.load.spikes.size(), b.load.spikes.size());
+  for (std::size_t i = 0; i < a.load.spikes.size(); ++i) {
+    EXPECT_EQ(a.load.spikes[i].at_s, b.load.spikes[i].at_s);
+    EXPECT_EQ(a.load.spikes[i].duration_s, b.load.spikes[i].duration_s);
+    EXPECT_EQ(a.load.spikes[i].multiplier, b.load.spikes[i].multiplier);
+  }
+}
+
+void expect_round_trip(const std::string& text) {
+  const core::Scenario first = load_string(text, "t.yaml");
+  const std::string yaml = to_resolved_yaml(first);
+  SCOPED_TRACE(yaml);
+  const core::Scenario second = load_string(yaml, "resolved.yaml");
+  expect_equal(first, second);
+  EXPECT_EQ(to_resolved_yaml(second), yaml);  // a fixed point
+}
+
+TEST(Emit, ReferenceRoundTrips) { expect_round_trip(kReference); }
+
+TEST(Emit, AwkwardNumbersRoundTrip) {
+  std::string text = reference_with("duration: 30m", "duration: 1234.5678s");
+  text = text.replace(text.find("0.5ms"), 5, "0.123456789s");
+  text = text.replace(text.find("{dist: uniform, min: 5ms, max: 9ms}"), 35,
+                      "{dist: normal, mean: 3.3ms, stddev: 1ms}");
+  text = text.replace(text.find("{dist: constant, value: 0.5ms}"), 30,
+                      "{dist: lognormal, mu: -6.123456789, sigma: 0.3}");
+  text = text.replace(text.find("2000/s"), 6, "7k/min");
+  text = text.replace(text.find("10Gbps"), 6, "155.52Mbps");
+  text = text.replace(text.find("{iss: 100%}"), 11, "{iss: 100%}");
+  text = text.replace(text.find("    cards:"), 0, "    share: 33.3333333333%\n");
+  text.insert(text.find("load:"),
+              "  - {id: b, share: 33.3333333333%, cards: 3, issuers: {iss: 100%}, entry: gw, "
+              "amount: {dist: exponential, mean: 19.99}}\n"
+              "  - {id: c, share: 33.3333333334%, cards: 3, issuers: {iss: 100%}, entry: gw, "
+              "amount: {dist: normal, mean: 0.10, stddev: 0.05}}\n");
+  expect_round_trip(text);
+}
+
+TEST(Emit, WritesEveryDefaultInReadableUnits) {
+  const std::string yaml = to_resolved_yaml(load_string(kReference, "t.yaml"));
+  for (const char* expected : {"duration: 30m",
+                               "warmup: 1m",
+                               "window: 1s",
+                               "internal_latency: 0.5ms",
+                               "latency: 35ms",
+                               "bandwidth: 10Gbps",
+                               "queue: 1000",
+                               "queue: unlimited",
+                               "io: async",
+                               "routing: by_bin",
+                               "timeout: 10s",
+                               "start_rate: 2000/s",
+                               "target: 20000/s",
+                               "arrival: poisson",
+                               "share: 100%",
+                               "issuers: {iss: 100%}",
+                               "bins: [\"4111\"]",
+                               "next: []",
+                               "{dist: exponential, mean: 1ms}",
+                               "{dist: uniform, min: 5ms, max: 9ms}"}) {
+    EXPECT_NE(yaml.find(expected), std::string::npos) << expected << " not in\n" << yaml;
+  }
+}
+
+}  // namespace
+}  // namespace payquake::scenario

@@ -1,0 +1,145 @@
+#include "scenario/overrides.hpp"
+
+#include <charconv>
+
+namespace payquake::scenario {
+namespace {
+
+const Loc kOverrideLoc{kOverrideFile, 0, 0};
+
+void relocate(Value& v) {
+  v.loc = kOverrideLoc;
+  for (auto& k : v.keys) k.loc = kOverrideLoc;
+  for (auto& item : v.items) relocate(item);
+}
+
+struct Segment {
+  std::string key;           // may be empty when the segment is only an index
+  std::vector<int> indices;  // "[1]" suffixes
+};
+
+// "load.stages[1].target" as segments; nullopt when malformed.
+std::optional<std::vector<Segment>> split_path(const std::string& path) {
+  std::vector<Segment> out;
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    const std::size_t dot = path.find('.', start);
+    const std::string part = path.substr(start, dot == std::string::npos ? dot : dot - start);
+    Segment seg;
+    const std::size_t bracket = part.find('[');
+    seg.key = part.substr(0, bracket);
+    for (std::size_t i = bracket; i != std::string::npos && i < part.size();) {
+      const std::size_t close = part.find(']', i);
+      if (part[i] != '[' || close == std::string::npos) return std::nullopt;
+      int index = 0;
+      const auto [end, ec] = std::from_chars(part.data() + i + 1, part.data() + close, index);
+      if (ec != std::errc() || end != part.data() + close || index < 0) return std::nullopt;
+      seg.indices.push_back(index);
+      i = close + 1;
+    }
+    if (seg.key.empty() && seg.indices.empty()) return std::nullopt;
+    out.push_back(std::move(seg));
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  return out;
+}
+
+std::string ids_of(const Value& list) {
+  std::string ids;
+  for (const auto& item : list.items) {
+    const Value* id = item.find("id");
+    if (id && id->is_scalar()) ids += (ids.empty() ? "" : ", ") + id->text;
+  }
+  return ids.empty() ? "none" : ids;
+}
+
+class Applier {
+ public:
+  Applier(Value& root, std::vector<Diagnostic>& diags) : root_(root), diags_(diags) {}
+
+  void apply(const std::string& text) {
+    const std::size_t eq = text.find('=');
+    const auto segments = eq == std::string::npos ? std::nullopt : split_path(text.substr(0, eq));
+    if (!segments) {
+      fail("", "expected key.path=value, got '" + text + "'");
+      return;
+    }
+    std::vector<Diagnostic> ignored;
+    auto value = parse_yaml(text.substr(eq + 1), kOverrideFile, ignored);
+    if (!value) {
+      fail(text.substr(0, eq), "expected a YAML value, got '" + text.substr(eq + 1) + "'");
+      return;
+    }
+    relocate(*value);
+    if (Value* target = locate(*segments)) *target = std::move(*value);
+  }
+
+ private:
+  // The value the path names, created when it is a missing mapping key; nullptr after
+  // reporting a path that leads nowhere.
+  Value* locate(const std::vector<Segment>& segments) {
+    Value* cur = &root_;
+    std::string path;
+    for (const auto& seg : segments) {
+      if (!seg.key.empty()) {
+        cur = step(*cur, path, seg.key);
+        if (!cur) return nullptr;
+        path = join(path, seg.key);
+      }
+      for (int index : seg.indices) {
+        const std::string here = path + "[" + std::to_string(index) + "]";
+        if (!cur->is_sequence() || static_cast<std::size_t>(index) >= cur->items.size()) {
+          fail(here, "expected an index into a list, got " + describe(*cur) +
+                         (cur->is_sequence() ? " of " + std::to_string(cur->items.size()) + " items"
+                                             : ""));
+          return nullptr;
+        }
+        cur = &cur->items[static_cast<std::size_t>(index)];
+        path = here;
+      }
+    }
+    return cur;
+  }
+
+  Value* step(Value& cur, const std::string& path, const std::string& key) {
+    if (cur.is_sequence()) {
+      for (auto& item : cur.items) {
+        const Value* id = item.find("id");
+        if (id && id->is_scalar() && id->text == key) return &item;
+      }
+      fail(join(path, key), "expected the id of an item of " + (path.empty() ? "the list" : path) +
+                                " (" + ids_of(cur) + "), got '" + key + "'");
+      return nullptr;
+    }
+    if (cur.is_null()) cur.kind = Value::Kind::kMapping;  // an absent section is created
+    if (!cur.is_mapping()) {
+      fail(join(path, key), "expected a mapping or a list at " + (path.empty() ? "the top" : path) +
+                                ", got " + describe(cur));
+      return nullptr;
+    }
+    if (Value* found = cur.find(key)) return found;
+    cur.keys.push_back(Key{key, kOverrideLoc});
+    Value created;
+    created.loc = kOverrideLoc;
+    cur.items.push_back(std::move(created));
+    return &cur.items.back();
+  }
+
+  void fail(const std::string& path, std::string message) {
+    diags_.push_back(make_diagnostic(kOverrideLoc, path, std::move(message)));
+  }
+
+  Value& root_;
+  std::vector<Diagnostic>& diags_;
+};
+
+}  // namespace
+
+void apply_overrides(Value& root, const std::vector<std::string>& overrides,
+                     std::vector<Diagnostic>& diags) {
+  Applier applier(root, diags);
+  for (const auto& text : overrides) applier.apply(text);
+}
+
+}  // namespace payquake::scenario

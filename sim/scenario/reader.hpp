@@ -1,0 +1,79 @@
+// Typed reads from the document tree that report every mismatch as a located Diagnostic
+// ("expected X, got Y") and carry on, so one pass finds all the mistakes in a file.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "scenario/tree.hpp"
+
+namespace payquake::scenario {
+
+enum class Bound { kAny, kNonNegative, kPositive };
+
+// A key of a later feature: rejected with "not supported yet (<belongs_to>)", never ignored.
+struct Unsupported {
+  std::string_view key;
+  std::string_view belongs_to;
+};
+
+class Reader {
+ public:
+  explicit Reader(std::vector<Diagnostic>& diags) : diags_(diags) {}
+
+  void error(const Loc& at, const std::string& path, std::string message);
+  std::size_t error_count() const { return diags_.size(); }
+
+  // True when `v` is a mapping (else reports it). Reports keys given twice, unsupported
+  // keys and unknown keys (with the nearest allowed key).
+  bool mapping(const Value& v, const std::string& path, const std::vector<std::string>& allowed,
+               const std::vector<Unsupported>& unsupported = {});
+  // True when `v` is a list (else reports it).
+  bool list(const Value& v, const std::string& path);
+
+  // The value of `key`, or nullptr. A missing required key is reported at the mapping:
+  // "expected <expected>, got nothing (the key is missing)".
+  const Value* get(const Value& m, const std::string& path, std::string_view key, bool required,
+                   std::string_view expected);
+
+  // Conversions of a present value; nullopt after reporting a mismatch.
+  std::optional<double> duration(const Value& v, const std::string& path, Bound b);
+  std::optional<double> rate(const Value& v, const std::string& path, Bound b);
+  std::optional<double> money(const Value& v, const std::string& path, Bound b);
+  std::optional<double> number(const Value& v, const std::string& path, Bound b);
+  // A fraction in (0, 1], written as a percentage.
+  std::optional<double> share(const Value& v, const std::string& path);
+  std::optional<double> bandwidth(const Value& v, const std::string& path);
+  // An integer >= min; `noun` names it in messages ("a count >= 1").
+  std::optional<std::int64_t> count(const Value& v, const std::string& path, std::int64_t min,
+                                    std::string_view noun = "a count");
+  // A non-empty scalar.
+  std::optional<std::string> id(const Value& v, const std::string& path);
+  // The index of the scalar among `options`.
+  std::optional<std::size_t> choice(const Value& v, const std::string& path,
+                                    const std::vector<std::string>& options);
+
+  // Field helpers: read `key` of mapping `m` into `out` when present. They return false
+  // when the field was reported (bad value, or missing and required); `out` keeps its
+  // default when the field is absent.
+  bool duration_field(const Value& m, const std::string& path, std::string_view key, Bound b,
+                      bool required, double& out);
+  bool count_field(const Value& m, const std::string& path, std::string_view key, std::int64_t min,
+                   bool required, std::int64_t& out);
+
+ private:
+  // Reports "expected <expected>, got <v>" and returns nullopt.
+  std::nullopt_t mismatch(const Value& v, const std::string& path, std::string_view expected);
+  // The scalar text of `v`, or nullopt after reporting `expected`.
+  std::optional<std::string> scalar(const Value& v, const std::string& path,
+                                    std::string_view expected);
+
+  std::vector<Diagnostic>& diags_;
+};
+
+std::string_view bound_text(Bound b);  // " > 0", " >= 0", ""
+
+}  // namespace payquake::scenario

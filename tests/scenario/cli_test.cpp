@@ -1,0 +1,126 @@
+// The command line as a user meets it: exit codes, what is printed, the run folder.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "support/run_payquake.hpp"
+
+namespace payquake::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::vector<std::string> shipped_scenarios() {
+  std::vector<std::string> files;
+  for (const auto& e : fs::directory_iterator(source_dir() + "/scenarios"))
+    if (e.path().extension() == ".yaml") files.push_back(e.path().string());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+TEST(Cli, EveryShippedScenarioValidates) {
+  auto files = shipped_scenarios();
+  ASSERT_GE(files.size(), 2u);
+  std::vector<std::string> args = {"validate"};
+  args.insert(args.end(), files.begin(), files.end());
+  const auto r = run_payquake(args);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  for (const auto& f : files) EXPECT_NE(r.out.find(f + ": ok"), std::string::npos) << r.out;
+}
+
+TEST(Cli, ValidateReportsEveryMistakeWithItsLocationAndExits2) {
+  const std::string dir = temp_dir("three");
+  const std::string path = write_file(dir, "bad.yaml", R"(name: three-mistakes
+duration: 10s
+sites: [{id: east}]
+nodes:
+  - {id: gw, role: gateway, site: east, workers: 4, service_time: {dist: constant, value: 1ms}, next: [acq]}
+  - {id: acq, role: acquirer, site: east, workers: 0, service_time: {dist: constant, value: 1ms}, next: [net]}
+  - {id: net, role: network, site: east, workers: 4, service_time: {dist: constant, value: 1ms}}
+  - {id: iss, role: issuer, site: east, bins: ["4111"], workers: 4, queu: 10, service_time: {dist: constant, value: 1ms}}
+payers:
+  - {id: p, cards: 10, issuers: {iss: 100%}, entry: gw, amount: {dist: constant, value: 1.00}}
+load: {start_rate: fast}
+)");
+  const auto r = run_payquake({"validate", path});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.out, "");
+  // Three located errors, each on its own line starting with file:line:col.
+  int located = 0;
+  std::istringstream lines(r.err);
+  for (std::string line; std::getline(lines, line);)
+    if (line.rfind(path + ":", 0) == 0 && std::isdigit(static_cast<unsigned char>(line[path.size() + 1])))
+      ++located;
+  EXPECT_EQ(located, 3) << r.err;
+  EXPECT_NE(r.err.find(path + ":6:"), std::string::npos) << r.err;  // workers: 0
+  EXPECT_NE(r.err.find(path + ":8:"), std::string::npos) << r.err;  // queu
+  EXPECT_NE(r.err.find("did you mean 'queue'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(path + ":11:"), std::string::npos) << r.err;  // start_rate: fast
+}
+
+TEST(Cli, RunWritesTheRunFolderAndPrintsASummary) {
+  const std::string out = temp_dir("quick");
+  const auto r = run_payquake({"run", source_dir() + "/scenarios/quickstart.yaml", "--out", out,
+                               "--set", "duration=20s", "--set", "warmup=2s"},
+                              out);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const char* f : {"summary.json", "timeseries.csv", "scenario.resolved.yaml"})
+    EXPECT_TRUE(fs::exists(out + "/" + f)) << f;
+  EXPECT_NE(r.out.find("payments"), std::string::npos);
+  EXPECT_NE(r.out.find("p99"), std::string::npos);
+  EXPECT_NE(r.out.find(out), std::string::npos) << "the summary says where the results are";
+  EXPECT_EQ(r.summary["scenario"], "quickstart");
+  EXPECT_EQ(r.summary["partial"], false);
+  EXPECT_GT(r.summary["payments"]["total"].get<int>(), 0);
+  // No temporary files left behind by the atomic writes.
+  for (const auto& e : fs::directory_iterator(out))
+    EXPECT_EQ(e.path().string().find(".tmp."), std::string::npos) << e.path();
+  // The resolved scenario is itself a valid scenario.
+  EXPECT_EQ(run_payquake({"validate", out + "/scenario.resolved.yaml"}).exit_code, 0);
+}
+
+TEST(Cli, TimeseriesHasTheDocumentedColumns) {
+  const std::string out = temp_dir("cols");
+  const auto r = run_payquake({"run", source_dir() + "/scenarios/quickstart.yaml", "--out", out,
+                               "--quiet", "--set", "duration=5s", "--set", "warmup=0s"},
+                              out);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string header = r.timeseries.substr(0, r.timeseries.find('\n'));
+  EXPECT_EQ(header.rfind("time,arrivals,completions,success_rate,latency_p50_seconds,"
+                         "latency_p99_seconds,gw_utilisation,gw_queue_length",
+                         0),
+            0u)
+      << header;
+  const auto arrivals = csv_column(r.timeseries, "arrivals");
+  double total = 0;
+  for (double a : arrivals) total += a;
+  EXPECT_EQ(total, r.summary["payments"]["total"].get<double>());
+}
+
+TEST(Cli, SeedOptionOverridesTheScenario) {
+  const std::string out = temp_dir("seed");
+  const auto r = run_payquake({"run", source_dir() + "/scenarios/quickstart.yaml", "--out", out,
+                               "--quiet", "--seed", "99", "--set", "duration=3s", "--set", "warmup=0s"},
+                              out);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.summary["seed"], 99);
+}
+
+TEST(Cli, BadUsageExits2AndHelpExits0) {
+  EXPECT_EQ(run_payquake({"run"}).exit_code, 2);
+  EXPECT_EQ(run_payquake({"frobnicate"}).exit_code, 2);
+  EXPECT_EQ(run_payquake({"run", "x.yaml", "--engine", "warp"}).exit_code, 2);
+  const auto help = run_payquake({"run", "--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("--seed"), std::string::npos);
+  EXPECT_EQ(run_payquake({"validate", "--help"}).exit_code, 0);
+}
+
+TEST(Cli, AMissingScenarioFileIsBadInput) {
+  const auto r = run_payquake({"run", "/nonexistent/scenario.yaml", "--quiet"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("/nonexistent/scenario.yaml"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace payquake::testing
