@@ -20,8 +20,12 @@ namespace payquake::cli {
 namespace {
 
 volatile bool g_stop_requested = false;
+volatile std::sig_atomic_t g_stop_signal = 0;
 
-extern "C" void request_stop(int) { g_stop_requested = true; }
+extern "C" void request_stop(int signal) {
+  g_stop_signal = signal;
+  g_stop_requested = true;
+}
 
 class ProgressLine {
  public:
@@ -125,7 +129,9 @@ int run_command(const RunRequest& request) {
   report::write_atomically(out_dir + "/summary.json",
                            report::summary_json(scenario, metrics, info).dump(2) + "\n");
   if (!request.quiet) std::cout << report::human_summary(scenario, metrics, info, out_dir);
-  return kOk;
+  // An interrupted run wrote its partial results; its exit code says it was stopped
+  // (the shell's 128 + signal convention), not that it ran.
+  return result.interrupted ? 128 + static_cast<int>(g_stop_signal) : kOk;
 }
 
 }  // namespace payquake::cli

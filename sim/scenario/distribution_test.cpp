@@ -82,10 +82,10 @@ TEST(Distributions, MissingAndForeignParameters) {
             Errors{"t.yaml:20:19: nodes.gw.service_time.p99: expected a duration, got nothing "
                    "(the key is missing)"});
   EXPECT_EQ(errors_of(reference_with("mean: 1ms", "median: 1ms")),
-            (Errors{"t.yaml:27:39: nodes.acq.service_time.median: unknown key 'median', expected "
-                    "one of dist, mean",
-                    "t.yaml:27:19: nodes.acq.service_time.mean: expected a duration, got nothing "
-                    "(the key is missing)"}));
+            (Errors{"t.yaml:27:19: nodes.acq.service_time.mean: expected a duration, got nothing "
+                    "(the key is missing)",
+                    "t.yaml:27:39: nodes.acq.service_time.median: unknown key 'median', expected "
+                    "one of dist, mean"}));
 }
 
 TEST(Distributions, LognormalTakesOneForm) {

@@ -59,6 +59,18 @@ TEST(Include, InsideAListItem) {
   EXPECT_EQ(s.nodes[0].service_time.value, 0.001);
 }
 
+TEST(Include, AListOfFilesMergesInOrder) {
+  TempDir td;
+  td.write("body.yaml", reference_body());
+  td.write("fast.yaml", "seed: 5\nload: {start_rate: 10/s}\n");
+  td.write("faster.yaml", "load: {start_rate: 20/s}\n");
+  const core::Scenario s = load_string(
+      "name: x\nduration: 1m\ninclude: [body.yaml, fast.yaml, faster.yaml]\n", td.path("m.yaml"));
+  EXPECT_EQ(s.seed, 5u);
+  EXPECT_EQ(s.load.start_rate_per_s, 20.0);  // a later file wins over an earlier one
+  EXPECT_EQ(s.load.spikes.size(), 1u);
+}
+
 TEST(Include, PathsAreRelativeToTheIncludingFile) {
   TempDir td;
   td.write("common/sites.yaml", "sites:\n  - {id: east}\n  - {id: west}\n");

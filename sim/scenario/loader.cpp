@@ -1,7 +1,9 @@
 // The pipeline: parse → includes → --set overrides → build and check; every stage adds
 // to one list of diagnostics so a file's mistakes are reported together, in the order the
-// stages found them.
+// stages found them; they are reported in file order.
 #include "scenario/loader.hpp"
+
+#include <algorithm>
 
 #include "scenario/build.hpp"
 #include "scenario/includes.hpp"
@@ -26,6 +28,35 @@ void drop_inside_unsupported(std::vector<Diagnostic>& diags) {
     for (const auto& prefix : rejected)
       if (d.key_path.starts_with(prefix)) return true;
     return false;
+  });
+}
+
+// A misspelt required key yields two findings, "unknown key 'servce_time', did you mean
+// 'service_time'?" and "service_time: ... the key is missing": the first says it all.
+void drop_missing_after_misspelling(std::vector<Diagnostic>& diags) {
+  static const std::string kMarker = "did you mean '";
+  std::vector<std::string> meant;
+  for (const auto& d : diags) {
+    if (!d.message.starts_with("unknown key")) continue;
+    const auto at = d.message.find(kMarker);
+    const auto dot = d.key_path.rfind('.');
+    if (at == std::string::npos) continue;
+    const auto start = at + kMarker.size();
+    const std::string parent = dot == std::string::npos ? "" : d.key_path.substr(0, dot + 1);
+    meant.push_back(parent + d.message.substr(start, d.message.find('\'', start) - start));
+  }
+  std::erase_if(diags, [&](const Diagnostic& d) {
+    if (!d.message.ends_with("(the key is missing)")) return false;
+    return std::find(meant.begin(), meant.end(), d.key_path) != meant.end();
+  });
+}
+
+// People read errors top to bottom with the file open: report them in file order.
+void sort_by_location(std::vector<Diagnostic>& diags) {
+  std::stable_sort(diags.begin(), diags.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    if (a.file != b.file) return a.file < b.file;
+    if (a.line != b.line) return a.line < b.line;
+    return a.column < b.column;
   });
 }
 
@@ -54,6 +85,8 @@ core::Scenario load_string(const std::string& yaml_text, const std::string& file
   apply_overrides(*root, overrides, diags);
   core::Scenario s = Builder(*root, diags).build();
   drop_inside_unsupported(diags);
+  drop_missing_after_misspelling(diags);
+  sort_by_location(diags);
   if (!diags.empty()) throw ScenarioError(std::move(diags));
   s.source_file = file_name_for_messages;
   return s;
