@@ -28,6 +28,30 @@ const char* to_string(ArrivalProcess a) {
   return a == ArrivalProcess::kPoisson ? "poisson" : "uniform";
 }
 
+const char* to_string(Jitter j) {
+  switch (j) {
+    case Jitter::kNone: return "none";
+    case Jitter::kFull: return "full";
+    case Jitter::kEqual: return "equal";
+  }
+  return "?";
+}
+
+const char* to_string(StoreFailure f) {
+  return f == StoreFailure::kFailClosed ? "fail_closed" : "fail_open";
+}
+
+const char* to_string(ConcurrentKey c) { return c == ConcurrentKey::kConflict ? "conflict" : "wait"; }
+
+const char* to_string(KeyPolicy k) {
+  switch (k) {
+    case KeyPolicy::kReuse: return "reuse";
+    case KeyPolicy::kNew: return "new";
+    case KeyPolicy::kNone: return "none";
+  }
+  return "?";
+}
+
 const Node* Scenario::find_node(const std::string& id) const {
   for (const auto& n : nodes)
     if (n.id == id) return &n;

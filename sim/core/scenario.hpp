@@ -34,6 +34,59 @@ const char* to_string(Role r);
 const char* to_string(IoMode m);
 const char* to_string(Routing r);
 
+enum class Jitter { kNone, kFull, kEqual };
+const char* to_string(Jitter j);
+
+// A hop's retry of a request to its next hop, after a timeout or a retriable code
+// (91, 96). `attempts` counts every send, the first included: 1 means no retry.
+// The k-th retry waits backoff * multiplier^(k-1), jittered: full = uniform in
+// [0, delay], equal = delay/2 + uniform in [0, delay/2], none = delay.
+struct RetryPolicy {
+  int attempts = 1;
+  double backoff_s = 0.2;
+  double multiplier = 2.0;
+  Jitter jitter = Jitter::kFull;
+};
+
+// A reversal (ISO 8583 0400) sent toward the issuer for an attempt that timed out, so
+// the issuer releases a hold it may have placed. `attempts` counts every send.
+struct ReversalPolicy {
+  bool on_timeout = false;
+  int attempts = 3;
+  double backoff_s = 1.0;
+};
+
+enum class StoreFailure { kFailClosed, kFailOpen };
+enum class ConcurrentKey { kConflict, kWait };
+const char* to_string(StoreFailure f);
+const char* to_string(ConcurrentKey c);
+
+// The gateway's idempotency-key store (the Stripe design): the first definitive result
+// of a key is stored and replayed to later requests with the same key until `ttl_s`.
+struct Idempotency {
+  bool enabled = false;
+  double ttl_s = 86400.0;  // 24 h
+  // A request whose key is still in flight: answered at once with a conflict (code 96,
+  // nothing charged), or held until the first request's result is known.
+  ConcurrentKey concurrent = ConcurrentKey::kConflict;
+  // While the store is unavailable: reject (96) or process without the key check.
+  StoreFailure on_store_failure = StoreFailure::kFailClosed;
+};
+
+// The network's stand-in processing (STIP): when the issuer does not answer in time, the
+// network approves up to `max_amount` (declines 05 above it) and sends the issuer a 0120
+// advice.
+struct StandIn {
+  bool enabled = false;
+  Money max_amount{20000};
+};
+
+// The issuer's cardholder accounts. Without `balance`, funds are unlimited.
+struct Accounts {
+  bool enabled = false;
+  Distribution balance = Distribution::constant(1000.0);  // major units, per card
+};
+
 struct Node {
   std::string id;
   Role role = Role::kGateway;
@@ -49,9 +102,30 @@ struct Node {
   Routing routing = Routing::kFailover;  // networks default to kByBin
   double timeout_s = 10.0;               // per attempt to the next hop
   std::vector<std::string> bins;         // issuers only: BIN prefixes served
+  RetryPolicy retry;                     // gateway, acquirer, network
+  ReversalPolicy reversal;               // gateway, acquirer, network
+  Idempotency idempotency;               // gateway only
+  StandIn stand_in;                      // network only
+  Accounts accounts;                     // issuer only
 };
 
 inline constexpr std::int64_t kUnlimitedQueue = -1;
+
+enum class KeyPolicy { kReuse, kNew, kNone };
+const char* to_string(KeyPolicy k);
+
+// The payer's side of checkout: how long a customer waits, and whether and how they
+// press pay again.
+struct Client {
+  double timeout_s = 30.0;
+  int retries = 0;  // presses of "pay" after the first, on a timeout or an error
+  Distribution retry_delay = Distribution::uniform(1.0, 5.0);  // seconds
+  // reuse: a retry carries the first request's key; new: a fresh key per press; none: no key.
+  KeyPolicy idempotency_key = KeyPolicy::kReuse;
+  double double_submit = 0.0;  // probability of an accidental second submit
+  // How soon after the first the accidental second submit leaves.
+  Distribution double_submit_delay = Distribution::uniform(0.05, 0.5);
+};
 
 struct Payers {
   std::string id;
@@ -61,6 +135,7 @@ struct Payers {
   std::vector<std::pair<std::string, double>> issuers;  // issuer id, fraction of cards (sums to 1)
   std::string entry;                                    // the gateway this population uses
   Distribution amount = Distribution::constant(10.0);   // major units, rounded to cents
+  Client client;
 };
 
 enum class ArrivalProcess { kPoisson, kUniform };

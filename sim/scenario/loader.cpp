@@ -14,7 +14,10 @@ namespace {
 
 std::string join_lines(const std::vector<Diagnostic>& diags) {
   std::string out;
-  for (const auto& d : diags) out += (out.empty() ? "" : "\n") + d.to_string();
+  for (const auto& d : diags) {
+    if (!out.empty()) out += '\n';
+    out += d.to_string();
+  }
   return out;
 }
 
@@ -64,13 +67,22 @@ void sort_by_location(std::vector<Diagnostic>& diags) {
 
 std::string Diagnostic::to_string() const {
   std::string out = file;
+  // Appended piece by piece: GCC 12 warns (-Wrestrict, falsely) on "literal" + string.
   if (line > 0) {
-    out += ":" + std::to_string(line);
-    if (column > 0) out += ":" + std::to_string(column);
+    out += ':';
+    out += std::to_string(line);
+    if (column > 0) {
+      out += ':';
+      out += std::to_string(column);
+    }
   }
   out += ": ";
-  if (!key_path.empty()) out += key_path + ": ";
-  return out + message;
+  if (!key_path.empty()) {
+    out += key_path;
+    out += ": ";
+  }
+  out += message;
+  return out;
 }
 
 ScenarioError::ScenarioError(std::vector<Diagnostic> d)

@@ -2,6 +2,9 @@
 // figures are known exactly from their configuration.
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <map>
+
 #include "support/run_payquake.hpp"
 
 namespace payquake::testing {
@@ -111,6 +114,53 @@ TEST(Flow, EveryPaymentEndsInExactlyOneFinalState) {
                 p["abandoned"].get<int>(),
             200);
   EXPECT_GT(p["by_code"]["96"].get<int>(), 0);  // the mix really exercised rejections
+}
+
+
+// Two acquirers behind one gateway; `routing` is the gateway's.
+RunOutput run_routing(const std::string& routing, const std::string& label) {
+  const std::string dir = temp_dir(label);
+  const std::string yaml = R"(name: routing-test
+duration: 10s
+sites: [{id: s, internal_latency: 1ms}]
+nodes:
+  - {id: gw, role: gateway, site: s, workers: 100, service_time: {dist: constant, value: 1ms}, next: [acq-1, acq-2], routing: )" +
+                           routing + R"(}
+  - {id: acq-1, role: acquirer, site: s, workers: 100, service_time: {dist: constant, value: 1ms}, next: [net]}
+  - {id: acq-2, role: acquirer, site: s, workers: 100, service_time: {dist: constant, value: 1ms}, next: [net]}
+  - {id: net, role: network, site: s, workers: 100, service_time: {dist: constant, value: 1ms}}
+  - {id: iss-a, role: issuer, site: s, bins: ["4111"], workers: 100, service_time: {dist: constant, value: 1ms}}
+  - {id: iss-b, role: issuer, site: s, bins: ["5500"], workers: 100, service_time: {dist: constant, value: 1ms}}
+payers:
+  - {id: p, cards: 100000, issuers: {iss-a: 25%, iss-b: 75%}, entry: gw, amount: {dist: constant, value: 10.00}}
+load: {arrival: uniform, start_rate: 100/s}
+)";
+  auto r = run_scenario(write_file(dir, "s.yaml", yaml));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  return r;
+}
+
+TEST(Routing, RoundRobinAlternatesFailoverKeepsThePrimary) {
+  const auto rr = run_routing("round_robin", "rr");
+  EXPECT_EQ(rr.summary["nodes"]["acq-1"]["served"], 500);
+  EXPECT_EQ(rr.summary["nodes"]["acq-2"]["served"], 500);
+  const auto failover = run_routing("failover", "failover");
+  EXPECT_EQ(failover.summary["nodes"]["acq-1"]["served"], 1000);
+  EXPECT_EQ(failover.summary["nodes"]["acq-2"]["served"], 0);
+  // Evenly spaced arrivals 10 ms apart, each done in a few ms: nothing is ever outstanding
+  // when the next one leaves, so least_outstanding always finds acq-1 first.
+  const auto least = run_routing("least_outstanding", "least");
+  EXPECT_EQ(least.summary["nodes"]["acq-1"]["served"], 1000);
+}
+
+TEST(Routing, TheNetworkRoutesByTheCardsBin) {
+  const auto r = run_routing("round_robin", "bin");
+  const double a = r.summary["nodes"]["iss-a"]["served"].get<double>();
+  const double b = r.summary["nodes"]["iss-b"]["served"].get<double>();
+  EXPECT_EQ(a + b, 1000);
+  // Cards are drawn uniformly from 100,000 and each belongs to iss-a with probability
+  // 25%: a binomial count, checked within 5 standard deviations.
+  EXPECT_NEAR(a, 250, 5 * std::sqrt(1000 * 0.25 * 0.75));
 }
 
 }  // namespace
