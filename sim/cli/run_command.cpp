@@ -122,6 +122,8 @@ int run_command(const RunRequest& request) {
   info.engine_mode = engine::to_string(mode);
   info.events = result.events;
   info.peak_payments_in_flight = flow.peak_payments_in_flight();
+  info.accounts_opening_minor = flow.accounts_opening_minor();
+  info.accounts_final_minor = flow.accounts_current_minor();
 
   report::write_atomically(out_dir + "/scenario.resolved.yaml", scenario::to_resolved_yaml(scenario));
   report::write_atomically(out_dir + "/timeseries.csv", report::timeseries_csv(scenario, metrics));
@@ -131,7 +133,15 @@ int run_command(const RunRequest& request) {
   if (!request.quiet) std::cout << report::human_summary(scenario, metrics, info, out_dir);
   // An interrupted run wrote its partial results; its exit code says it was stopped
   // (the shell's 128 + signal convention), not that it ran.
-  return result.interrupted ? 128 + static_cast<int>(g_stop_signal) : kOk;
+  if (result.interrupted) return 128 + static_cast<int>(g_stop_signal);
+  if (!info.conserved()) {
+    // Money appeared or vanished: a bug in the ledger, never a property of the scenario.
+    std::cerr << "payquake: internal error: conservation violated: accounts opened with "
+              << info.accounts_opening_minor << " and hold " << info.accounts_final_minor
+              << " minor units\n";
+    return kInternalError;
+  }
+  return kOk;
 }
 
 }  // namespace payquake::cli

@@ -1,6 +1,6 @@
 // What the flow tells the world. Actors emit these events; metrics (and later the
-// ledger, the Prometheus exporter, the event log) subscribe. No statistics code lives
-// inside the flow (STYLE.md: the ns-3 trace-source pattern).
+// Prometheus exporter, the event log) subscribe. No statistics code lives inside the
+// flow (STYLE.md: the ns-3 trace-source pattern).
 #pragma once
 
 #include <cstdint>
@@ -15,14 +15,44 @@ struct StationRef {
   std::uint32_t replica = 0;
 };
 
+// The payer is not a station; its requests are reported with this node number.
+inline constexpr std::uint32_t kPayerNode = 0xffffffffu;
+
+// Why a request left.
+enum class SendReason : std::uint8_t {
+  kFirst,         // the payer's first press of "pay", or a hop forwarding a request
+  kClientRetry,   // the payer pressed "pay" again after a timeout or an error
+  kDoubleSubmit,  // an accidental second press
+  kHopRetry,      // a hop retried its next hop after a timeout or 91/96
+  kResend,        // a reversal or advice sent again by the hop that originated it
+  kOriginate,     // a hop originated a reversal (after a timeout) or an advice (stand-in)
+};
+
+// What the gateway's idempotency store did with a keyed request.
+enum class KeyResult : std::uint8_t { kReplayed, kConflict, kWaited, kStoreUnavailable };
+
+// A payment's account once all its work has drained (retries, reversals, advices).
+struct ReconciledPayment {
+  Outcome outcome = Outcome::kFailed;  // what the payer saw
+  int standing_charges = 0;            // approved, unreversed authorizations
+  bool duplicate = false;              // standing_charges > 1
+  DuplicateCause cause = DuplicateCause::kClientRetry;
+  double extra_charge_s = 0.0;  // when the first extra charge was approved
+  bool in_doubt = false;        // the payer gave up without an answer
+  double gave_up_s = 0.0;
+};
+
 class FlowObserver {
  public:
   virtual ~FlowObserver() = default;
 
   // A payment arrived at its intended time `t` (the open-loop arrival).
   virtual void on_arrival(const Payment& p, double t) {}
-  // The payer saw its final answer at `t`. Exactly once per payment.
-  virtual void on_final(const Payment& p, ResponseCode code, double t) {}
+  // The payer's final state at `t`. Exactly once per payment. `code` is the answer that
+  // decided it (meaningless for kAbandoned).
+  virtual void on_final(const Payment& p, Outcome outcome, ResponseCode code, double t) {}
+  // A request (0100, 0400 or 0120) left a station, or the payer (node kPayerNode).
+  virtual void on_sent(StationRef from, Message m, SendReason why, const Payment& p, double t) {}
   // A request began service after waiting `queue_wait_s`; its service will last `service_s`.
   virtual void on_service_start(StationRef s, const Payment& p, double t, double queue_wait_s,
                                 double service_s) {}
@@ -35,6 +65,15 @@ class FlowObserver {
   virtual void on_timeout(StationRef s, const Payment& p, double t) {}
   // An answer arrived after the requester's timeout and was discarded.
   virtual void on_late_answer(StationRef s, const Payment& p, double t) {}
+  // An answer reached a payer who had already given up on that press.
+  virtual void on_payer_late_answer(const Payment& p, double t) {}
+  // The network answered in place of the issuer (approved, or declined above its limit).
+  virtual void on_stand_in(StationRef s, const Payment& p, bool approved, double t) {}
+  // A reversal or advice gave up after its last attempt: the issuer never saw it.
+  virtual void on_lost(StationRef s, Message m, const Payment& p, double t) {}
+  virtual void on_idempotency(StationRef s, const Payment& p, KeyResult r, double t) {}
+  // The payment's work has drained and the ledger has reconciled it.
+  virtual void on_reconciled(const Payment& p, const ReconciledPayment& r, double t) {}
   // The calendar reached `t`; observers that keep windows may close them.
   virtual void on_clock(double t) {}
 };

@@ -24,6 +24,28 @@ const char* to_string(Outcome o) {
   return "?";
 }
 
+const char* to_string(DuplicateCause c) {
+  switch (c) {
+    case DuplicateCause::kClientRetry: return "client_retry";
+    case DuplicateCause::kGatewayRetry: return "gateway_retry";
+    case DuplicateCause::kDoubleSubmit: return "double_submit";
+    case DuplicateCause::kLostReversal: return "lost_reversal";
+    case DuplicateCause::kStandIn: return "stand_in";
+    case DuplicateCause::kReplay: return "replay";
+    case DuplicateCause::kCount: break;
+  }
+  return "?";
+}
+
+const char* mti(Message m, bool response) {
+  switch (m) {
+    case Message::kAuthorization: return response ? "0110" : "0100";
+    case Message::kReversal: return response ? "0410" : "0400";
+    case Message::kAdvice: return response ? "0130" : "0120";
+  }
+  return "????";
+}
+
 Outcome outcome_of(ResponseCode c) {
   switch (c) {
     case ResponseCode::kApproved: return Outcome::kApproved;

@@ -29,6 +29,17 @@ const char* to_string(Outcome o);
 // Declines are the issuer's considered answer; 91 and 96 are failures of the system.
 Outcome outcome_of(ResponseCode c);
 
+// How a payment came to be charged more than once (DESIGN.md section 5).
+enum class DuplicateCause : std::uint8_t {
+  kClientRetry, kGatewayRetry, kDoubleSubmit, kLostReversal, kStandIn, kReplay, kCount
+};
+const char* to_string(DuplicateCause c);
+
+// ISO 8583 message classes of the flow: authorization 0100/0110, reversal 0400/0410,
+// stand-in advice 0120/0130.
+enum class Message : std::uint8_t { kAuthorization, kReversal, kAdvice };
+const char* mti(Message m, bool response);
+
 struct Payment {
   std::uint64_t id = 0;          // sequence number in arrival order, per run
   std::uint64_t card = 0;        // rank within its population (1 = most active)

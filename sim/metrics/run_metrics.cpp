@@ -51,10 +51,14 @@ void RunMetrics::on_arrival(const core::Payment& p, double t) {
   ++current_.arrivals;
 }
 
-void RunMetrics::on_final(const core::Payment& p, core::ResponseCode code, double t) {
-  const core::Outcome outcome = core::outcome_of(code);
+void RunMetrics::on_final(const core::Payment& p, core::Outcome outcome, core::ResponseCode code,
+                          double t) {
   ++by_outcome_[static_cast<int>(outcome)];
-  ++by_code_[static_cast<int>(code)];
+  if (outcome == core::Outcome::kAbandoned) {
+    ++current_.in_doubt;
+  } else {
+    ++by_code_[static_cast<int>(code)];
+  }
   const double latency = t - p.intended_arrival_s;
   ++current_.completions;
   const bool definitive =
@@ -66,6 +70,73 @@ void RunMetrics::on_final(const core::Payment& p, core::ResponseCode code, doubl
   if (outcome == core::Outcome::kApproved) ++measured_approved_;
   if (definitive) ++measured_succeeded_;
   latency_.add(latency);
+}
+
+void RunMetrics::on_sent(core::StationRef from, core::Message m, core::SendReason why,
+                         const core::Payment& p, double t) {
+  using core::SendReason;
+  switch (m) {
+    case core::Message::kAuthorization:
+      ++semantics_.authorizations;
+      if (why == SendReason::kClientRetry) ++semantics_.client_retries;
+      if (why == SendReason::kDoubleSubmit) ++semantics_.double_submits;
+      if (why == SendReason::kHopRetry) ++semantics_.hop_retries;
+      if (why == SendReason::kClientRetry || why == SendReason::kHopRetry) ++current_.retries;
+      break;
+    case core::Message::kReversal:
+      // Counted where they start (and when resent), not at every hop they pass.
+      if (why == SendReason::kOriginate || why == SendReason::kResend) {
+        ++semantics_.reversals;
+        ++current_.reversals;
+      }
+      break;
+    case core::Message::kAdvice:
+      if (why == SendReason::kOriginate || why == SendReason::kResend) ++semantics_.advices;
+      break;
+  }
+}
+
+void RunMetrics::on_payer_late_answer(const core::Payment& p, double t) {
+  ++semantics_.payer_late_answers;
+}
+
+void RunMetrics::on_stand_in(core::StationRef s, const core::Payment& p, bool approved, double t) {
+  if (approved) {
+    ++semantics_.stand_in_approvals;
+    ++current_.stand_in_approvals;
+  } else {
+    ++semantics_.stand_in_declines;
+  }
+}
+
+void RunMetrics::on_lost(core::StationRef s, core::Message m, const core::Payment& p, double t) {
+  if (m == core::Message::kReversal) ++semantics_.reversals_lost;
+  if (m == core::Message::kAdvice) ++semantics_.advices_lost;
+}
+
+void RunMetrics::on_idempotency(core::StationRef s, const core::Payment& p, core::KeyResult r,
+                                double t) {
+  switch (r) {
+    case core::KeyResult::kReplayed: ++semantics_.key_replays; break;
+    case core::KeyResult::kConflict: ++semantics_.key_conflicts; break;
+    case core::KeyResult::kWaited: ++semantics_.key_waits; break;
+    case core::KeyResult::kStoreUnavailable: ++semantics_.key_store_unavailable; break;
+  }
+}
+
+void RunMetrics::on_reconciled(const core::Payment& p, const core::ReconciledPayment& r,
+                               double t) {
+  if (r.duplicate) {
+    ++semantics_.duplicates;
+    ++current_.duplicates;
+    semantics_.duplicate_amount_minor += (r.standing_charges - 1) * p.amount.minor;
+    ++semantics_.by_cause[static_cast<int>(r.cause)];
+  }
+  if (r.standing_charges > 0 && r.outcome != core::Outcome::kApproved) ++semantics_.orphan_holds;
+  if (r.in_doubt) {
+    ++semantics_.in_doubt;
+    semantics_.in_doubt_resolution_s.add(t - r.gave_up_s);
+  }
 }
 
 void RunMetrics::on_service_start(core::StationRef s, const core::Payment& p, double t,

@@ -48,10 +48,41 @@ struct NodeStats {
   TimeIntegral queue;
 };
 
+// Attempts and the ledger's findings (DESIGN.md section 5); counts cover the whole run.
+struct PaymentSemantics {
+  std::uint64_t authorizations = 0;  // 0100 sends by the payer and every hop
+  std::uint64_t client_retries = 0;
+  std::uint64_t double_submits = 0;
+  std::uint64_t hop_retries = 0;
+  std::uint64_t reversals = 0;  // 0400 originated or resent by the hop that timed out
+  std::uint64_t reversals_lost = 0;
+  std::uint64_t advices = 0;  // 0120 sent by the network after a stand-in approval
+  std::uint64_t advices_lost = 0;
+  std::uint64_t stand_in_approvals = 0;
+  std::uint64_t stand_in_declines = 0;
+  std::uint64_t key_replays = 0;
+  std::uint64_t key_conflicts = 0;
+  std::uint64_t key_waits = 0;
+  std::uint64_t key_store_unavailable = 0;
+  std::uint64_t payer_late_answers = 0;
+
+  std::uint64_t duplicates = 0;  // payments charged more than once
+  std::int64_t duplicate_amount_minor = 0;
+  std::array<std::uint64_t, static_cast<int>(core::DuplicateCause::kCount)> by_cause{};
+  std::uint64_t orphan_holds = 0;  // charged while the payer saw no approval
+  std::uint64_t in_doubt = 0;      // the payer gave up without an answer
+  LogHistogram in_doubt_resolution_s;  // from giving up to reconciliation
+};
+
 struct WindowRow {
   double start_s = 0.0;
   std::uint64_t arrivals = 0;
   std::uint64_t completions = 0;
+  std::uint64_t retries = 0;  // client and hop retries sent
+  std::uint64_t reversals = 0;
+  std::uint64_t stand_in_approvals = 0;
+  std::uint64_t duplicates = 0;  // reconciled in this window
+  std::uint64_t in_doubt = 0;    // payers who gave up in this window
   std::uint64_t succeeded = 0;  // a definitive answer: approved or declined
   double latency_p50_s = 0.0;
   double latency_p99_s = 0.0;
@@ -64,7 +95,16 @@ class RunMetrics : public core::FlowObserver {
   explicit RunMetrics(const core::Scenario& scenario);
 
   void on_arrival(const core::Payment& p, double t) override;
-  void on_final(const core::Payment& p, core::ResponseCode code, double t) override;
+  void on_final(const core::Payment& p, core::Outcome outcome, core::ResponseCode code,
+                double t) override;
+  void on_sent(core::StationRef from, core::Message m, core::SendReason why, const core::Payment& p,
+               double t) override;
+  void on_payer_late_answer(const core::Payment& p, double t) override;
+  void on_stand_in(core::StationRef s, const core::Payment& p, bool approved, double t) override;
+  void on_lost(core::StationRef s, core::Message m, const core::Payment& p, double t) override;
+  void on_idempotency(core::StationRef s, const core::Payment& p, core::KeyResult r,
+                      double t) override;
+  void on_reconciled(const core::Payment& p, const core::ReconciledPayment& r, double t) override;
   void on_service_start(core::StationRef s, const core::Payment& p, double t,
                         double queue_wait_s, double service_s) override;
   void on_busy_change(core::StationRef s, double t, std::int32_t busy) override;
@@ -92,6 +132,7 @@ class RunMetrics : public core::FlowObserver {
   const LogHistogram& latency_s() const { return latency_; }
   double measured_seconds() const { return measured_to_ - measured_from_; }
 
+  const PaymentSemantics& semantics() const { return semantics_; }
   const std::vector<NodeStats>& nodes() const { return nodes_; }
   // Long-run time averages over [warmup, duration].
   double utilisation(std::size_t node) const;
@@ -122,6 +163,7 @@ class RunMetrics : public core::FlowObserver {
   std::uint64_t measured_approved_ = 0;
   std::uint64_t measured_succeeded_ = 0;
   LogHistogram latency_;
+  PaymentSemantics semantics_;
 
   WindowRow current_;
   std::vector<double> window_latencies_;

@@ -46,11 +46,11 @@ TEST(RunMetrics, WarmupArrivalsAreCountedButNotInStatistics) {
   m.on_clock(1.0);
   m.on_arrival(early, 1.0);
   m.on_clock(1.5);
-  m.on_final(early, core::ResponseCode::kApproved, 1.5);
+  m.on_final(early, core::Outcome::kApproved, core::ResponseCode::kApproved, 1.5);
   m.on_clock(3.0);
   m.on_arrival(late, 3.0);
   m.on_clock(3.2);
-  m.on_final(late, core::ResponseCode::kSystemMalfunction, 3.2);
+  m.on_final(late, core::Outcome::kFailed, core::ResponseCode::kSystemMalfunction, 3.2);
   m.finish(3.2);
   EXPECT_EQ(m.arrivals(), 2u);
   EXPECT_EQ(m.by_outcome(core::Outcome::kApproved), 1u);
@@ -66,7 +66,7 @@ TEST(RunMetrics, WindowsCountArrivalsAndCompletionsWhereTheyHappen) {
   m.on_clock(0.5);
   m.on_arrival(p, 0.5);
   m.on_clock(2.25);
-  m.on_final(p, core::ResponseCode::kApproved, 2.25);
+  m.on_final(p, core::Outcome::kApproved, core::ResponseCode::kApproved, 2.25);
   m.finish(2.25);
   ASSERT_EQ(m.windows().size(), 3u);
   EXPECT_EQ(m.windows()[0].arrivals, 1u);

@@ -1,21 +1,43 @@
 #include "payments/flow.hpp"
 
 #include <cassert>
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
+
+#include "payments/backoff.hpp"
 
 namespace payquake::payments {
 namespace {
 
+using core::Message;
 using core::ResponseCode;
 
 // A card's issuer and BIN are properties of the card, not of a payment: derive them
 // from a hash of (population, card) so the same card always has the same issuer.
-std::uint64_t card_hash(std::uint32_t population, std::uint64_t card) {
-  std::uint64_t z = card * 0x9e3779b97f4a7c15ULL + population + 1;
+std::uint64_t mix(std::uint64_t z) {
   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
   z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
   return z ^ (z >> 31);
+}
+
+std::uint64_t card_hash(std::uint32_t population, std::uint64_t card) {
+  return mix(card * 0x9e3779b97f4a7c15ULL + population + 1);
+}
+
+// One account per card: cards of different populations are different cards.
+std::uint64_t card_key(const core::Payment& p) {
+  return (static_cast<std::uint64_t>(p.population) << 40) | p.card;
+}
+
+// Keys are per press: (payment id, press number), never 0 (0 means "no key").
+std::uint64_t key_for(std::uint64_t payment_id, int press) {
+  return (payment_id << 5) | static_cast<std::uint64_t>(press + 1);
+}
+constexpr int kMaxKeyedPresses = 31;
+
+bool retriable(ResponseCode c) {
+  return c == ResponseCode::kIssuerInoperative || c == ResponseCode::kSystemMalfunction;
 }
 
 std::uint32_t index_of(const std::vector<core::Node>& nodes, const std::string& id) {
@@ -24,28 +46,30 @@ std::uint32_t index_of(const std::vector<core::Node>& nodes, const std::string& 
   throw std::invalid_argument("unknown node '" + id + "'");  // validation prevents this
 }
 
+core::SendReason reason_of(TryKind kind) {
+  switch (kind) {
+    case TryKind::kFirst: return core::SendReason::kFirst;
+    case TryKind::kClientRetry: return core::SendReason::kClientRetry;
+    case TryKind::kDoubleSubmit: return core::SendReason::kDoubleSubmit;
+  }
+  return core::SendReason::kFirst;
+}
+
 }  // namespace
 
 Flow::Flow(const core::Scenario& scenario, std::vector<double> hop_latency_s,
            core::FlowObserver& observer)
-    : observer_(observer), hop_latency_s_(std::move(hop_latency_s)) {
+    : observer_(observer), seed_(scenario.seed), hop_latency_s_(std::move(hop_latency_s)) {
   const auto& nodes = scenario.nodes;
   for (std::size_t n = 0; n < nodes.size(); ++n) {
     const core::Node& node = nodes[n];
-    NodeSpec spec{node.id,
-                  node.role,
-                  node.workers,
-                  node.queue,
-                  node.io,
-                  node.service_time,
+    NodeSpec spec{node,
                   {},
-                  node.routing,
-                  node.timeout_s,
                   static_cast<std::uint32_t>(stations_.size()),
-                  static_cast<std::uint32_t>(node.replicas),
                   0,
                   0,
-                  core::RandomStream(scenario.seed, "nodes/" + node.id + "/service")};
+                  core::RandomStream(scenario.seed, "nodes/" + node.id + "/service"),
+                  core::RandomStream(scenario.seed, "nodes/" + node.id + "/retry")};
     for (const auto& next : node.next) spec.next.push_back(index_of(nodes, next));
     // A network without `next` reaches every issuer (it routes by BIN).
     if (node.role == core::Role::kNetwork && spec.next.empty())
@@ -56,7 +80,8 @@ Flow::Flow(const core::Scenario& scenario, std::vector<double> hop_latency_s,
       stations_.push_back(Station{static_cast<std::uint32_t>(n), static_cast<std::uint32_t>(r),
                                   0, 0, {}});
   }
-  timeouts_.resize(nodes_.size());
+  hop_deadlines_.resize(nodes_.size());
+  key_stores_.resize(nodes_.size());
 
   issuer_bins_.resize(nodes_.size());
   for (std::size_t n = 0; n < nodes.size(); ++n) {
@@ -79,7 +104,9 @@ Flow::Flow(const core::Scenario& scenario, std::vector<double> hop_latency_s,
                              core::RandomStream(scenario.seed, stream + "/arrivals")),
         core::ZipfSampler(payers.cards, payers.activity.s),
         core::RandomStream(scenario.seed, stream + "/cards"),
-        core::RandomStream(scenario.seed, stream + "/amounts"), std::move(cumulative)});
+        core::RandomStream(scenario.seed, stream + "/amounts"),
+        core::RandomStream(scenario.seed, stream + "/client"),
+        core::RandomStream(scenario.seed, stream + "/double_submit"), std::move(cumulative), {}});
   }
 }
 
@@ -96,17 +123,30 @@ void Flow::start(engine::Calendar& calendar) {
 void Flow::handle(const engine::Event& e) {
   observer_.on_clock(e.time_s);
   switch (e.kind) {
-    case kArrival: on_arrival(e.index, e.time_s); break;
-    case kTimeouts: on_timeouts(e.index, e.time_s); break;
-    default:
-      // Attempt events carry the generation they were scheduled for; a mismatch would be
-      // an event for a freed attempt, which the flow never leaves behind.
-      assert(attempts_[e.index].generation == e.generation);
-      if (e.kind == kRequestArrives) on_request_arrives(e.index, e.time_s);
-      else if (e.kind == kServiceDone) on_service_done(e.index, e.time_s);
-      else on_response_arrives(e.index, static_cast<ResponseCode>(e.arg), e.time_s);
+    case kArrival: on_arrival(e.index, e.time_s); return;
+    case kHopTimeouts: on_hop_timeouts(e.index, e.time_s); return;
+    case kClientTimeouts: on_client_timeouts(e.index, e.time_s); return;
+    case kClientPress:
+      assert(payments_[e.index].generation == e.generation);
+      on_press(e.index, e.arg != 0, e.time_s);
+      return;
+    default: break;
+  }
+  // Attempt events carry the generation they were scheduled for; the flow frees an
+  // attempt only once nothing on the calendar refers to it.
+  assert(attempts_[e.index].generation == e.generation);
+  switch (e.kind) {
+    case kRequestArrives: on_request_arrives(e.index, e.time_s); return;
+    case kServiceDone: on_service_done(e.index, e.time_s); return;
+    case kResponseArrives:
+      on_response_arrives(e.index, static_cast<ResponseCode>(e.arg), e.time_s);
+      return;
+    case kDepart: depart(e.index, e.time_s); return;
+    default: assert(false && "unknown event kind");
   }
 }
+
+// ---- The payer -------------------------------------------------------------------------
 
 void Flow::on_arrival(std::uint32_t population, double t) {
   Population& pop = populations_[population];
@@ -131,7 +171,15 @@ void Flow::on_arrival(std::uint32_t population, double t) {
   p.intended_arrival_s = t;
   observer_.on_arrival(p, t);
 
-  send(slot, kNone, kPayer, pop.entry_node, t);
+  press(slot, TryKind::kFirst, t);
+  const core::Client& client = pop.spec.client;
+  // Drawn for every payment, so one payment's outcome never shifts another's draws.
+  const double u_double = pop.double_rng.uniform01();
+  const double double_delay = core::sample(client.double_submit_delay, pop.double_rng);
+  if (u_double < client.double_submit) {
+    ++payments_[slot].refs;
+    calendar_->schedule(t + double_delay, kClientPress, slot, payments_[slot].generation, 1);
+  }
 
   const double next = pop.arrivals.next();
   if (next != load::ArrivalProcess::kNever) {
@@ -141,52 +189,118 @@ void Flow::on_arrival(std::uint32_t population, double t) {
   }
 }
 
-std::uint32_t Flow::send(std::uint32_t payment, std::uint32_t parent,
-                         std::uint32_t from_station, std::uint32_t to_node, double t) {
-  const core::Routing replica_policy =
-      from_station == kPayer ? core::Routing::kRoundRobin : nodes_[stations_[from_station].node].routing;
-  const std::uint32_t to_station = choose_replica(to_node, replica_policy);
-  const std::uint32_t a = new_attempt();
-  Attempt& attempt = attempts_[a];
-  attempt.payment = payment;
-  attempt.parent = parent;
-  attempt.from = from_station;
-  attempt.to = to_station;
-  attempt.state = AttemptState::kInFlight;
-  attempt.holds_requester_worker = false;
-  ++stations_[to_station].outstanding;
-  calendar_->schedule(t + latency(from_station, to_station), kRequestArrives, a,
-                      attempt.generation);
-  if (from_station != kPayer) {
-    const std::uint32_t from_node = stations_[from_station].node;
-    RingQueue<Timeout>& pending = timeouts_[from_node];
-    const double deadline = t + nodes_[from_node].timeout_s;
-    // Every attempt of a node has the same timeout, so deadlines arrive in order and one
-    // calendar event per node (at the earliest deadline) replaces one per attempt.
-    if (pending.empty()) calendar_->schedule(deadline, kTimeouts, from_node);
-    pending.push(Timeout{deadline, a, attempt.generation});
-  }
-  return a;
+void Flow::on_press(std::uint32_t slot, bool double_submit, double t) {
+  // A customer who already has an answer does not press again.
+  if (!payments_[slot].final_reported)
+    press(slot, double_submit ? TryKind::kDoubleSubmit : TryKind::kClientRetry, t);
+  release_payment(slot, t);  // the press is no longer pending
 }
 
+void Flow::press(std::uint32_t slot, TryKind kind, double t) {
+  PaymentSlot& ps = payments_[slot];
+  const Population& pop = populations_[ps.payment.population];
+  const int press_number = ps.presses + (kind == TryKind::kDoubleSubmit ? 16 : 0);
+  std::uint64_t key = 0;
+  switch (pop.spec.client.idempotency_key) {
+    case core::KeyPolicy::kReuse: key = key_for(ps.payment.id, 0); break;
+    case core::KeyPolicy::kNew:
+      key = key_for(ps.payment.id, std::min(press_number, kMaxKeyedPresses - 1));
+      break;
+    case core::KeyPolicy::kNone: break;
+  }
+  if (kind != TryKind::kDoubleSubmit) ++ps.presses;
+  const std::uint32_t a = new_attempt(slot, kNone, kPayer, pop.entry_node, Message::kAuthorization);
+  attempts_[a].try_kind = kind;
+  attempts_[a].key = key;
+  depart(a, t);
+}
+
+void Flow::payer_answered(std::uint32_t a, ResponseCode code, double t) {
+  const std::uint32_t slot = attempts_[a].payment;
+  if (attempts_[a].state == AttemptState::kTimedOut) {
+    observer_.on_payer_late_answer(payments_[slot].payment, t);
+    free_attempt(a, t);
+    return;
+  }
+  attempts_[a].state = AttemptState::kAnswered;
+  --stations_[attempts_[a].to].outstanding;
+  PaymentSlot& ps = payments_[slot];
+  const Population& pop = populations_[ps.payment.population];
+  if (!ps.final_reported) {
+    const core::Outcome outcome = core::outcome_of(code);
+    if (outcome != core::Outcome::kFailed) {
+      finalize(slot, outcome, code, t);
+    } else if (attempts_[a].try_kind != TryKind::kDoubleSubmit) {
+      // An error: the customer presses pay again while they have retries left.
+      if (ps.presses - 1 < pop.spec.client.retries) {
+        ++ps.refs;
+        const double delay = core::sample(pop.spec.client.retry_delay,
+                                          populations_[ps.payment.population].client_rng);
+        calendar_->schedule(t + delay, kClientPress, slot, ps.generation, 0);
+      } else {
+        finalize(slot, outcome, code, t);
+      }
+    }
+  }
+  free_attempt(a, t);
+}
+
+void Flow::payer_gave_up(std::uint32_t a, double t) {
+  attempts_[a].state = AttemptState::kTimedOut;
+  --stations_[attempts_[a].to].outstanding;
+  const std::uint32_t slot = attempts_[a].payment;
+  PaymentSlot& ps = payments_[slot];
+  if (ps.final_reported || attempts_[a].try_kind == TryKind::kDoubleSubmit) return;
+  Population& pop = populations_[ps.payment.population];
+  if (ps.presses - 1 < pop.spec.client.retries) {
+    ++ps.refs;
+    const double delay = core::sample(pop.spec.client.retry_delay, pop.client_rng);
+    calendar_->schedule(t + delay, kClientPress, slot, ps.generation, 0);
+    return;
+  }
+  // The customer walks away without an answer: the payment is in doubt until the ledger
+  // reconciles it.
+  ps.in_doubt = true;
+  ps.gave_up_s = t;
+  finalize(slot, core::Outcome::kAbandoned, ResponseCode::kIssuerInoperative, t);
+}
+
+void Flow::on_client_timeouts(std::uint32_t population, double t) {
+  RingQueue<Deadline>& pending = populations_[population].client_deadlines;
+  while (!pending.empty() && pending.front().at_s <= t) {
+    const Deadline due = pending.pop();
+    const Attempt& a = attempts_[due.attempt];
+    if (a.generation != due.generation || a.state != AttemptState::kInFlight) continue;
+    payer_gave_up(due.attempt, t);
+  }
+  if (!pending.empty()) calendar_->schedule(pending.front().at_s, kClientTimeouts, population);
+}
+
+void Flow::finalize(std::uint32_t slot, core::Outcome outcome, ResponseCode code, double t) {
+  PaymentSlot& ps = payments_[slot];
+  ps.final_reported = true;
+  ps.outcome = outcome;
+  observer_.on_final(ps.payment, outcome, code, t);
+}
+
+// ---- Stations ----------------------------------------------------------------------------
+
 void Flow::on_request_arrives(std::uint32_t a, double t) {
-  Attempt& attempt = attempts_[a];
-  attempt.arrived_s = t;
-  const std::uint32_t s = attempt.to;
+  attempts_[a].arrived_s = t;
+  const std::uint32_t s = attempts_[a].to;
   Station& station = stations_[s];
-  const NodeSpec& node = nodes_[station.node];
+  const core::Node& node = nodes_[station.node].spec;
   if (station.busy < node.workers) {
     start_service(s, a, t);
     return;
   }
-  if (node.queue_cap == core::kUnlimitedQueue ||
-      static_cast<std::int64_t>(station.waiting.size()) < node.queue_cap) {
+  if (node.queue == core::kUnlimitedQueue ||
+      static_cast<std::int64_t>(station.waiting.size()) < node.queue) {
     station.waiting.push(a);
-    observer_.on_queue_change({station.node, station.replica}, t,
-                              static_cast<std::int32_t>(station.waiting.size()));
+    observer_.on_queue_change(ref(s), t, static_cast<std::int32_t>(station.waiting.size()));
     return;
   }
-  observer_.on_rejected({station.node, station.replica}, payments_[attempt.payment].payment, t);
+  observer_.on_rejected(ref(s), payment_of(a), t);
   respond(a, ResponseCode::kSystemMalfunction, t);
 }
 
@@ -194,46 +308,193 @@ void Flow::start_service(std::uint32_t s, std::uint32_t a, double t) {
   Station& station = stations_[s];
   NodeSpec& node = nodes_[station.node];
   ++station.busy;
-  observer_.on_busy_change({station.node, station.replica}, t, station.busy);
-  const double service = core::sample(node.service_time, node.service_rng);
-  const Attempt& attempt = attempts_[a];
-  observer_.on_service_start({station.node, station.replica},
-                             payments_[attempt.payment].payment, t, t - attempt.arrived_s,
-                             service);
-  calendar_->schedule(t + service, kServiceDone, a, attempt.generation);
+  observer_.on_busy_change(ref(s), t, station.busy);
+  const double service = core::sample(node.spec.service_time, node.service_rng);
+  observer_.on_service_start(ref(s), payment_of(a), t, t - attempts_[a].arrived_s, service);
+  calendar_->schedule(t + service, kServiceDone, a, attempts_[a].generation);
 }
 
 void Flow::release_worker(std::uint32_t s, double t) {
   Station& station = stations_[s];
   --station.busy;
   assert(station.busy >= 0);
-  observer_.on_busy_change({station.node, station.replica}, t, station.busy);
+  observer_.on_busy_change(ref(s), t, station.busy);
   if (!station.waiting.empty()) {
     const std::uint32_t next = station.waiting.pop();
-    observer_.on_queue_change({station.node, station.replica}, t,
-                              static_cast<std::int32_t>(station.waiting.size()));
+    observer_.on_queue_change(ref(s), t, static_cast<std::int32_t>(station.waiting.size()));
     start_service(s, next, t);
   }
 }
 
 void Flow::on_service_done(std::uint32_t a, double t) {
-  const std::uint32_t s = attempts_[a].to;
-  const NodeSpec& node = nodes_[stations_[s].node];
+  const core::Node& node = node_of(attempts_[a].to);
   if (node.role == core::Role::kIssuer) {
-    const ResponseCode code = decide(payments_[attempts_[a].payment].payment);
-    release_worker(s, t);
-    respond(a, code, t);
+    serve_at_issuer(a, t);
+  } else if (attempts_[a].message == Message::kAuthorization) {
+    serve_authorization(a, t);
+  } else {
+    forward(a, t);  // reversals and advices pass through to the issuer
+  }
+}
+
+void Flow::serve_authorization(std::uint32_t a, double t) {
+  const std::uint32_t s = attempts_[a].to;
+  const std::uint32_t n = stations_[s].node;
+  const core::Node& node = nodes_[n].spec;
+  if (node.role != core::Role::kGateway || !node.idempotency.enabled || attempts_[a].key == 0) {
+    forward(a, t);
     return;
   }
-  const std::uint32_t payment = attempts_[a].payment;
-  const std::uint32_t next_node = choose_next_node(stations_[s].node, payments_[payment].payment);
-  const std::uint32_t child = send(payment, a, s, next_node, t);
-  if (node.io == core::IoMode::kBlocking) {
-    // Thread-per-request servers hold the worker until the next hop answers or times out.
-    attempts_[child].holds_requester_worker = true;
+  IdempotencyStore& store = key_stores_[n];
+  if (!store.available()) {
+    observer_.on_idempotency(ref(s), payment_of(a), core::KeyResult::kStoreUnavailable, t);
+    if (node.idempotency.on_store_failure == core::StoreFailure::kFailOpen) {
+      forward(a, t);  // processed without the protection of the key
+    } else {
+      release_worker(s, t);
+      answer(a, ResponseCode::kSystemMalfunction, t);
+    }
+    return;
+  }
+  IdempotencyStore::Entry* entry = nullptr;
+  switch (store.begin(attempts_[a].key, attempts_[a].id, t, node.idempotency.ttl_s, &entry)) {
+    case IdempotencyStore::Lookup::kNew:
+      attempts_[a].key_owner = true;
+      forward(a, t);
+      return;
+    case IdempotencyStore::Lookup::kReplay:
+      observer_.on_idempotency(ref(s), payment_of(a), core::KeyResult::kReplayed, t);
+      release_worker(s, t);
+      answer(a, entry->result, t);
+      return;
+    case IdempotencyStore::Lookup::kInFlight:
+      release_worker(s, t);
+      if (node.idempotency.concurrent == core::ConcurrentKey::kWait) {
+        observer_.on_idempotency(ref(s), payment_of(a), core::KeyResult::kWaited, t);
+        entry->waiters.push_back(a);  // answered when the key's owner finishes
+      } else {
+        observer_.on_idempotency(ref(s), payment_of(a), core::KeyResult::kConflict, t);
+        answer(a, ResponseCode::kSystemMalfunction, t);
+      }
+      return;
+  }
+}
+
+void Flow::serve_at_issuer(std::uint32_t a, double t) {
+  const std::uint32_t s = attempts_[a].to;
+  const core::Node& issuer = node_of(s);
+  PaymentSlot& ps = payments_[attempts_[a].payment];
+  const core::Payment& p = ps.payment;
+  PaymentLedger& ledger = ps.ledger;
+  const bool funds = issuer.accounts.enabled;
+  Accounts::Account* account = nullptr;
+  if (funds) {
+    core::RandomStream rng(seed_ ^ mix(card_key(p)), "accounts/" + issuer.id);
+    account = &accounts_.get(card_key(p), core::money_from_major(core::sample(issuer.accounts.balance, rng)));
+  }
+  const auto hold = [&](Charge& c) {
+    if (!funds) return;
+    account->available -= p.amount.minor;
+    account->held += p.amount.minor;
+    c.applied = true;
+  };
+  const auto release = [&](Charge& c) {
+    if (!c.applied) return;
+    account->available += p.amount.minor;
+    account->held -= p.amount.minor;
+    c.applied = false;
+  };
+
+  ResponseCode code = ResponseCode::kApproved;
+  const Attempt& req = attempts_[a];
+  switch (req.message) {
+    case Message::kAuthorization: {
+      const Path path = path_of(a);
+      Charge* stood_in = nullptr;
+      for (Charge& c : ledger.charges)
+        if (c.stand_in && !c.reversed && c.path.same_transaction(path)) stood_in = &c;
+      if (stood_in != nullptr) {
+        // The network already approved this very request on the issuer's behalf: the
+        // issuer books that charge (if the advice has not) rather than a second one.
+        if (!stood_in->applied) hold(*stood_in);
+        break;
+      }
+      if (funds && account->available < p.amount.minor) {
+        code = ResponseCode::kInsufficientFunds;
+        break;
+      }
+      Charge charge;
+      charge.path = path;
+      // The payer's press at the root of the path says where the request came from.
+      std::uint32_t root = a;
+      while (attempts_[root].parent != kNone) root = attempts_[root].parent;
+      charge.try_kind = attempts_[root].try_kind;
+      charge.approved_s = t;
+      hold(charge);
+      for (const auto& [id, depth] : ledger.reversed_targets) {
+        if (charge.path.matches(id, depth)) {  // its reversal overtook it
+          release(charge);
+          charge.reversed = true;
+        }
+      }
+      ledger.charges.push_back(charge);
+      break;
+    }
+    case Message::kReversal:
+      ledger.reversed_targets.emplace_back(req.target_id, req.target_depth);
+      for (Charge& c : ledger.charges) {
+        if (c.reversed || !c.path.matches(req.target_id, req.target_depth)) continue;
+        release(c);
+        c.reversed = true;
+      }
+      break;
+    case Message::kAdvice:
+      for (Charge& c : ledger.charges) {
+        if (!c.stand_in || c.path.length != req.target_depth + 1 ||
+            c.path.ids[req.target_depth] != req.target_id)
+          continue;
+        // Applied without a funds check: the network has already promised the merchant.
+        if (!c.reversed && !c.applied) hold(c);
+      }
+      break;
+  }
+  release_worker(s, t);
+  answer(a, code, t);
+}
+
+void Flow::forward(std::uint32_t a, double t) {
+  const std::uint32_t s = attempts_[a].to;
+  const std::uint32_t n = stations_[s].node;
+  const std::uint32_t next = choose_next_node(n, payment_of(a));
+  const std::uint32_t child = new_attempt(attempts_[a].payment, a, s, next, attempts_[a].message);
+  Attempt& c = attempts_[child];
+  const Attempt& parent = attempts_[a];
+  c.depth = static_cast<std::uint8_t>(parent.depth + 1);
+  c.target_id = parent.target_id;
+  c.target_depth = parent.target_depth;
+  attempts_[a].child_sends = 1;
+  depart(child, t);
+  if (nodes_[n].spec.io == core::IoMode::kBlocking) {
+    // Thread-per-request servers hold the worker until the next hop's final answer.
+    attempts_[a].worker_held = true;
   } else {
     release_worker(s, t);
   }
+}
+
+void Flow::answer(std::uint32_t a, ResponseCode code, double t) {
+  const std::uint32_t s = attempts_[a].to;
+  if (attempts_[a].worker_held) {
+    attempts_[a].worker_held = false;
+    release_worker(s, t);
+  }
+  if (attempts_[a].key_owner) {
+    attempts_[a].key_owner = false;
+    const auto waiters =
+        key_stores_[stations_[s].node].finish(attempts_[a].key, attempts_[a].id, code);
+    for (const std::uint32_t w : waiters) answer(w, code, t);
+  }
+  respond(a, code, t);
 }
 
 void Flow::respond(std::uint32_t a, ResponseCode code, double t) {
@@ -243,57 +504,202 @@ void Flow::respond(std::uint32_t a, ResponseCode code, double t) {
 }
 
 void Flow::on_response_arrives(std::uint32_t a, ResponseCode code, double t) {
-  Attempt& attempt = attempts_[a];
-  const std::uint32_t payment = attempt.payment;
-  if (attempt.from == kPayer) {
-    --stations_[attempt.to].outstanding;
-    observer_.on_final(payments_[payment].payment, code, t);
-    free_attempt(a);
-    free_payment(payment);
+  if (attempts_[a].from == kPayer) {
+    payer_answered(a, code, t);
     return;
   }
-  Station& requester = stations_[attempt.from];
-  if (attempt.state == AttemptState::kTimedOut) {
-    // The requester already answered upstream with 91; this answer changes nothing.
-    observer_.on_late_answer({requester.node, requester.replica}, payments_[payment].payment, t);
-    free_attempt(a);
+  if (attempts_[a].state == AttemptState::kTimedOut) {
+    // The requester has moved on (answered 91, retried or reversed); nothing changes.
+    observer_.on_late_answer(ref(attempts_[a].from), payment_of(a), t);
+    free_attempt(a, t);
     return;
   }
-  attempt.state = AttemptState::kAnswered;
-  --stations_[attempt.to].outstanding;
-  const std::uint32_t parent = attempt.parent;
-  const std::uint32_t from = attempt.from;
-  const bool held = attempt.holds_requester_worker;
-  free_attempt(a);
-  if (held) release_worker(from, t);
-  respond(parent, code, t);
+  attempts_[a].state = AttemptState::kAnswered;
+  --stations_[attempts_[a].to].outstanding;
+  child_resolved(a, false, code, t);
+  free_attempt(a, t);
 }
 
-void Flow::on_timeouts(std::uint32_t node, double t) {
-  RingQueue<Timeout>& pending = timeouts_[node];
-  while (!pending.empty() && pending.front().deadline_s <= t) {
-    const Timeout due = pending.pop();
-    Attempt& attempt = attempts_[due.attempt];
-    if (attempt.generation != due.generation || attempt.state != AttemptState::kInFlight)
-      continue;  // answered in time (and perhaps reused since)
-    attempt.state = AttemptState::kTimedOut;
-    --stations_[attempt.to].outstanding;
-    const Station& requester = stations_[attempt.from];
-    observer_.on_timeout({requester.node, requester.replica},
-                         payments_[attempt.payment].payment, t);
-    const std::uint32_t parent = attempt.parent;
-    if (attempt.holds_requester_worker) {
-      attempt.holds_requester_worker = false;
-      release_worker(attempt.from, t);
-    }
-    respond(parent, ResponseCode::kIssuerInoperative, t);
+void Flow::on_hop_timeouts(std::uint32_t node, double t) {
+  RingQueue<Deadline>& pending = hop_deadlines_[node];
+  while (!pending.empty() && pending.front().at_s <= t) {
+    const Deadline due = pending.pop();
+    Attempt& a = attempts_[due.attempt];
+    if (a.generation != due.generation || a.state != AttemptState::kInFlight) continue;
+    a.state = AttemptState::kTimedOut;
+    --stations_[a.to].outstanding;
+    observer_.on_timeout(ref(a.from), payment_of(due.attempt), t);
+    // The attempt lives on until its late answer arrives.
+    child_resolved(due.attempt, true, ResponseCode::kIssuerInoperative, t);
   }
-  if (!pending.empty()) calendar_->schedule(pending.front().deadline_s, kTimeouts, node);
+  if (!pending.empty()) calendar_->schedule(pending.front().at_s, kHopTimeouts, node);
+}
+
+void Flow::child_resolved(std::uint32_t c, bool timed_out, ResponseCode code, double t) {
+  // Copies: the calls below may allocate attempts and move the pool.
+  const Attempt child = attempts_[c];
+  if (child.parent == kNone) {
+    originator_resolved(c, !timed_out && code == ResponseCode::kApproved, t);
+    return;
+  }
+  if (child.message != Message::kAuthorization) {
+    answer(child.parent, code, t);  // a reversal or advice passing through
+    return;
+  }
+  const std::uint32_t s = child.from;
+  const std::uint32_t n = stations_[s].node;
+  const core::Node& node = nodes_[n].spec;
+  if (timed_out && node.reversal.on_timeout) {
+    // The issuer may have approved the request we gave up on: ask it to release the hold.
+    payments_[child.payment].ledger.attempted_reversals.emplace_back(child.id, child.depth);
+    // Along the same path: to the station that got the request.
+    originate(s, child.to_node, child.to, Message::kReversal, child.payment, child.id,
+              child.depth, t);
+  }
+  const std::uint32_t parent = child.parent;
+  if ((timed_out || retriable(code)) && attempts_[parent].child_sends < node.retry.attempts) {
+    const int retry = attempts_[parent].child_sends++;
+    const double delay = backoff_delay_s(node.retry, retry, nodes_[n].retry_rng);
+    const std::uint32_t next = choose_next_node(n, payments_[child.payment].payment);
+    const std::uint32_t again = new_attempt(child.payment, parent, s, next, Message::kAuthorization);
+    attempts_[again].depth = child.depth;
+    depart_after(again, delay, t);
+    return;
+  }
+  if (timed_out && node.role == core::Role::kNetwork && node.stand_in.enabled) {
+    stand_in(parent, t);
+    return;
+  }
+  answer(parent, timed_out ? ResponseCode::kIssuerInoperative : code, t);
+}
+
+void Flow::stand_in(std::uint32_t a, double t) {
+  const std::uint32_t s = attempts_[a].to;
+  const core::Node& network = node_of(s);
+  PaymentSlot& ps = payments_[attempts_[a].payment];
+  if (ps.payment.amount > network.stand_in.max_amount) {
+    observer_.on_stand_in(ref(s), ps.payment, false, t);
+    answer(a, ResponseCode::kDoNotHonour, t);
+    return;
+  }
+  Charge charge;
+  charge.path = path_of(a);
+  std::uint32_t root = a;
+  while (attempts_[root].parent != kNone) root = attempts_[root].parent;
+  charge.try_kind = attempts_[root].try_kind;
+  charge.stand_in = true;
+  charge.approved_s = t;
+  ps.ledger.charges.push_back(charge);
+  observer_.on_stand_in(ref(s), ps.payment, true, t);
+  const std::uint64_t id = attempts_[a].id;
+  const std::uint8_t depth = attempts_[a].depth;
+  const std::uint32_t payment = attempts_[a].payment;
+  answer(a, ResponseCode::kApproved, t);
+  // Tell the issuer (0120) so that it books the charge.
+  originate(s, payments_[payment].payment.issuer, kNone, Message::kAdvice, payment, id, depth, t);
+}
+
+void Flow::originate(std::uint32_t from_station, std::uint32_t to_node, std::uint32_t to_station,
+                     Message m, std::uint32_t payment, std::uint64_t target_id,
+                     std::uint8_t target_depth, double t) {
+  const std::uint32_t r = new_attempt(payment, kNone, from_station, to_node, m);
+  attempts_[r].to = to_station;
+  attempts_[r].target_id = target_id;
+  attempts_[r].target_depth = target_depth;
+  attempts_[r].depth = target_depth;
+  depart(r, t);
+}
+
+void Flow::originator_resolved(std::uint32_t r, bool delivered, double t) {
+  if (delivered) return;
+  const Attempt sent = attempts_[r];
+  const core::Node& node = node_of(sent.from);
+  if (sent.sends < node.reversal.attempts) {
+    const std::uint32_t again = new_attempt(sent.payment, kNone, sent.from, sent.to_node, sent.message);
+    Attempt& a = attempts_[again];
+    a.target_id = sent.target_id;
+    a.target_depth = sent.target_depth;
+    a.depth = sent.depth;
+    a.sends = static_cast<std::uint8_t>(sent.sends + 1);
+    depart_after(again, node.reversal.backoff_s, t);
+    return;
+  }
+  observer_.on_lost(ref(sent.from), sent.message, payments_[sent.payment].payment, t);
+}
+
+// ---- Sending -----------------------------------------------------------------------------
+
+std::uint32_t Flow::new_attempt(std::uint32_t payment, std::uint32_t parent, std::uint32_t from,
+                                std::uint32_t to_node, Message m) {
+  std::uint32_t a;
+  if (!free_attempts_.empty()) {
+    a = free_attempts_.back();
+    free_attempts_.pop_back();
+  } else {
+    attempts_.emplace_back();
+    a = static_cast<std::uint32_t>(attempts_.size() - 1);
+  }
+  Attempt& attempt = attempts_[a];
+  const std::uint32_t generation = attempt.generation;
+  attempt = Attempt{};
+  attempt.generation = generation;
+  attempt.id = next_attempt_id_++;
+  attempt.payment = payment;
+  attempt.parent = parent;
+  attempt.from = from;
+  attempt.to_node = to_node;
+  attempt.message = m;
+  ++payments_[payment].refs;
+  return a;
+}
+
+void Flow::depart_after(std::uint32_t a, double delay_s, double t) {
+  calendar_->schedule(t + delay_s, kDepart, a, attempts_[a].generation);
+}
+
+void Flow::depart(std::uint32_t a, double t) {
+  Attempt& attempt = attempts_[a];
+  if (attempt.to == kNone) {
+    const core::Routing policy =
+        attempt.from == kPayer ? core::Routing::kRoundRobin : node_of(attempt.from).routing;
+    attempt.to = choose_replica(attempt.to_node, policy);
+  }
+  attempt.state = AttemptState::kInFlight;
+  ++stations_[attempt.to].outstanding;
+  calendar_->schedule(t + latency(attempt.from, attempt.to), kRequestArrives, a,
+                      attempt.generation);
+
+  const core::Payment& p = payments_[attempt.payment].payment;
+  core::SendReason why = core::SendReason::kFirst;
+  if (attempt.from == kPayer) {
+    why = reason_of(attempt.try_kind);
+  } else if (attempt.parent == kNone) {
+    why = attempt.sends > 1 ? core::SendReason::kResend : core::SendReason::kOriginate;
+  } else if (attempts_[attempt.parent].child_sends > 1) {
+    why = core::SendReason::kHopRetry;
+  }
+  observer_.on_sent(attempt.from == kPayer ? core::StationRef{core::kPayerNode, 0} : ref(attempt.from),
+                    attempt.message, why, p, t);
+
+  // Every request of a requester has the same timeout, so deadlines arrive in order and
+  // one calendar event per requester (at the earliest deadline) replaces one per attempt.
+  if (attempt.from == kPayer) {
+    Population& pop = populations_[p.population];
+    if (pop.client_deadlines.empty())
+      calendar_->schedule(t + pop.spec.client.timeout_s, kClientTimeouts, p.population);
+    pop.client_deadlines.push(Deadline{t + pop.spec.client.timeout_s, a, attempt.generation});
+  } else {
+    const std::uint32_t n = stations_[attempt.from].node;
+    RingQueue<Deadline>& pending = hop_deadlines_[n];
+    const double deadline = t + nodes_[n].spec.timeout_s;
+    if (pending.empty()) calendar_->schedule(deadline, kHopTimeouts, n);
+    pending.push(Deadline{deadline, a, attempt.generation});
+  }
 }
 
 std::uint32_t Flow::choose_next_node(std::uint32_t node, const core::Payment& p) {
   NodeSpec& spec = nodes_[node];
-  switch (spec.routing) {
+  switch (spec.spec.routing) {
     case core::Routing::kByBin: return bin_owner_[p.bin];
     case core::Routing::kFailover:
       // Without faults every next hop is healthy: the first is primary. The chaos issue
@@ -306,7 +712,8 @@ std::uint32_t Flow::choose_next_node(std::uint32_t node, const core::Payment& p)
       for (const std::uint32_t candidate : spec.next) {
         const NodeSpec& c = nodes_[candidate];
         std::uint64_t load = 0;
-        for (std::uint32_t r = 0; r < c.replicas; ++r) load += stations_[c.first_station + r].outstanding;
+        for (int r = 0; r < c.spec.replicas; ++r)
+          load += stations_[c.first_station + static_cast<std::uint32_t>(r)].outstanding;
         if (load < best_load) {
           best_load = load;
           best = candidate;
@@ -320,23 +727,18 @@ std::uint32_t Flow::choose_next_node(std::uint32_t node, const core::Payment& p)
 
 std::uint32_t Flow::choose_replica(std::uint32_t node, core::Routing routing) {
   NodeSpec& spec = nodes_[node];
-  if (spec.replicas == 1) return spec.first_station;
+  const auto replicas = static_cast<std::uint32_t>(spec.spec.replicas);
+  if (replicas == 1) return spec.first_station;
   if (routing == core::Routing::kLeastOutstanding) {
     std::uint32_t best = spec.first_station;
-    for (std::uint32_t r = 1; r < spec.replicas; ++r)
+    for (std::uint32_t r = 1; r < replicas; ++r)
       if (stations_[spec.first_station + r].outstanding < stations_[best].outstanding)
         best = spec.first_station + r;
     return best;
   }
   // Replicas behind one name are load-balanced: round robin unless the sender asks for
   // least outstanding.
-  return spec.first_station + (spec.replica_cursor++ % spec.replicas);
-}
-
-core::ResponseCode Flow::decide(const core::Payment& p) {
-  // Funds, fraud and declines arrive with the ledger (issue #3): for now every
-  // authorization that reaches its issuer is approved.
-  return ResponseCode::kApproved;
+  return spec.first_station + (spec.replica_cursor++ % replicas);
 }
 
 double Flow::latency(std::uint32_t from_station, std::uint32_t to_station) const {
@@ -344,37 +746,69 @@ double Flow::latency(std::uint32_t from_station, std::uint32_t to_station) const
   return hop_latency_s_[stations_[from_station].node * nodes_.size() + stations_[to_station].node];
 }
 
-std::uint32_t Flow::new_attempt() {
-  if (!free_attempts_.empty()) {
-    const std::uint32_t a = free_attempts_.back();
-    free_attempts_.pop_back();
-    return a;
-  }
-  attempts_.emplace_back();
-  return static_cast<std::uint32_t>(attempts_.size() - 1);
+Path Flow::path_of(std::uint32_t a) const {
+  Path path;
+  path.length = static_cast<std::uint8_t>(attempts_[a].depth + 1);
+  assert(path.length <= kMaxDepth);
+  for (std::uint32_t x = a; x != kNone; x = attempts_[x].parent) path.ids[attempts_[x].depth] = attempts_[x].id;
+  return path;
 }
 
-void Flow::free_attempt(std::uint32_t a) {
+// ---- Pools -------------------------------------------------------------------------------
+
+void Flow::free_attempt(std::uint32_t a, double t) {
+  const std::uint32_t payment = attempts_[a].payment;
   ++attempts_[a].generation;
   free_attempts_.push_back(a);
+  release_payment(payment, t);
 }
 
 std::uint32_t Flow::new_payment() {
   ++live_payments_;
   if (live_payments_ > peak_live_payments_) peak_live_payments_ = live_payments_;
+  std::uint32_t slot;
   if (free_payment_ != kNone) {
-    const std::uint32_t slot = free_payment_;
+    slot = free_payment_;
     free_payment_ = payments_[slot].next_free;
-    return slot;
+  } else {
+    payments_.emplace_back();
+    slot = static_cast<std::uint32_t>(payments_.size() - 1);
   }
-  payments_.emplace_back();
-  return static_cast<std::uint32_t>(payments_.size() - 1);
+  PaymentSlot& ps = payments_[slot];
+  const std::uint32_t generation = ps.generation;
+  ps = PaymentSlot{};
+  ps.generation = generation;
+  return slot;
 }
 
-void Flow::free_payment(std::uint32_t slot) {
-  --live_payments_;
-  payments_[slot].next_free = free_payment_;
+void Flow::release_payment(std::uint32_t slot, double t) {
+  PaymentSlot& ps = payments_[slot];
+  assert(ps.refs > 0);
+  if (--ps.refs > 0 || !ps.final_reported) return;
+  // Every attempt, retry, reversal and advice of the payment has drained: reconcile.
+  const Reconciliation r = reconcile(ps.ledger);
+  core::ReconciledPayment out;
+  out.outcome = ps.outcome;
+  out.standing_charges = r.standing;
+  out.duplicate = r.duplicate;
+  out.cause = r.cause;
+  out.extra_charge_s = r.extra_charge_s;
+  out.in_doubt = ps.in_doubt;
+  out.gave_up_s = ps.gave_up_s;
+  observer_.on_reconciled(ps.payment, out, t);
+  // No request can carry this payment's keys any more.
+  const Population& pop = populations_[ps.payment.population];
+  IdempotencyStore& store = key_stores_[pop.entry_node];
+  if (store.size() > 0) {
+    const bool per_press = pop.spec.client.idempotency_key == core::KeyPolicy::kNew;
+    for (int k = 0; k < (per_press ? kMaxKeyedPresses : 1); ++k)
+      store.forget(key_for(ps.payment.id, k));
+  }
+  ps.ledger = PaymentLedger{};
+  ++ps.generation;
+  ps.next_free = free_payment_;
   free_payment_ = slot;
+  --live_payments_;
 }
 
 }  // namespace payquake::payments

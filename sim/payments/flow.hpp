@@ -1,12 +1,15 @@
 // The four-party authorization flow: payer -> gateway -> acquirer -> network -> issuer and
-// the answer back along the same path. Each node replica is a FIFO station with
-// `workers` servers and a waiting room; each hop has a per-attempt timeout. Payments and
-// attempts are plain data in pools; messages are events on the calendar. The flow emits
-// events to an observer and keeps no statistics of its own.
+// the answer back along the same path, with the payment semantics that make or prevent
+// duplicate payments: the payer's timeout, retries and double submits; hop retries,
+// reversals (0400) and stand-in with advices (0120); the gateway's idempotency keys; the
+// issuer's accounts and the ledger that reconciles every payment once its work drained.
+//
+// Each node replica is a FIFO station with `workers` servers and a waiting room. Payments
+// and attempts are plain data in pools; messages are events on the calendar. The flow
+// emits events to an observer and keeps no statistics of its own.
 #pragma once
 
 #include <cstdint>
-#include <memory>
 #include <string>
 #include <vector>
 
@@ -17,13 +20,15 @@
 #include "engine/calendar.hpp"
 #include "engine/driver.hpp"
 #include "load/arrivals.hpp"
+#include "payments/idempotency_store.hpp"
+#include "payments/ledger.hpp"
 #include "payments/ring_queue.hpp"
 
 namespace payquake::payments {
 
 class Flow : public engine::EventHandler {
  public:
-  // `hop_latency_s(a, b)` is the one-way latency between nodes a and b (from the
+  // `hop_latency_s[a * nodes + b]` is the one-way latency between nodes a and b (from the
   // platform). The observer must outlive the flow.
   Flow(const core::Scenario& scenario, std::vector<double> hop_latency_s,
        core::FlowObserver& observer);
@@ -32,61 +37,75 @@ class Flow : public engine::EventHandler {
   void start(engine::Calendar& calendar);
 
   void handle(const engine::Event& event) override;
-  // Every arrival has happened and every attempt has been answered (late answers too).
-  bool done() const override {
-    return pending_arrivals_ == 0 && attempts_.size() == free_attempts_.size();
-  }
+  // Every arrival has happened and every payment has drained and been reconciled.
+  bool done() const override { return pending_arrivals_ == 0 && live_payments_ == 0; }
 
   std::uint64_t payments_started() const { return next_payment_id_; }
-  std::uint64_t payments_in_flight() const { return live_payments_; }
   std::uint64_t peak_payments_in_flight() const { return peak_live_payments_; }
 
+  // Conservation (DESIGN.md section 5): the issuers' accounts hold what they opened with.
+  std::int64_t accounts_opening_minor() const { return accounts_.opening_total(); }
+  std::int64_t accounts_current_minor() const { return accounts_.current_total(); }
+
  private:
-  enum Kind : std::uint8_t { kArrival, kRequestArrives, kServiceDone, kResponseArrives, kTimeouts };
+  enum Kind : std::uint8_t {
+    kArrival,          // index: population
+    kRequestArrives,   // index: attempt
+    kServiceDone,      // index: attempt
+    kResponseArrives,  // index: attempt, arg: response code
+    kDepart,           // index: attempt (a send delayed by a backoff)
+    kHopTimeouts,      // index: node
+    kClientTimeouts,   // index: population
+    kClientPress,      // index: payment slot, arg: 1 for a double submit
+  };
   static constexpr std::uint32_t kNone = 0xffffffffu;
-  static constexpr std::uint32_t kPayer = 0xffffffffu;  // the requester of a payment's first hop
+  static constexpr std::uint32_t kPayer = 0xffffffffu;  // the requester of a payer's press
 
   struct NodeSpec {
-    std::string id;
-    core::Role role;
-    int workers;
-    std::int64_t queue_cap;  // core::kUnlimitedQueue or >= 0
-    core::IoMode io;
-    core::Distribution service_time;
+    core::Node spec;
     std::vector<std::uint32_t> next;
-    core::Routing routing;
-    double timeout_s;
-    std::uint32_t first_station;  // stations of a node are contiguous
-    std::uint32_t replicas;
-    std::uint32_t round_robin = 0;  // next candidate for round_robin routing
+    std::uint32_t first_station = 0;  // stations of a node are contiguous
+    std::uint32_t round_robin = 0;    // next candidate for round_robin routing
     std::uint32_t replica_cursor = 0;
     core::RandomStream service_rng;
+    core::RandomStream retry_rng;
   };
 
   struct Station {
-    std::uint32_t node;
-    std::uint32_t replica;
+    std::uint32_t node = 0;
+    std::uint32_t replica = 0;
     std::int32_t busy = 0;
-    std::uint32_t outstanding = 0;  // attempts sent here, not yet answered or timed out
+    std::uint32_t outstanding = 0;     // attempts sent here, not yet answered or timed out
     RingQueue<std::uint32_t> waiting;  // attempt indices
   };
 
-  enum class AttemptState : std::uint8_t { kInFlight, kAnswered, kTimedOut };
+  enum class AttemptState : std::uint8_t { kPending, kInFlight, kAnswered, kTimedOut };
 
   // One request from a requester (a station, or the payer) to a station.
   struct Attempt {
-    std::uint32_t payment = 0;
-    std::uint32_t parent = kNone;    // the attempt this one serves, at the requester
-    std::uint32_t from = kPayer;     // requester station
-    std::uint32_t to = 0;            // serving station
+    std::uint64_t id = 0;         // unique in the run: the ledger's path entries
+    std::uint64_t target_id = 0;  // reversal, advice: the attempt whose transaction it concerns
+    std::uint64_t key = 0;        // idempotency key (0: none)
+    double arrived_s = 0.0;       // when the request reached `to`
+    std::uint32_t payment = 0;    // payment slot
+    std::uint32_t parent = kNone;  // the attempt this one serves, at the requester
+    std::uint32_t from = kPayer;   // requester station
+    std::uint32_t to = kNone;      // serving station (chosen when it departs)
+    std::uint32_t to_node = 0;
     std::uint32_t generation = 0;
-    double arrived_s = 0.0;          // when the request reached `to`
-    AttemptState state = AttemptState::kInFlight;
-    bool holds_requester_worker = false;  // io: blocking keeps a worker until resolved
+    core::Message message = core::Message::kAuthorization;
+    AttemptState state = AttemptState::kPending;
+    std::uint8_t depth = 0;          // index in the ledger path (payer's press = 0)
+    std::uint8_t target_depth = 0;
+    std::uint8_t sends = 1;          // sends of this request by its originator so far
+    std::uint8_t child_sends = 0;    // at the serving node: requests sent for this one
+    TryKind try_kind = TryKind::kFirst;
+    bool worker_held = false;  // io: blocking keeps a worker at `to` until answered
+    bool key_owner = false;    // this attempt owns its key in the gateway's store
   };
 
-  struct Timeout {
-    double deadline_s;
+  struct Deadline {
+    double at_s;
     std::uint32_t attempt;
     std::uint32_t generation;
   };
@@ -98,47 +117,93 @@ class Flow : public engine::EventHandler {
     core::ZipfSampler cards;
     core::RandomStream card_rng;
     core::RandomStream amount_rng;
+    core::RandomStream client_rng;  // retry delays
+    core::RandomStream double_rng;  // whether and when a double submit happens
     std::vector<std::pair<std::uint32_t, double>> issuer_cumulative;  // node, cumulative share
+    RingQueue<Deadline> client_deadlines;  // the client's timeout is constant: FIFO
   };
 
   struct PaymentSlot {
     core::Payment payment;
+    PaymentLedger ledger;
+    std::uint32_t generation = 0;
+    std::uint32_t refs = 0;  // live attempts and pending presses
     std::uint32_t next_free = kNone;
+    std::uint8_t presses = 0;      // presses of "pay" in the primary chain
+    bool final_reported = false;
+    bool in_doubt = false;
+    core::Outcome outcome = core::Outcome::kFailed;
+    double gave_up_s = 0.0;
+    std::uint64_t first_key = 0;
   };
 
   // Handlers, one per event kind.
   void on_arrival(std::uint32_t population, double t);
+  void on_press(std::uint32_t slot, bool double_submit, double t);
   void on_request_arrives(std::uint32_t attempt, double t);
   void on_service_done(std::uint32_t attempt, double t);
   void on_response_arrives(std::uint32_t attempt, core::ResponseCode code, double t);
-  void on_timeouts(std::uint32_t node, double t);
+  void on_hop_timeouts(std::uint32_t node, double t);
+  void on_client_timeouts(std::uint32_t population, double t);
 
-  // Sends a new attempt for `payment` to a replica of `to_node`; returns its index.
-  std::uint32_t send(std::uint32_t payment, std::uint32_t parent, std::uint32_t from_station,
-                     std::uint32_t to_node, double t);
+  // Payer side.
+  void press(std::uint32_t slot, TryKind kind, double t);
+  void payer_answered(std::uint32_t attempt, core::ResponseCode code, double t);
+  void payer_gave_up(std::uint32_t attempt, double t);
+  void finalize(std::uint32_t slot, core::Outcome outcome, core::ResponseCode code, double t);
+
+  // Node side.
+  void serve_authorization(std::uint32_t attempt, double t);
+  void serve_at_issuer(std::uint32_t attempt, double t);
+  void forward(std::uint32_t attempt, double t);
+  void child_resolved(std::uint32_t child, bool timed_out, core::ResponseCode code, double t);
+  void answer(std::uint32_t attempt, core::ResponseCode code, double t);
+  void stand_in(std::uint32_t attempt, double t);
+  // A hop sends a reversal or an advice of its own; `to_station` kNone lets routing pick.
+  void originate(std::uint32_t from_station, std::uint32_t to_node, std::uint32_t to_station,
+                 core::Message m, std::uint32_t payment, std::uint64_t target_id,
+                 std::uint8_t target_depth, double t);
+  void originator_resolved(std::uint32_t attempt, bool delivered, double t);
+
+  // Sending.
+  std::uint32_t new_attempt(std::uint32_t payment, std::uint32_t parent, std::uint32_t from,
+                            std::uint32_t to_node, core::Message m);
+  void depart(std::uint32_t attempt, double t);
+  void depart_after(std::uint32_t attempt, double delay_s, double t);
   void respond(std::uint32_t attempt, core::ResponseCode code, double t);
   void start_service(std::uint32_t station, std::uint32_t attempt, double t);
   void release_worker(std::uint32_t station, double t);
   std::uint32_t choose_next_node(std::uint32_t node, const core::Payment& p);
   std::uint32_t choose_replica(std::uint32_t node, core::Routing routing);
-  core::ResponseCode decide(const core::Payment& p);
-
   double latency(std::uint32_t from_station, std::uint32_t to_station) const;
+  Path path_of(std::uint32_t attempt) const;
+  core::StationRef ref(std::uint32_t station) const {
+    return {stations_[station].node, stations_[station].replica};
+  }
+  const core::Node& node_of(std::uint32_t station) const {
+    return nodes_[stations_[station].node].spec;
+  }
+  const core::Payment& payment_of(std::uint32_t attempt) const {
+    return payments_[attempts_[attempt].payment].payment;
+  }
 
-  std::uint32_t new_attempt();
-  void free_attempt(std::uint32_t attempt);
+  // Pools.
+  void free_attempt(std::uint32_t attempt, double t);
   std::uint32_t new_payment();
-  void free_payment(std::uint32_t payment);
+  void release_payment(std::uint32_t slot, double t);
 
   engine::Calendar* calendar_ = nullptr;
   core::FlowObserver& observer_;
+  std::uint64_t seed_;
   std::vector<NodeSpec> nodes_;
   std::vector<Station> stations_;
   std::vector<double> hop_latency_s_;  // node x node
   std::vector<Population> populations_;
-  std::vector<std::uint32_t> bin_owner_;  // bin index -> issuer node
+  std::vector<std::uint32_t> bin_owner_;                 // bin index -> issuer node
   std::vector<std::vector<std::uint32_t>> issuer_bins_;  // issuer node -> bin indices
-  std::vector<RingQueue<Timeout>> timeouts_;  // per node: deadlines are FIFO (constant timeout)
+  std::vector<RingQueue<Deadline>> hop_deadlines_;       // per node: constant timeout, FIFO
+  std::vector<IdempotencyStore> key_stores_;             // per node (gateways use theirs)
+  Accounts accounts_;
 
   std::vector<Attempt> attempts_;
   std::vector<std::uint32_t> free_attempts_;
@@ -146,6 +211,8 @@ class Flow : public engine::EventHandler {
   std::uint32_t free_payment_ = kNone;
   std::uint32_t pending_arrivals_ = 0;  // populations with an arrival on the calendar
   std::uint64_t next_payment_id_ = 0;
+  std::uint64_t next_attempt_id_ = 1;
+  std::uint64_t next_key_ = 1;
   std::uint64_t live_payments_ = 0;
   std::uint64_t peak_live_payments_ = 0;
 };

@@ -16,6 +16,10 @@ struct RunInfo {
   std::string engine_mode;
   std::uint64_t events = 0;
   std::uint64_t peak_payments_in_flight = 0;
+  // Conservation: the issuers' accounts at the start and at the end (minor units).
+  std::int64_t accounts_opening_minor = 0;
+  std::int64_t accounts_final_minor = 0;
+  bool conserved() const { return accounts_opening_minor == accounts_final_minor; }
 };
 
 }  // namespace payquake::report

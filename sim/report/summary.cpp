@@ -54,6 +54,11 @@ ordered_json summary_json(const core::Scenario& scenario, const metrics::RunMetr
     };
   }
 
+  const auto& sem = metrics.semantics();
+  ordered_json by_cause = ordered_json::object();
+  for (int c = 0; c < static_cast<int>(core::DuplicateCause::kCount); ++c)
+    by_cause[core::to_string(static_cast<core::DuplicateCause>(c))] = sem.by_cause[static_cast<std::size_t>(c)];
+
   return ordered_json{
       {"scenario", scenario.name},
       {"seed", info.seed},
@@ -73,6 +78,38 @@ ordered_json summary_json(const core::Scenario& scenario, const metrics::RunMetr
          measured_s > 0 ? static_cast<double>(metrics.measured_approved()) / measured_s : 0.0},
         {"by_code", by_code}}},
       {"latency_seconds", percentiles(metrics.latency_s())},
+      {"attempts",
+       {{"total", sem.authorizations},
+        {"retries", sem.client_retries + sem.hop_retries},
+        {"client_retries", sem.client_retries},
+        {"hop_retries", sem.hop_retries},
+        {"double_submits", sem.double_submits},
+        {"reversals", sem.reversals},
+        {"reversals_lost", sem.reversals_lost},
+        {"stand_in_approvals", sem.stand_in_approvals},
+        {"stand_in_declines", sem.stand_in_declines},
+        {"advices", sem.advices},
+        {"advices_lost", sem.advices_lost},
+        {"payer_late_answers", sem.payer_late_answers}}},
+      {"idempotency",
+       {{"replays", sem.key_replays},
+        {"conflicts", sem.key_conflicts},
+        {"waits", sem.key_waits},
+        {"store_unavailable", sem.key_store_unavailable}}},
+      {"duplicates",
+       {{"count", sem.duplicates},
+        {"amount", core::to_string(core::Money{sem.duplicate_amount_minor})},
+        {"orphan_holds", sem.orphan_holds},
+        {"by_cause", by_cause},
+        {"in_doubt",
+         {{"count", sem.in_doubt},
+          {"resolved_after_seconds",
+           {{"mean", sem.in_doubt_resolution_s.mean()},
+            {"max", sem.in_doubt_resolution_s.max()}}}}}}},
+      {"conservation",
+       {{"ok", info.conserved()},
+        {"delta_minor_units", info.accounts_final_minor - info.accounts_opening_minor},
+        {"accounts_total", core::to_string(core::Money{info.accounts_final_minor})}}},
       {"nodes", nodes},
       {"engine",
        {{"mode", info.engine_mode},
@@ -83,13 +120,16 @@ ordered_json summary_json(const core::Scenario& scenario, const metrics::RunMetr
 
 std::string timeseries_csv(const core::Scenario& scenario, const metrics::RunMetrics& metrics) {
   std::ostringstream out;
-  out << "time,arrivals,completions,success_rate,latency_p50_seconds,latency_p99_seconds";
+  out << "time,arrivals,completions,success_rate,latency_p50_seconds,latency_p99_seconds,"
+         "retries,reversals,stand_in_approvals,duplicates,in_doubt";
   for (const auto& n : metrics.nodes()) out << ',' << n.id << "_utilisation," << n.id << "_queue_length";
   out << '\n';
   for (const auto& w : metrics.windows()) {
     out << number(w.start_s) << ',' << w.arrivals << ',' << w.completions << ',';
     if (w.completions > 0) out << number(ratio(w.succeeded, w.completions));
-    out << ',' << number(w.latency_p50_s) << ',' << number(w.latency_p99_s);
+    out << ',' << number(w.latency_p50_s) << ',' << number(w.latency_p99_s) << ',' << w.retries
+        << ',' << w.reversals << ',' << w.stand_in_approvals << ',' << w.duplicates << ','
+        << w.in_doubt;
     for (std::size_t i = 0; i < w.node_utilisation.size(); ++i)
       out << ',' << number(w.node_utilisation[i]) << ',' << number(w.node_queue_length[i]);
     out << '\n';
@@ -127,6 +167,31 @@ std::string human_summary(const core::Scenario& scenario, const metrics::RunMetr
                 1e3 * l.quantile(0.5), 1e3 * l.quantile(0.9), 1e3 * l.quantile(0.99),
                 1e3 * l.quantile(0.999), 1e3 * l.max());
   out << line;
+  const auto& sem = metrics.semantics();
+  std::snprintf(line, sizeof line,
+                "  attempts     %llu authorizations: %llu client retries, %llu hop retries, "
+                "%llu double submits, %llu reversals (%llu lost), %llu stand-in approvals\n",
+                static_cast<unsigned long long>(sem.authorizations),
+                static_cast<unsigned long long>(sem.client_retries),
+                static_cast<unsigned long long>(sem.hop_retries),
+                static_cast<unsigned long long>(sem.double_submits),
+                static_cast<unsigned long long>(sem.reversals),
+                static_cast<unsigned long long>(sem.reversals_lost),
+                static_cast<unsigned long long>(sem.stand_in_approvals));
+  out << line;
+  out << "  duplicates   " << sem.duplicates << " payments charged twice or more ("
+      << core::to_string(core::Money{sem.duplicate_amount_minor}) << ")";
+  bool any = false;
+  for (int c = 0; c < static_cast<int>(core::DuplicateCause::kCount); ++c) {
+    const auto n = sem.by_cause[static_cast<std::size_t>(c)];
+    if (n == 0) continue;
+    out << (any ? ", " : ": ") << core::to_string(static_cast<core::DuplicateCause>(c)) << ' ' << n;
+    any = true;
+  }
+  out << "; " << sem.orphan_holds << " orphan holds, " << sem.in_doubt << " in doubt\n";
+  out << "  conservation " << (info.conserved() ? "ok" : "VIOLATED") << " (accounts total "
+      << core::to_string(core::Money{info.accounts_final_minor}) << ", delta "
+      << info.accounts_final_minor - info.accounts_opening_minor << " minor units)\n";
   std::size_t busiest = 0;
   for (std::size_t i = 1; i < metrics.nodes().size(); ++i)
     if (metrics.utilisation(i) > metrics.utilisation(busiest)) busiest = i;

@@ -1,6 +1,7 @@
 // Builds core::Scenario from the merged, overridden document tree: every field read and
-// checked (build.cpp, build_nodes.cpp, build_payers.cpp), then the cross-references
-// between them (check_graph.cpp). Every mistake is reported; reading goes on after one.
+// checked (build.cpp, build_nodes.cpp, build_payers.cpp, build_semantics.cpp), then the
+// cross-references between them (check_graph.cpp). Every mistake is reported; reading goes
+// on after one.
 #pragma once
 
 #include <map>
@@ -46,6 +47,14 @@ class Builder {
   void read_payer_issuers(const Value& m, const std::string& path, core::Payers& p,
                           PayerSource& src);
   void read_load(const Value& v);
+
+  // build_semantics.cpp: retry, reversal, idempotency, stand_in, accounts and client.
+  void read_node_semantics(const Value& v, const std::string& path, core::Node& n, bool role_known);
+  void read_client(const Value& v, const std::string& path, core::Client& c);
+  // The value of node key `key` when it is present and applies to the node's role (or the
+  // role is unknown); on a role it does not apply to it is reported, and nullptr returned.
+  const Value* placed(const Value& v, const std::string& path, std::string_view key,
+                      const core::Node& n, bool role_known);
 
   // check_graph.cpp
   bool check_next_targets();

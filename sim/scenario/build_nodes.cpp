@@ -1,6 +1,4 @@
 // Reading `nodes`: each node's own fields and the rules that depend only on its role.
-#include <climits>
-
 #include "scenario/build.hpp"
 #include "scenario/read_distribution.hpp"
 #include "scenario/units.hpp"
@@ -8,14 +6,11 @@
 namespace payquake::scenario {
 namespace {
 
-const std::vector<std::string> kNodeKeys{"id",      "role",    "site",    "replicas",
-                                         "workers", "queue",   "io",      "service_time",
-                                         "next",    "routing", "timeout", "bins"};
-constexpr std::string_view kPaymentSemantics = "payment semantics, issue #3";
-const std::vector<Unsupported> kNodeLater{
-    {"retry", kPaymentSemantics},       {"reversal", kPaymentSemantics},
-    {"idempotency", kPaymentSemantics}, {"stand_in", kPaymentSemantics},
-    {"accounts", kPaymentSemantics},    {"fraud", "fraud"}};
+const std::vector<std::string> kNodeKeys{
+    "id",    "role",         "site",        "replicas", "workers", "queue",
+    "io",    "service_time", "next",        "routing",  "timeout", "bins",
+    "retry", "reversal",     "idempotency", "stand_in", "accounts"};
+const std::vector<Unsupported> kNodeLater{{"fraud", "fraud"}};
 const std::vector<std::string> kRoles{"gateway", "acquirer", "network", "issuer"};
 const std::vector<std::string> kRoutings{"failover", "round_robin", "least_outstanding", "by_bin"};
 
@@ -53,17 +48,8 @@ void Builder::read_node(const Value& v, const std::string& path) {
   if (const Value* site = r_.get(v, path, "site", true, "a site id"))
     if (const auto s = site_ref(*site, join(path, "site"))) n.site = *s;
 
-  // Replicas and workers are ints downstream; a count beyond INT_MAX is a typo anyway.
-  for (const auto& [key, out, required] :
-       {std::tuple{"replicas", &n.replicas, false}, std::tuple{"workers", &n.workers, true}}) {
-    std::int64_t c = *out;
-    const Value* cv = v.find(key);
-    if (r_.count_field(v, path, key, 1, required, c) && c > INT_MAX) {
-      r_.error(cv->loc, join(path, key), "expected a count <= 2147483647, got " + describe(*cv));
-    } else {
-      *out = static_cast<int>(c);
-    }
-  }
+  r_.count_field(v, path, "replicas", 1, false, n.replicas);
+  r_.count_field(v, path, "workers", 1, true, n.workers);
   if (const Value* q = r_.get(v, path, "queue", false, "")) {
     const auto c = q->is_scalar() ? parse_count(q->text) : std::nullopt;
     if (q->is_scalar() && q->text == "unlimited") {
@@ -81,8 +67,11 @@ void Builder::read_node(const Value& v, const std::string& path) {
   if (const Value* st = r_.get(v, path, "service_time", true, "a distribution"))
     if (auto d = read_distribution(r_, *st, join(path, "service_time"), ParamUnit::kDuration))
       n.service_time = *d;
-  r_.duration_field(v, path, "timeout", Bound::kPositive, false, n.timeout_s);
+  if (const Value* timeout = placed(v, path, "timeout", n, role_known))
+    if (const auto d = r_.duration(*timeout, join(path, "timeout"), Bound::kPositive))
+      n.timeout_s = *d;
   read_node_links(v, path, n, role_known);
+  read_node_semantics(v, path, n, role_known);
 
   nodes_complete_ = nodes_complete_ && id.has_value();
   if (!id || !unique(node_seen_, *id, id_value->loc, join(path, "id"), "node")) return;

@@ -11,9 +11,8 @@
 namespace payquake::scenario {
 namespace {
 
-const std::vector<std::string> kPayerKeys{"id",      "share", "cards", "activity",
-                                          "issuers", "entry", "amount"};
-const std::vector<Unsupported> kPayerLater{{"client", "payment semantics, issue #3"}};
+const std::vector<std::string> kPayerKeys{"id",      "share", "cards",  "activity",
+                                          "issuers", "entry", "amount", "client"};
 
 // Shares are exact to 1e-9: "33.3333333333%" three times is not 100%.
 constexpr double kShareTolerance = 1e-9;
@@ -52,7 +51,7 @@ void Builder::read_payers(const Value& list) {
 
 void Builder::read_payer(const Value& v, const std::string& path, bool share_required,
                          double& share_sum, bool& share_ok) {
-  if (!r_.mapping(v, path, kPayerKeys, kPayerLater)) {
+  if (!r_.mapping(v, path, kPayerKeys)) {
     share_ok = false;
     return;
   }
@@ -74,6 +73,8 @@ void Builder::read_payer(const Value& v, const std::string& path, bool share_req
   if (const Value* amount = r_.get(v, path, "amount", true, "a distribution"))
     if (auto d = read_distribution(r_, *amount, join(path, "amount"), ParamUnit::kMoney))
       p.amount = *d;
+  if (const Value* client = r_.get(v, path, "client", false, ""))
+    read_client(*client, join(path, "client"), p.client);
 
   if (const Value* entry = r_.get(v, path, "entry", true, "the id of a gateway")) {
     if (const auto e = r_.id(*entry, join(path, "entry"))) {

@@ -74,6 +74,54 @@ void emit_strings(YAML::Emitter& out, const std::vector<std::string>& items, boo
   out << YAML::EndSeq;
 }
 
+const char* bool_text(bool b) { return b ? "true" : "false"; }
+
+void emit_retry(YAML::Emitter& out, const core::RetryPolicy& r) {
+  out << YAML::Key << "retry" << YAML::Value << YAML::Flow << YAML::BeginMap;
+  out << YAML::Key << "attempts" << YAML::Value << r.attempts;
+  out << YAML::Key << "backoff" << YAML::Value << format_duration(r.backoff_s);
+  out << YAML::Key << "multiplier" << YAML::Value << format_number(r.multiplier);
+  out << YAML::Key << "jitter" << YAML::Value << core::to_string(r.jitter);
+  out << YAML::EndMap;
+}
+
+void emit_reversal(YAML::Emitter& out, const core::ReversalPolicy& r) {
+  out << YAML::Key << "reversal" << YAML::Value << YAML::Flow << YAML::BeginMap;
+  out << YAML::Key << "on_timeout" << YAML::Value << bool_text(r.on_timeout);
+  out << YAML::Key << "attempts" << YAML::Value << r.attempts;
+  out << YAML::Key << "backoff" << YAML::Value << format_duration(r.backoff_s);
+  out << YAML::EndMap;
+}
+
+void emit_idempotency(YAML::Emitter& out, const core::Idempotency& i) {
+  out << YAML::Key << "idempotency" << YAML::Value << YAML::Flow << YAML::BeginMap;
+  out << YAML::Key << "enabled" << YAML::Value << bool_text(i.enabled);
+  out << YAML::Key << "ttl" << YAML::Value << format_duration(i.ttl_s);
+  out << YAML::Key << "concurrent" << YAML::Value << core::to_string(i.concurrent);
+  out << YAML::Key << "on_store_failure" << YAML::Value << core::to_string(i.on_store_failure);
+  out << YAML::EndMap;
+}
+
+void emit_stand_in(YAML::Emitter& out, const core::StandIn& s) {
+  out << YAML::Key << "stand_in" << YAML::Value << YAML::Flow << YAML::BeginMap;
+  out << YAML::Key << "enabled" << YAML::Value << bool_text(s.enabled);
+  out << YAML::Key << "max_amount" << YAML::Value << core::to_string(s.max_amount);
+  out << YAML::EndMap;
+}
+
+void emit_accounts(YAML::Emitter& out, const core::Accounts& a) {
+  out << YAML::Key << "accounts" << YAML::Value;
+  if (!a.enabled) {
+    out << YAML::Flow << YAML::BeginMap << YAML::EndMap
+        << YAML::Comment("no balance: funds are unlimited");
+    return;
+  }
+  // A block mapping: a lognormal's comment inside a flow mapping would split it over lines.
+  out << YAML::BeginMap << YAML::Key << "balance" << YAML::Value;
+  emit_distribution(out, a.balance, Unit::kMoney);
+  out << YAML::EndMap;
+}
+
 void emit_node(YAML::Emitter& out, const core::Node& n) {
   out << YAML::BeginMap;
   out << YAML::Key << "id" << YAML::Value << n.id;
@@ -95,11 +143,32 @@ void emit_node(YAML::Emitter& out, const core::Node& n) {
     emit_strings(out, n.next, false);
   }
   out << YAML::Key << "routing" << YAML::Value << core::to_string(n.routing);
-  out << YAML::Key << "timeout" << YAML::Value << format_duration(n.timeout_s);
+  // An issuer has no next hop: no timeout, retry or reversal (the loader rejects them there).
+  if (n.role != core::Role::kIssuer) {
+    out << YAML::Key << "timeout" << YAML::Value << format_duration(n.timeout_s);
+    emit_retry(out, n.retry);
+    emit_reversal(out, n.reversal);
+  }
+  if (n.role == core::Role::kGateway) emit_idempotency(out, n.idempotency);
+  if (n.role == core::Role::kNetwork) emit_stand_in(out, n.stand_in);
   if (n.role == core::Role::kIssuer) {
     out << YAML::Key << "bins" << YAML::Value;
     emit_strings(out, n.bins, true);
+    emit_accounts(out, n.accounts);
   }
+  out << YAML::EndMap;
+}
+
+void emit_client(YAML::Emitter& out, const core::Client& c) {
+  out << YAML::Key << "client" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "timeout" << YAML::Value << format_duration(c.timeout_s);
+  out << YAML::Key << "retries" << YAML::Value << c.retries;
+  out << YAML::Key << "retry_delay" << YAML::Value;
+  emit_distribution(out, c.retry_delay, Unit::kDuration);
+  out << YAML::Key << "idempotency_key" << YAML::Value << core::to_string(c.idempotency_key);
+  out << YAML::Key << "double_submit" << YAML::Value << format_percent(c.double_submit);
+  out << YAML::Key << "double_submit_delay" << YAML::Value;
+  emit_distribution(out, c.double_submit_delay, Unit::kDuration);
   out << YAML::EndMap;
 }
 
@@ -117,6 +186,7 @@ void emit_payers(YAML::Emitter& out, const core::Payers& p) {
   out << YAML::Key << "entry" << YAML::Value << p.entry;
   out << YAML::Key << "amount" << YAML::Value;
   emit_distribution(out, p.amount, Unit::kMoney);
+  emit_client(out, p.client);
   out << YAML::EndMap;
 }
 

@@ -60,6 +60,21 @@ void expect_equal(const core::Scenario& a, const core::Scenario& b) {
     EXPECT_EQ(x.routing, y.routing);
     EXPECT_EQ(x.timeout_s, y.timeout_s);
     EXPECT_EQ(x.bins, y.bins);
+    EXPECT_EQ(x.retry.attempts, y.retry.attempts);
+    EXPECT_EQ(x.retry.backoff_s, y.retry.backoff_s);
+    EXPECT_EQ(x.retry.multiplier, y.retry.multiplier);
+    EXPECT_EQ(x.retry.jitter, y.retry.jitter);
+    EXPECT_EQ(x.reversal.on_timeout, y.reversal.on_timeout);
+    EXPECT_EQ(x.reversal.attempts, y.reversal.attempts);
+    EXPECT_EQ(x.reversal.backoff_s, y.reversal.backoff_s);
+    EXPECT_EQ(x.idempotency.enabled, y.idempotency.enabled);
+    EXPECT_EQ(x.idempotency.ttl_s, y.idempotency.ttl_s);
+    EXPECT_EQ(x.idempotency.concurrent, y.idempotency.concurrent);
+    EXPECT_EQ(x.idempotency.on_store_failure, y.idempotency.on_store_failure);
+    EXPECT_EQ(x.stand_in.enabled, y.stand_in.enabled);
+    EXPECT_EQ(x.stand_in.max_amount, y.stand_in.max_amount);
+    EXPECT_EQ(x.accounts.enabled, y.accounts.enabled);
+    expect_equal(x.accounts.balance, y.accounts.balance, "accounts.balance");
   }
   ASSERT_EQ(a.payers.size(), b.payers.size());
   for (std::size_t i = 0; i < a.payers.size(); ++i) {
@@ -72,6 +87,13 @@ void expect_equal(const core::Scenario& a, const core::Scenario& b) {
     EXPECT_EQ(x.issuers, y.issuers);
     EXPECT_EQ(x.entry, y.entry);
     expect_equal(x.amount, y.amount, "amount");
+    EXPECT_EQ(x.client.timeout_s, y.client.timeout_s);
+    EXPECT_EQ(x.client.retries, y.client.retries);
+    expect_equal(x.client.retry_delay, y.client.retry_delay, "client.retry_delay");
+    EXPECT_EQ(x.client.idempotency_key, y.client.idempotency_key);
+    EXPECT_EQ(x.client.double_submit, y.client.double_submit);
+    expect_equal(x.client.double_submit_delay, y.client.double_submit_delay,
+                 "client.double_submit_delay");
   }
   EXPECT_EQ(a.load.arrival, b.load.arrival);
   EXPECT_EQ(a.load.start_rate_per_s, b.load.start_rate_per_s);
@@ -118,6 +140,54 @@ TEST(Emit, AwkwardNumbersRoundTrip) {
   expect_round_trip(text);
 }
 
+TEST(Emit, PaymentSemanticsRoundTrip) {
+  std::string text = reference_with(
+      "    timeout: 4s\n",
+      "    timeout: 4s\n"
+      "    retry: {attempts: 3, backoff: 150ms, multiplier: 1.7, jitter: equal}\n"
+      "    reversal: {on_timeout: true, attempts: 5, backoff: 0.3s}\n"
+      "    idempotency: {enabled: true, ttl: 90m, concurrent: wait, on_store_failure: "
+      "fail_open}\n");
+  text = text.replace(text.find("    timeout: 3s\n"), 16,
+                      "    timeout: 3s\n    retry: {jitter: none}\n");
+  text = text.replace(text.find("    timeout: 2s\n"), 16,
+                      "    timeout: 2s\n    stand_in: {enabled: true, max_amount: 123.45}\n");
+  text.insert(text.find("payers:"),
+              "    accounts: {balance: {dist: lognormal, median: 800.00, p99: 20000.00}}\n"
+              "  - {id: iss2, role: issuer, site: west, bins: [\"4222\"], workers: 1, "
+              "service_time: {dist: constant, value: 1ms}, accounts: {balance: {dist: normal, "
+              "mean: 500.10, stddev: 99.99}}}\n");
+  text.insert(text.find("load:"),
+              "    client: {timeout: 7.5s, retries: 2, retry_delay: {dist: exponential, mean: "
+              "3.3s}, idempotency_key: new, double_submit: 0.1%, double_submit_delay: {dist: "
+              "lognormal, median: 120ms, p99: 900ms}}\n");
+  expect_round_trip(text);
+  expect_round_trip(
+      reference_with("{iss: 100%}", "{iss: 100%}\n    client: {double_submit: 33.3333333333%}"));
+}
+
+TEST(Emit, IssuersHaveNoNextHopSettings) {
+  const std::string yaml = to_resolved_yaml(load_string(kReference, "t.yaml"));
+  const std::string issuer =
+      yaml.substr(yaml.find("  - id: iss"), yaml.find("payers:") - yaml.find("  - id: iss"));
+  for (const char* absent :
+       {"next:", "timeout:", "retry:", "reversal:", "idempotency:", "stand_in:"})
+    EXPECT_EQ(issuer.find(absent), std::string::npos) << absent << " in\n" << issuer;
+  EXPECT_NE(issuer.find("accounts: {}  # no balance: funds are unlimited"), std::string::npos)
+      << issuer;
+}
+
+TEST(Emit, AccountsBalanceIsABlockMapping) {
+  // A lognormal's comment inside a flow mapping would split the mapping over two lines.
+  const std::string yaml = to_resolved_yaml(load_string(
+      reference_with("    queue: unlimited\n",
+                     "    queue: unlimited\n"
+                     "    accounts: {balance: {dist: lognormal, median: 800.00, p99: 20000.00}}\n"),
+      "t.yaml"));
+  EXPECT_NE(yaml.find("    accounts:\n      balance: {dist: lognormal, mu: "), std::string::npos)
+      << yaml;
+}
+
 TEST(Emit, WritesEveryDefaultInReadableUnits) {
   const std::string yaml = to_resolved_yaml(load_string(kReference, "t.yaml"));
   for (const char* expected : {"duration: 30m",
@@ -130,7 +200,18 @@ TEST(Emit, WritesEveryDefaultInReadableUnits) {
                                "queue: unlimited",
                                "io: async",
                                "routing: by_bin",
-                               "timeout: 10s",
+                               "timeout: 30s",
+                               "retry: {attempts: 1, backoff: 0.2s, multiplier: 2, jitter: full}",
+                               "reversal: {on_timeout: false, attempts: 3, backoff: 1s}",
+                               "idempotency: {enabled: false, ttl: 24h, concurrent: conflict, "
+                               "on_store_failure: fail_closed}",
+                               "stand_in: {enabled: false, max_amount: 200.00}",
+                               "accounts: {}",
+                               "retries: 0",
+                               "retry_delay: {dist: uniform, min: 1s, max: 5s}",
+                               "idempotency_key: reuse",
+                               "double_submit: 0%",
+                               "double_submit_delay: {dist: uniform, min: 50ms, max: 0.5s}",
                                "start_rate: 2000/s",
                                "target: 20000/s",
                                "arrival: poisson",

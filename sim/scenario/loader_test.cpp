@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <fstream>
+#include <sstream>
 
 #include "scenario/test_util.hpp"
 
@@ -131,7 +133,8 @@ TEST(Loader, UnknownKeyWithoutSuggestion) {
   EXPECT_EQ(
       errors_of(reference_with("    timeout: 3s", "    colour: red")),
       Errors{"t.yaml:29:5: nodes.acq.colour: unknown key 'colour', expected one of id, role, "
-             "site, replicas, workers, queue, io, service_time, next, routing, timeout, bins"});
+             "site, replicas, workers, queue, io, service_time, next, routing, timeout, bins, "
+             "retry, reversal, idempotency, stand_in, accounts"});
 }
 
 TEST(Loader, MisspelledRequiredKeyGivesOneMessage) {
@@ -166,17 +169,8 @@ TEST(Loader, LaterFeaturesAreRejected) {
                     "t.yaml:56:1: attacks: not supported yet (fraud)",
                     "t.yaml:57:1: slo: not supported yet (drills)",
                     "t.yaml:58:1: expect: not supported yet (drills)"}));
-  EXPECT_EQ(errors_of(reference_with("    timeout: 4s", "    retry: {attempts: 2}")),
-            Errors{"t.yaml:22:5: nodes.gw.retry: not supported yet (payment semantics, issue #3)"});
-  EXPECT_EQ(
-      errors_of(reference_with("    timeout: 2s", "    stand_in: {enabled: true}")),
-      Errors{"t.yaml:35:5: nodes.net.stand_in: not supported yet (payment semantics, issue #3)"});
   EXPECT_EQ(errors_of(reference_with("    queue: unlimited", "    fraud: {}")),
             Errors{"t.yaml:41:5: nodes.iss.fraud: not supported yet (fraud)"});
-  EXPECT_EQ(
-      errors_of(reference_with("    activity: {dist: zipf, s: 1.1}", "    client: {retries: 1}")),
-      Errors{
-          "t.yaml:46:5: payers.shoppers.client: not supported yet (payment semantics, issue #3)"});
   EXPECT_EQ(errors_of(reference_with("  spikes: [{at: 12m, duration: 30s, multiplier: 3}]",
                                      "  preset: black_friday")),
             Errors{"t.yaml:54:3: load.preset: not supported yet (load presets)"});
@@ -495,20 +489,36 @@ TEST(Loader, DesignExampleRejectsEveryLaterFeature) {
         // The example names acq-b without defining it.
         ":23:19: nodes.gw.next[1]: expected the id of a node, got 'acq-b' (did you mean "
         "'acq-a'?)",
-        ":26:5: nodes.gw.retry: not supported yet (payment semantics, issue #3)",
-        ":27:5: nodes.gw.reversal: not supported yet (payment semantics, issue #3)",
-        ":28:5: nodes.gw.idempotency: not supported yet (payment semantics, issue #3)",
-        ":37:5: nodes.net.stand_in: not supported yet (payment semantics, issue #3)",
-        ":44:5: nodes.iss-a.accounts: not supported yet (payment semantics, issue #3)",
-        // Its include of a fraud policy that does not exist here is not judged.
+        // Payment semantics are read (and valid); its include of a fraud policy that does
+        // not exist here is not judged.
         ":45:5: nodes.iss-a.fraud: not supported yet (fraud)",
-        ":55:5: payers.shoppers.client: not supported yet (payment semantics, issue #3)",
         ":72:1: faults: not supported yet (chaos)", ":82:1: attacks: not supported yet (fraud)",
         ":88:1: slo: not supported yet (drills)", ":94:1: expect: not supported yet (drills)"};
     ASSERT_EQ(e.diagnostics().size(), expected.size()) << e.what();
     for (std::size_t i = 0; i < expected.size(); ++i)
       EXPECT_EQ(e.diagnostics()[i].to_string(), file + expected[i]);
   }
+}
+
+TEST(Loader, DesignExampleLoadsWithoutItsLaterFeatures) {
+  std::ifstream in(std::string(PAYQUAKE_INVALID_DIR) + "/design_example.yaml");
+  std::stringstream buf;
+  buf << in.rdbuf();
+  std::string text = buf.str();
+  ASSERT_NE(text.find("faults:"), std::string::npos);
+  text = text.substr(0, text.find("faults:"));  // faults, attacks, slo, expect follow
+  text.replace(text.find("[acq-a, acq-b]"), 14, "[acq-a]");
+  const std::size_t fraud = text.find("    fraud:");
+  text.erase(fraud, text.find('\n', fraud) + 1 - fraud);
+  const core::Scenario s = load_string(text, "design.yaml");
+  ASSERT_EQ(s.nodes.size(), 4u);
+  EXPECT_EQ(s.nodes[0].retry.attempts, 2);
+  EXPECT_TRUE(s.nodes[0].reversal.on_timeout);
+  EXPECT_TRUE(s.nodes[0].idempotency.enabled);
+  EXPECT_TRUE(s.nodes[2].stand_in.enabled);
+  EXPECT_TRUE(s.nodes[3].accounts.enabled);
+  EXPECT_EQ(s.payers[0].client.retries, 1);
+  EXPECT_DOUBLE_EQ(s.payers[0].client.double_submit, 0.001);
 }
 
 }  // namespace

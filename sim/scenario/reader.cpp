@@ -1,5 +1,7 @@
 #include "scenario/reader.hpp"
 
+#include <climits>
+
 #include "scenario/suggest.hpp"
 #include "scenario/units.hpp"
 
@@ -152,6 +154,21 @@ std::optional<double> Reader::share(const Value& v, const std::string& path) {
   return p;
 }
 
+std::optional<double> Reader::percent(const Value& v, const std::string& path) {
+  const auto text = scalar(v, path, kPercentForm);
+  if (!text) return std::nullopt;
+  const auto p = parse_percent(*text);
+  if (!p) return mismatch(v, path, kPercentForm);
+  if (!(*p >= 0 && *p <= 1)) return mismatch(v, path, "a percentage >= 0% and <= 100%");
+  return p;
+}
+
+std::optional<bool> Reader::boolean(const Value& v, const std::string& path) {
+  if (v.is_scalar() && v.text == "true") return true;
+  if (v.is_scalar() && v.text == "false") return false;
+  return mismatch(v, path, "true or false");
+}
+
 std::optional<double> Reader::bandwidth(const Value& v, const std::string& path) {
   const auto text = scalar(v, path, kBandwidthForm);
   if (!text) return std::nullopt;
@@ -207,6 +224,28 @@ bool Reader::count_field(const Value& m, const std::string& path, std::string_vi
   const auto c = count(*v, join(path, key), min);
   if (c) out = *c;
   return c.has_value();
+}
+
+bool Reader::count_field(const Value& m, const std::string& path, std::string_view key,
+                         std::int64_t min, bool required, int& out) {
+  std::int64_t c = out;
+  if (!count_field(m, path, key, min, required, c)) return false;
+  if (c > INT_MAX) {
+    const Value* v = m.find(key);
+    mismatch(*v, join(path, key), "a count <= 2147483647");
+    return false;
+  }
+  out = static_cast<int>(c);
+  return true;
+}
+
+bool Reader::bool_field(const Value& m, const std::string& path, std::string_view key,
+                        bool required, bool& out) {
+  const Value* v = get(m, path, key, required, "true or false");
+  if (!v) return !required;
+  const auto b = boolean(*v, join(path, key));
+  if (b) out = *b;
+  return b.has_value();
 }
 
 }  // namespace payquake::scenario

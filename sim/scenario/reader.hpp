@@ -46,6 +46,10 @@ class Reader {
   std::optional<double> number(const Value& v, const std::string& path, Bound b);
   // A fraction in (0, 1], written as a percentage.
   std::optional<double> share(const Value& v, const std::string& path);
+  // A fraction in [0, 1], written as a percentage (a probability: 0% is allowed).
+  std::optional<double> percent(const Value& v, const std::string& path);
+  // true or false, spelt so (YAML 1.1's yes/no/on/off read differently elsewhere).
+  std::optional<bool> boolean(const Value& v, const std::string& path);
   std::optional<double> bandwidth(const Value& v, const std::string& path);
   // An integer >= min; `noun` names it in messages ("a count >= 1").
   std::optional<std::int64_t> count(const Value& v, const std::string& path, std::int64_t min,
@@ -63,6 +67,11 @@ class Reader {
                       bool required, double& out);
   bool count_field(const Value& m, const std::string& path, std::string_view key, std::int64_t min,
                    bool required, std::int64_t& out);
+  // A count read into an int: one beyond INT_MAX is reported (it is a typo anyway).
+  bool count_field(const Value& m, const std::string& path, std::string_view key, std::int64_t min,
+                   bool required, int& out);
+  bool bool_field(const Value& m, const std::string& path, std::string_view key, bool required,
+                  bool& out);
 
  private:
   // Reports "expected <expected>, got <v>" and returns nullopt.

@@ -1,0 +1,23 @@
+// Retry delays: exponential backoff with jitter (the AWS Architecture Blog's "full" and
+// "equal" jitter), a pure function of the policy, the retry number and a random stream.
+#pragma once
+
+#include <cmath>
+
+#include "core/random_stream.hpp"
+#include "core/scenario.hpp"
+
+namespace payquake::payments {
+
+// The wait before retry number `retry` (1 for the first retry).
+inline double backoff_delay_s(const core::RetryPolicy& policy, int retry, core::RandomStream& rng) {
+  const double delay = policy.backoff_s * std::pow(policy.multiplier, retry - 1);
+  switch (policy.jitter) {
+    case core::Jitter::kNone: return delay;
+    case core::Jitter::kFull: return delay * rng.uniform01();
+    case core::Jitter::kEqual: return delay / 2 + delay / 2 * rng.uniform01();
+  }
+  return delay;
+}
+
+}  // namespace payquake::payments

@@ -1,0 +1,153 @@
+// Reading payment semantics (DESIGN.md section 2): the retry, reversal, idempotency, stand-in
+// and account settings of nodes, each allowed only on the roles it means something for, and
+// the client behaviour of a payer population.
+#include <array>
+#include <cmath>
+
+#include "scenario/build.hpp"
+#include "scenario/read_distribution.hpp"
+#include "scenario/units.hpp"
+
+namespace payquake::scenario {
+namespace {
+
+using core::Role;
+
+// The node keys that apply to some roles only, and why not to the others.
+struct Placement {
+  std::string_view key;
+  std::array<bool, 4> allowed;  // indexed by core::Role: gateway, acquirer, network, issuer
+  std::string_view why_not;
+};
+
+constexpr std::string_view kNoNextHop = "it has no next hop";
+constexpr std::array<Placement, 6> kPlacements{{
+    {"timeout", {true, true, true, false}, kNoNextHop},
+    {"retry", {true, true, true, false}, kNoNextHop},
+    {"reversal", {true, true, true, false}, kNoNextHop},
+    {"idempotency", {true, false, false, false}, "only gateways keep idempotency keys"},
+    {"stand_in", {false, false, true, false}, "only networks stand in for issuers"},
+    {"accounts", {false, false, false, true}, "only issuers hold cardholder accounts"},
+}};
+
+const std::vector<std::string> kJitters{"full", "equal", "none"};
+constexpr std::array<core::Jitter, 3> kJitterValues{core::Jitter::kFull, core::Jitter::kEqual,
+                                                    core::Jitter::kNone};
+// In the order of the core enums, so a choice's index is the value.
+const std::vector<std::string> kConcurrent{"conflict", "wait"};
+const std::vector<std::string> kStoreFailure{"fail_closed", "fail_open"};
+const std::vector<std::string> kKeyPolicies{"reuse", "new", "none"};
+
+std::string article(Role role) {
+  return role == Role::kAcquirer || role == Role::kIssuer ? "an " : "a ";
+}
+
+void read_retry(Reader& r, const Value& m, const std::string& path, core::RetryPolicy& out) {
+  if (!r.mapping(m, path, {"attempts", "backoff", "multiplier", "jitter"})) return;
+  r.count_field(m, path, "attempts", 1, false, out.attempts);
+  r.duration_field(m, path, "backoff", Bound::kNonNegative, false, out.backoff_s);
+  if (const Value* x = m.find("multiplier")) {
+    const std::string x_path = join(path, "multiplier");
+    if (const auto k = r.number(*x, x_path, Bound::kAny)) {
+      // Below 1 the backoff would shrink with every retry.
+      if (*k >= 1) {
+        out.multiplier = *k;
+      } else {
+        r.error(x->loc, x_path, "expected a number >= 1, got " + describe(*x));
+      }
+    }
+  }
+  if (const Value* x = m.find("jitter"))
+    if (const auto i = r.choice(*x, join(path, "jitter"), kJitters)) out.jitter = kJitterValues[*i];
+}
+
+void read_reversal(Reader& r, const Value& m, const std::string& path, core::ReversalPolicy& out) {
+  if (!r.mapping(m, path, {"on_timeout", "attempts", "backoff"})) return;
+  // The switch is required: {attempts: 3} alone would read as reversals that never happen.
+  r.bool_field(m, path, "on_timeout", true, out.on_timeout);
+  r.count_field(m, path, "attempts", 1, false, out.attempts);
+  r.duration_field(m, path, "backoff", Bound::kNonNegative, false, out.backoff_s);
+}
+
+void read_idempotency(Reader& r, const Value& m, const std::string& path, core::Idempotency& out) {
+  if (!r.mapping(m, path, {"enabled", "ttl", "concurrent", "on_store_failure"})) return;
+  r.bool_field(m, path, "enabled", true, out.enabled);
+  r.duration_field(m, path, "ttl", Bound::kPositive, false, out.ttl_s);
+  if (const Value* x = m.find("concurrent"))
+    if (const auto i = r.choice(*x, join(path, "concurrent"), kConcurrent))
+      out.concurrent = static_cast<core::ConcurrentKey>(*i);
+  if (const Value* x = m.find("on_store_failure"))
+    if (const auto i = r.choice(*x, join(path, "on_store_failure"), kStoreFailure))
+      out.on_store_failure = static_cast<core::StoreFailure>(*i);
+}
+
+void read_stand_in(Reader& r, const Value& m, const std::string& path, core::StandIn& out) {
+  if (!r.mapping(m, path, {"enabled", "max_amount"})) return;
+  r.bool_field(m, path, "enabled", true, out.enabled);
+  if (const Value* x = m.find("max_amount"))
+    if (const auto major = r.money(*x, join(path, "max_amount"), Bound::kNonNegative))
+      out.max_amount = core::Money{std::llround(*major * 100.0)};  // exact: at most two decimals
+}
+
+void read_accounts(Reader& r, const Value& m, const std::string& path, core::Accounts& out) {
+  if (!r.mapping(m, path, {"balance"})) return;
+  const Value* balance = m.find("balance");
+  if (!balance) return;  // no balance: funds are unlimited
+  if (auto d = read_distribution(r, *balance, join(path, "balance"), ParamUnit::kMoney)) {
+    out.enabled = true;
+    out.balance = *d;
+  }
+}
+
+}  // namespace
+
+const Value* Builder::placed(const Value& v, const std::string& path, std::string_view key,
+                             const core::Node& n, bool role_known) {
+  const Value* value = v.find(key);
+  if (!value || !role_known) return value;
+  for (const auto& p : kPlacements) {
+    if (p.key != key || p.allowed[static_cast<std::size_t>(n.role)]) continue;
+    r_.error(value->loc, join(path, key),
+             "expected no " + std::string(key) + " on " + article(n.role) +
+                 core::to_string(n.role) + " (" + std::string(p.why_not) + "), got " +
+                 describe(*value));
+    return nullptr;
+  }
+  return value;
+}
+
+void Builder::read_node_semantics(const Value& v, const std::string& path, core::Node& n,
+                                  bool role_known) {
+  if (const Value* x = placed(v, path, "retry", n, role_known))
+    read_retry(r_, *x, join(path, "retry"), n.retry);
+  if (const Value* x = placed(v, path, "reversal", n, role_known))
+    read_reversal(r_, *x, join(path, "reversal"), n.reversal);
+  if (const Value* x = placed(v, path, "idempotency", n, role_known))
+    read_idempotency(r_, *x, join(path, "idempotency"), n.idempotency);
+  if (const Value* x = placed(v, path, "stand_in", n, role_known))
+    read_stand_in(r_, *x, join(path, "stand_in"), n.stand_in);
+  if (const Value* x = placed(v, path, "accounts", n, role_known))
+    read_accounts(r_, *x, join(path, "accounts"), n.accounts);
+}
+
+void Builder::read_client(const Value& v, const std::string& path, core::Client& c) {
+  if (!r_.mapping(v, path,
+                  {"timeout", "retries", "retry_delay", "idempotency_key", "double_submit",
+                   "double_submit_delay"}))
+    return;
+  r_.duration_field(v, path, "timeout", Bound::kPositive, false, c.timeout_s);
+  r_.count_field(v, path, "retries", 0, false, c.retries);
+  if (const Value* x = v.find("retry_delay"))
+    if (auto d = read_distribution(r_, *x, join(path, "retry_delay"), ParamUnit::kDuration))
+      c.retry_delay = *d;
+  if (const Value* x = v.find("idempotency_key"))
+    if (const auto i = r_.choice(*x, join(path, "idempotency_key"), kKeyPolicies))
+      c.idempotency_key = static_cast<core::KeyPolicy>(*i);
+  if (const Value* x = v.find("double_submit"))
+    if (const auto p = r_.percent(*x, join(path, "double_submit"))) c.double_submit = *p;
+  if (const Value* x = v.find("double_submit_delay"))
+    if (auto d = read_distribution(r_, *x, join(path, "double_submit_delay"), ParamUnit::kDuration))
+      c.double_submit_delay = *d;
+}
+
+}  // namespace payquake::scenario
