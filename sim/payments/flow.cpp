@@ -649,6 +649,7 @@ std::uint32_t Flow::new_attempt(std::uint32_t payment, std::uint32_t parent, std
   attempt.from = from;
   attempt.to_node = to_node;
   attempt.message = m;
+  if (parent != kNone) ++attempts_[parent].live_children;
   ++payments_[payment].refs;
   return a;
 }
@@ -757,10 +758,23 @@ Path Flow::path_of(std::uint32_t a) const {
 // ---- Pools -------------------------------------------------------------------------------
 
 void Flow::free_attempt(std::uint32_t a, double t) {
-  const std::uint32_t payment = attempts_[a].payment;
-  ++attempts_[a].generation;
-  free_attempts_.push_back(a);
-  release_payment(payment, t);
+  attempts_[a].finished = true;
+  if (attempts_[a].live_children == 0) recycle_attempt(a, t);
+}
+
+void Flow::recycle_attempt(std::uint32_t a, double t) {
+  for (;;) {
+    const std::uint32_t payment = attempts_[a].payment;
+    const std::uint32_t parent = attempts_[a].parent;
+    ++attempts_[a].generation;
+    free_attempts_.push_back(a);
+    release_payment(payment, t);
+    if (parent == kNone) return;
+    Attempt& p = attempts_[parent];
+    assert(p.live_children > 0);
+    if (--p.live_children > 0 || !p.finished) return;
+    a = parent;  // the parent was only waiting for this child
+  }
 }
 
 std::uint32_t Flow::new_payment() {

@@ -100,6 +100,8 @@ class Flow : public engine::EventHandler {
     std::uint8_t sends = 1;          // sends of this request by its originator so far
     std::uint8_t child_sends = 0;    // at the serving node: requests sent for this one
     TryKind try_kind = TryKind::kFirst;
+    std::uint16_t live_children = 0;  // attempts whose parent this is, not yet freed
+    bool finished = false;     // its own work is done; freed once its children are
     bool worker_held = false;  // io: blocking keeps a worker at `to` until answered
     bool key_owner = false;    // this attempt owns its key in the gateway's store
   };
@@ -187,8 +189,10 @@ class Flow : public engine::EventHandler {
     return payments_[attempts_[attempt].payment].payment;
   }
 
-  // Pools.
+  // Pools. An attempt is reused only after its children are gone: the issuer walks the
+  // parent chain (the ledger path) while a child of a long-answered request is in flight.
   void free_attempt(std::uint32_t attempt, double t);
+  void recycle_attempt(std::uint32_t attempt, double t);
   std::uint32_t new_payment();
   void release_payment(std::uint32_t slot, double t);
 

@@ -34,12 +34,7 @@ load: {arrival: uniform, start_rate: {RATE}}
       {"GW_IO", "async"},   {"GW_WORKERS", "100"},   {"ISS_SERVICE", "8ms"}, {"ISS_WORKERS", "100"},
       {"ISS_QUEUE", "1000"}, {"NET_TIMEOUT", "10s"}, {"RATE", "1/s"},        {"DURATION", "1s"}};
   for (auto& [k, v] : vars) defaults[k] = v;
-  for (const auto& [k, v] : defaults) {
-    const std::string key = "{" + k + "}";
-    for (auto pos = yaml.find(key); pos != std::string::npos; pos = yaml.find(key))
-      yaml.replace(pos, key.size(), v);
-  }
-  return yaml;
+  return fill_template(yaml, defaults);
 }
 
 RunOutput run_network(std::map<std::string, std::string> vars, const std::string& label) {

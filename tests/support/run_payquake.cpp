@@ -78,6 +78,15 @@ RunOutput run_scenario(const std::string& scenario_path, const std::vector<std::
   return run_payquake(args, out);
 }
 
+std::string fill_template(std::string text, const std::map<std::string, std::string>& vars) {
+  for (const auto& [name, value] : vars) {
+    const std::string key = "{" + name + "}";
+    for (auto pos = text.find(key); pos != std::string::npos; pos = text.find(key, pos + value.size()))
+      text.replace(pos, key.size(), value);
+  }
+  return text;
+}
+
 std::vector<double> csv_column(const std::string& csv, const std::string& name) {
   std::istringstream in(csv);
   std::string line;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,9 @@ RunOutput run_payquake(const std::vector<std::string>& args, const std::string& 
 
 // `payquake run SCENARIO --out <fresh dir> --quiet <extra...>`.
 RunOutput run_scenario(const std::string& scenario_path, const std::vector<std::string>& extra = {});
+
+// Replaces every {NAME} in `text` by vars[NAME] (scenario templates in tests).
+std::string fill_template(std::string text, const std::map<std::string, std::string>& vars);
 
 // Reads a whole file ("" when missing).
 std::string read_file(const std::string& path);
