@@ -238,3 +238,28 @@ TEST(Funds, InsufficientFundsDeclinesExactlyThePaymentsBeyondTheBalance) {
 
 }  // namespace
 }  // namespace payquake::testing
+
+namespace payquake::testing {
+namespace {
+
+TEST(ShippedScenarios, DuplicateChargesShowsDuplicatesByCauseAndTheKeyedVariantNone) {
+  const auto plain = run_scenario(source_dir() + "/scenarios/duplicate-charges.yaml");
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  const auto& dup = plain.summary["duplicates"];
+  EXPECT_GT(dup["count"].get<int>(), 1000);
+  EXPECT_GT(dup["by_cause"]["client_retry"].get<int>(), 0);
+  EXPECT_GT(dup["by_cause"]["double_submit"].get<int>(), 0);
+  EXPECT_EQ(dup["count"].get<int>(),
+            dup["by_cause"]["client_retry"].get<int>() + dup["by_cause"]["double_submit"].get<int>());
+  EXPECT_EQ(plain.summary["conservation"]["ok"], true);
+
+  const auto keyed = run_scenario(source_dir() + "/scenarios/duplicate-charges-keyed.yaml");
+  ASSERT_EQ(keyed.exit_code, 0) << keyed.err;
+  EXPECT_EQ(keyed.summary["duplicates"]["count"], 0);
+  EXPECT_GT(keyed.summary["attempts"]["client_retries"].get<int>(), 0);  // same pressure
+  EXPECT_EQ(keyed.summary["payments"]["total"], plain.summary["payments"]["total"]);
+  EXPECT_EQ(keyed.summary["conservation"]["ok"], true);
+}
+
+}  // namespace
+}  // namespace payquake::testing
