@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "chaos/injector.hpp"
 #include "cli/commands.hpp"
 #include "engine/driver.hpp"
 #include "engine/platform.hpp"
@@ -90,21 +91,16 @@ int run_command(const RunRequest& request) {
   }
 
   const auto wall_start = std::chrono::steady_clock::now();
-  engine::Platform platform(scenario, *topo);
-  const std::size_t n = scenario.nodes.size();
-  std::vector<double> latency(n * n);
-  for (std::size_t a = 0; a < n; ++a)
-    for (std::size_t b = 0; b < n; ++b)
-      latency[a * n + b] = platform.hop_latency_s(static_cast<int>(a), static_cast<int>(b));
-
+  engine::Platform platform(scenario, *topo, chaos::slowdown_factors(scenario));
   metrics::RunMetrics metrics(scenario);
-  payments::Flow flow(scenario, std::move(latency), metrics);
+  payments::Flow flow(scenario, platform, metrics);
   engine::Calendar calendar;
   flow.start(calendar);
 
   ProgressLine progress(scenario.duration_s, flow);
   engine::RunOptions options;
   options.mode = mode;
+  options.changes = chaos::plan(scenario, *topo, platform, flow);
   options.on_progress = [&progress](double t) { progress.update(t); };
   options.stop_requested = &g_stop_requested;
   std::signal(SIGINT, request_stop);
@@ -134,6 +130,12 @@ int run_command(const RunRequest& request) {
   // An interrupted run wrote its partial results; its exit code says it was stopped
   // (the shell's 128 + signal convention), not that it ran.
   if (result.interrupted) return 128 + static_cast<int>(g_stop_signal);
+  if (flow.payments_live() > 0) {
+    // The calendar ran dry with payments still open: work was dropped without an answer.
+    std::cerr << "payquake: internal error: " << flow.payments_live()
+              << " payments never drained (the calendar emptied with work outstanding)\n";
+    return kInternalError;
+  }
   if (!info.conserved()) {
     // Money appeared or vanished: a bug in the ledger, never a property of the scenario.
     std::cerr << "payquake: internal error: conservation violated: accounts opened with "

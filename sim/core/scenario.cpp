@@ -52,6 +52,31 @@ const char* to_string(KeyPolicy k) {
   return "?";
 }
 
+const char* to_string(Fault::Kind k) {
+  switch (k) {
+    case Fault::Kind::kCrash: return "crash";
+    case Fault::Kind::kPartition: return "partition";
+    case Fault::Kind::kLatency: return "latency";
+    case Fault::Kind::kLoss: return "loss";
+    case Fault::Kind::kSlowdown: return "slowdown";
+    case Fault::Kind::kErrors: return "errors";
+    case Fault::Kind::kStoreOutage: return "store_outage";
+    case Fault::Kind::kSiteOutage: return "site_outage";
+  }
+  return "?";
+}
+
+const char* to_string(Expectation::Op op) {
+  switch (op) {
+    case Expectation::Op::kEq: return "==";
+    case Expectation::Op::kLe: return "<=";
+    case Expectation::Op::kGe: return ">=";
+    case Expectation::Op::kLt: return "<";
+    case Expectation::Op::kGt: return ">";
+  }
+  return "?";
+}
+
 const Node* Scenario::find_node(const std::string& id) const {
   for (const auto& n : nodes)
     if (n.id == id) return &n;

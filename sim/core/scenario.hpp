@@ -7,10 +7,12 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/distribution.hpp"
 #include "core/money.hpp"
+#include "core/payment.hpp"
 
 namespace payquake::core {
 
@@ -161,6 +163,55 @@ struct Load {
   std::vector<Spike> spikes;  // multiply the rate inside [at, at + duration)
 };
 
+// A fault on the timeline (DESIGN.md section 4, `faults:`). Every fault has a kind, a
+// start and a duration; the target fields used depend on the kind.
+struct Fault {
+  enum class Kind { kCrash, kPartition, kLatency, kLoss, kSlowdown, kErrors, kStoreOutage, kSiteOutage };
+  Kind kind = Kind::kCrash;
+  std::string target;  // as written: "iss-a", "iss-a[0]", "link:us-east/us-west", "gw.idempotency", a site id
+  double at_s = 0.0;
+  double duration_s = 0.0;
+
+  // Resolved target. crash, slowdown, errors, store_outage: `node` (and `replica`, -1 for
+  // all replicas). partition: `between` two sites or two nodes. latency, loss: the link
+  // between sites `between` (or every link of site `site`). site_outage: `site`.
+  std::string node;
+  int replica = -1;
+  std::pair<std::string, std::string> between;
+  bool between_nodes = false;  // partition between two nodes rather than two sites
+  std::string site;
+
+  double restart_warmup_s = 0.0;  // crash: service is slower for this long after restart
+  double restart_slowdown = 2.0;  // ... by this factor
+  double add_s = 0.0;             // latency: added one-way latency
+  double jitter_s = 0.0;          // latency: plus uniform [0, jitter] per message
+  double rate = 0.0;              // loss: fraction of messages lost; errors: fraction answered `code`
+  double factor = 1.0;            // slowdown: service time multiplied by
+  ResponseCode code = ResponseCode::kSystemMalfunction;  // errors
+
+  double end_s() const { return at_s + duration_s; }
+};
+const char* to_string(Fault::Kind k);
+
+// The service level judged per window; drives detection and time to recover.
+struct Slo {
+  double window_s = 10.0;
+  double success_rate = 0.995;  // definitive answers (approved or declined) among completions
+  double latency_p99_s = 2.0;
+  double stable_for_s = 30.0;
+};
+
+// One hypothesis of `expect:`: "metric op value", e.g. duplicates "== 0".
+struct Expectation {
+  enum class Op { kEq, kLe, kGe, kLt, kGt };
+  std::string metric;  // a name (duplicates, recovery_time, success_rate, latency_p99, ...)
+                       // or a dotted path into summary.json
+  Op op = Op::kEq;
+  double value = 0.0;  // in base units: seconds, fractions, counts, major money units
+  std::string text;    // as written: "duplicates == 0"
+};
+const char* to_string(Expectation::Op op);
+
 struct Scenario {
   std::string name;
   std::string source_file;  // the top-level YAML file, for messages
@@ -173,6 +224,9 @@ struct Scenario {
   std::vector<Node> nodes;
   std::vector<Payers> payers;
   Load load;
+  std::vector<Fault> faults;
+  Slo slo;
+  std::vector<Expectation> expectations;
 
   const Node* find_node(const std::string& id) const;
   const Site* find_site(const std::string& id) const;

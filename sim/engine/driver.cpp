@@ -17,9 +17,10 @@ class Loop {
   Loop(Calendar& calendar, EventHandler& handler, const RunOptions& options)
       : calendar_(calendar), handler_(handler), options_(options) {}
 
-  // Handles every event dated no later than `horizon_s`.
-  void drain_until(double horizon_s) {
-    while (!calendar_.empty() && calendar_.top().time_s <= horizon_s) {
+  // Handles every event dated no later than `horizon_s` (or, `strictly`, earlier).
+  void drain_until(double horizon_s, bool strictly = false) {
+    while (!calendar_.empty() && (calendar_.top().time_s < horizon_s ||
+                                  (!strictly && calendar_.top().time_s == horizon_s))) {
       if (stopped()) return;
       const Event e = calendar_.pop();
       result_.end_time_s = e.time_s;
@@ -41,16 +42,30 @@ class Loop {
     return false;
   }
 
-  // Lockstep: the timer fires at the calendar's earliest date; handle that date's
-  // events (including zero-delay ones they schedule) and re-arm.
+  // Lockstep: the timer fires at the earliest of the calendar's next date and the next
+  // platform change; it applies the changes due, handles that date's events (including
+  // zero-delay ones they schedule) and re-arms.
   void arm_timer() {
-    if (calendar_.empty() || finished_ || stopped()) return;
-    const double date = calendar_.top().time_s;
+    if (finished_ || stopped()) return;
+    const auto& changes = options_.changes;
+    const bool change_pending = next_change_ < changes.size();
+    if (calendar_.empty() && !change_pending) return;
+    double date = calendar_.empty() ? changes[next_change_].at_s : calendar_.top().time_s;
+    if (change_pending && changes[next_change_].at_s <= date) date = changes[next_change_].at_s;
     simgrid::kernel::timer::Timer::set(date, [this, date] {
+      apply_changes_until(date);
       drain_until(date);
       arm_timer();
     });
   }
+
+  void apply_changes_until(double date) {
+    const auto& changes = options_.changes;
+    while (next_change_ < changes.size() && changes[next_change_].at_s <= date)
+      changes[next_change_++].apply(date);
+  }
+
+  std::size_t next_change_ = 0;
 
   Calendar& calendar_;
   EventHandler& handler_;
@@ -69,12 +84,15 @@ RunResult run(Platform& platform, Calendar& calendar, EventHandler& handler,
   if (options.mode == Mode::kLockstep) {
     loop.arm_timer();
   } else {
-    sg4::Actor::create("calendar", platform.control_host(), [&loop, &calendar, &options] {
-      for (const double sync : options.sync_dates_s) {
-        loop.drain_until(sync);
+    sg4::Actor::create("calendar", platform.control_host(), [&loop, &options] {
+      for (const PlatformChange& change : options.changes) {
+        if (loop.finished_) break;
+        loop.drain_until(change.at_s, /*strictly=*/true);
         if (loop.result_.interrupted) return;
-        // Let SimGrid reach the platform change before any later event is handled.
-        if (sync > sg4::Engine::get_clock()) sg4::this_actor::sleep_until(sync);
+        // Let SimGrid's clock reach the change, apply it there, then go on.
+        if (change.at_s > sg4::Engine::get_clock()) sg4::this_actor::sleep_until(change.at_s);
+        change.apply(change.at_s);
+        ++loop.next_change_;
       }
       loop.drain_until(std::numeric_limits<double>::infinity());
       // Leave SimGrid's clock where the calendar ended, as lockstep does.

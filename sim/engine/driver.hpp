@@ -30,11 +30,17 @@ class EventHandler {
   virtual bool done() const = 0;
 };
 
+// A platform change at a known date (a fault starting or ending). It is applied on
+// SimGrid's clock at exactly that date: after every calendar event dated earlier, before
+// every event dated the same or later, in both modes.
+struct PlatformChange {
+  double at_s = 0.0;
+  std::function<void(double)> apply;
+};
+
 struct RunOptions {
   Mode mode = Mode::kRunAhead;
-  // Dates at which the platform changes (faults); the run-ahead actor stops there and
-  // lets SimGrid apply them before it handles later events. Sorted ascending.
-  std::vector<double> sync_dates_s;
+  std::vector<PlatformChange> changes;  // sorted by at_s
   // Called now and then with the calendar's time (progress display). May be empty.
   std::function<void(double)> on_progress;
   // Stop handling events once this is true (SIGINT/SIGTERM); the run is then partial.

@@ -1,6 +1,7 @@
 #include "engine/platform.hpp"
 
 #include <simgrid/s4u.hpp>
+#include <algorithm>
 #include <stdexcept>
 
 namespace sg4 = simgrid::s4u;
@@ -20,7 +21,8 @@ std::string replica_name(const core::Node& node, int replica) {
 
 }  // namespace
 
-Platform::Platform(const core::Scenario& scenario, const topology::Topology& topology) {
+Platform::Platform(const core::Scenario& scenario, const topology::Topology& topology,
+                   const std::vector<double>& slowdowns) {
   // SimGrid's informational logs would interleave with payquake's own output.
   std::vector<std::string> args = {"payquake", "--log=root.thresh:warning",
                                    "--cfg=network/model:CM02"};
@@ -28,8 +30,25 @@ Platform::Platform(const core::Scenario& scenario, const topology::Topology& top
   for (auto& a : args) argv.push_back(a.data());
   int argc = static_cast<int>(argv.size());
   engine_ = std::make_unique<sg4::Engine>(&argc, argv.data());
-  build(scenario, topology);
-  read_latencies();
+  // Power state 0 is nominal; a slowdown by f is a power state running at speed / f.
+  std::vector<double> speeds = {kHostSpeedFlops};
+  pstate_slowdown_ = {1.0};
+  for (const double f : slowdowns) {
+    if (f == 1.0 || std::find(pstate_slowdown_.begin(), pstate_slowdown_.end(), f) != pstate_slowdown_.end())
+      continue;
+    pstate_slowdown_.push_back(f);
+    speeds.push_back(kHostSpeedFlops / f);
+  }
+  build(scenario, topology, speeds);
+  node_count_ = hosts_.size();
+  for (const auto& replicas : hosts_) {
+    first_station_.push_back(host_up_.size());
+    for (std::size_t r = 0; r < replicas.size(); ++r) {
+      host_up_.push_back(1);
+      slowdown_.push_back(1.0);
+    }
+  }
+  read_routes();
 }
 
 Platform::~Platform() = default;
@@ -38,7 +57,8 @@ sg4::Host* Platform::host(int node, int replica) const {
   return hosts_[static_cast<std::size_t>(node)][static_cast<std::size_t>(replica)];
 }
 
-void Platform::build(const core::Scenario& scenario, const topology::Topology& topology) {
+void Platform::build(const core::Scenario& scenario, const topology::Topology& topology,
+                     const std::vector<double>& speeds) {
   auto* root = sg4::create_full_zone("payquake");
   const int sites = topology.site_count();
 
@@ -57,7 +77,7 @@ void Platform::build(const core::Scenario& scenario, const topology::Topology& t
       const core::Node& node = scenario.nodes[n];
       if (node.site != site.id) continue;
       for (int r = 0; r < node.replicas; ++r) {
-        auto* h = zone->create_host(replica_name(node, r), kHostSpeedFlops)->seal();
+        auto* h = zone->create_host(replica_name(node, r), speeds)->seal();
         hosts_[n].push_back(h);
         site_hosts[static_cast<std::size_t>(s)].push_back(h);
       }
@@ -84,11 +104,13 @@ void Platform::build(const core::Scenario& scenario, const topology::Topology& t
     routers.push_back(router);
   }
 
-  std::vector<sg4::Link*> links;
-  for (const auto& l : scenario.links)
+  auto& links = links_;
+  for (const auto& l : scenario.links) {
     links.push_back(root->create_link(l.a + "<->" + l.b, l.bandwidth_bps)
                         ->set_latency(l.latency_s)
                         ->seal());
+    base_link_latency_.push_back(l.latency_s);
+  }
   for (int a = 0; a < sites; ++a) {
     for (int b = a + 1; b < sites; ++b) {
       if (!topology.reachable(a, b)) continue;
@@ -109,9 +131,9 @@ void Platform::build(const core::Scenario& scenario, const topology::Topology& t
   root->seal();
 }
 
-void Platform::read_latencies() {
-  node_count_ = hosts_.size();
+void Platform::read_routes() {
   hop_latency_.assign(node_count_ * node_count_, 0.0);
+  route_up_.assign(node_count_ * node_count_, 1);
   for (std::size_t a = 0; a < node_count_; ++a) {
     for (std::size_t b = 0; b < node_count_; ++b) {
       if (a == b) continue;
@@ -119,8 +141,45 @@ void Platform::read_latencies() {
       double latency = 0;  // route_to adds to it
       hosts_[a][0]->route_to(hosts_[b][0], route, &latency);
       hop_latency_[a * node_count_ + b] = latency;
+      for (const auto* link : route)
+        if (!link->is_on()) route_up_[a * node_count_ + b] = 0;
     }
   }
+}
+
+void Platform::set_host_on(int node, int replica, bool on) {
+  sg4::Host* h = host(node, replica);
+  if (on) {
+    h->turn_on();
+  } else {
+    h->turn_off();
+  }
+  host_up_[station(node, replica)] = h->is_on() ? 1 : 0;
+}
+
+void Platform::set_host_slowdown(int node, int replica, double factor) {
+  const auto it = std::find(pstate_slowdown_.begin(), pstate_slowdown_.end(), factor);
+  if (it == pstate_slowdown_.end())
+    throw std::logic_error("no power state for slowdown " + std::to_string(factor));
+  sg4::Host* h = host(node, replica);
+  h->set_pstate(static_cast<unsigned long>(it - pstate_slowdown_.begin()));
+  // Read back from SimGrid: the speed it will use is the truth.
+  slowdown_[station(node, replica)] = kHostSpeedFlops / h->get_speed();
+}
+
+void Platform::set_link_on(int link, bool on) {
+  sg4::Link* l = links_[static_cast<std::size_t>(link)];
+  if (on) {
+    l->turn_on();
+  } else {
+    l->turn_off();
+  }
+  read_routes();
+}
+
+void Platform::set_link_latency(int link, double latency_s) {
+  links_[static_cast<std::size_t>(link)]->set_latency(latency_s);
+  read_routes();
 }
 
 }  // namespace payquake::engine

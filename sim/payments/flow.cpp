@@ -36,6 +36,10 @@ std::uint64_t key_for(std::uint64_t payment_id, int press) {
 }
 constexpr int kMaxKeyedPresses = 31;
 
+// A stored advice is resent at most this often (at the reversal backoff): an issuer that
+// refuses every one of them for that long is reported as having lost it.
+constexpr int kMaxAdviceSends = 250;
+
 bool retriable(ResponseCode c) {
   return c == ResponseCode::kIssuerInoperative || c == ResponseCode::kSystemMalfunction;
 }
@@ -57,10 +61,22 @@ core::SendReason reason_of(TryKind kind) {
 
 }  // namespace
 
-Flow::Flow(const core::Scenario& scenario, std::vector<double> hop_latency_s,
+Flow::Flow(const core::Scenario& scenario, const engine::NetworkView& network,
            core::FlowObserver& observer)
-    : observer_(observer), seed_(scenario.seed), hop_latency_s_(std::move(hop_latency_s)) {
+    : observer_(observer),
+      seed_(scenario.seed),
+      view_(network),
+      link_rng_(scenario.seed, "faults/links"),
+      error_rng_(scenario.seed, "faults/errors") {
   const auto& nodes = scenario.nodes;
+  site_count_ = scenario.sites.size();
+  for (const auto& node : nodes) {
+    for (std::size_t i = 0; i < scenario.sites.size(); ++i)
+      if (scenario.sites[i].id == node.site) node_site_.push_back(static_cast<std::uint32_t>(i));
+  }
+  link_loss_.assign(site_count_ * site_count_, 0.0);
+  link_jitter_.assign(site_count_ * site_count_, 0.0);
+  partitioned_.assign(nodes.size() * nodes.size(), 0);
   for (std::size_t n = 0; n < nodes.size(); ++n) {
     const core::Node& node = nodes[n];
     NodeSpec spec{node,
@@ -78,7 +94,7 @@ Flow::Flow(const core::Scenario& scenario, std::vector<double> hop_latency_s,
     nodes_.push_back(std::move(spec));
     for (int r = 0; r < node.replicas; ++r)
       stations_.push_back(Station{static_cast<std::uint32_t>(n), static_cast<std::uint32_t>(r),
-                                  0, 0, {}});
+                                  0, 0, {}, 0, 0.0, ResponseCode::kSystemMalfunction});
   }
   hop_deadlines_.resize(nodes_.size());
   key_stores_.resize(nodes_.size());
@@ -271,7 +287,9 @@ void Flow::on_client_timeouts(std::uint32_t population, double t) {
     const Deadline due = pending.pop();
     const Attempt& a = attempts_[due.attempt];
     if (a.generation != due.generation || a.state != AttemptState::kInFlight) continue;
+    const bool lost = a.lost;
     payer_gave_up(due.attempt, t);
+    if (lost) free_attempt(due.attempt, t);  // no late answer will ever come
   }
   if (!pending.empty()) calendar_->schedule(pending.front().at_s, kClientTimeouts, population);
 }
@@ -288,8 +306,17 @@ void Flow::finalize(std::uint32_t slot, core::Outcome outcome, ResponseCode code
 void Flow::on_request_arrives(std::uint32_t a, double t) {
   attempts_[a].arrived_s = t;
   const std::uint32_t s = attempts_[a].to;
+  if (!station_up(s) || !still_reachable(attempts_[a].from, s)) {
+    lose(a, t);  // sent to a host that is down, or over a route that went down meanwhile
+    return;
+  }
   Station& station = stations_[s];
+  attempts_[a].to_epoch = station.epoch;
   const core::Node& node = nodes_[station.node].spec;
+  if (station.error_rate > 0 && error_rng_.uniform01() < station.error_rate) {
+    respond(a, station.error_code, t);  // a brown-out answers at once
+    return;
+  }
   if (station.busy < node.workers) {
     start_service(s, a, t);
     return;
@@ -309,7 +336,9 @@ void Flow::start_service(std::uint32_t s, std::uint32_t a, double t) {
   NodeSpec& node = nodes_[station.node];
   ++station.busy;
   observer_.on_busy_change(ref(s), t, station.busy);
-  const double service = core::sample(node.spec.service_time, node.service_rng);
+  const double service = core::sample(node.spec.service_time, node.service_rng) *
+                         view_.slowdown(static_cast<int>(station.node),
+                                        static_cast<int>(station.replica));
   observer_.on_service_start(ref(s), payment_of(a), t, t - attempts_[a].arrived_s, service);
   calendar_->schedule(t + service, kServiceDone, a, attempts_[a].generation);
 }
@@ -327,6 +356,10 @@ void Flow::release_worker(std::uint32_t s, double t) {
 }
 
 void Flow::on_service_done(std::uint32_t a, double t) {
+  if (attempts_[a].to_epoch != stations_[attempts_[a].to].epoch) {
+    lose(a, t);  // the host crashed while serving it
+    return;
+  }
   const core::Node& node = node_of(attempts_[a].to);
   if (node.role == core::Role::kIssuer) {
     serve_at_issuer(a, t);
@@ -416,7 +449,8 @@ void Flow::serve_at_issuer(std::uint32_t a, double t) {
       if (stood_in != nullptr) {
         // The network already approved this very request on the issuer's behalf: the
         // issuer books that charge (if the advice has not) rather than a second one.
-        if (!stood_in->applied) hold(*stood_in);
+        if (!stood_in->booked) hold(*stood_in);
+        stood_in->booked = true;
         break;
       }
       if (funds && account->available < p.amount.minor) {
@@ -454,7 +488,8 @@ void Flow::serve_at_issuer(std::uint32_t a, double t) {
             c.path.ids[req.target_depth] != req.target_id)
           continue;
         // Applied without a funds check: the network has already promised the merchant.
-        if (!c.reversed && !c.applied) hold(c);
+        if (!c.reversed && !c.booked) hold(c);
+        c.booked = true;
       }
       break;
   }
@@ -466,6 +501,19 @@ void Flow::forward(std::uint32_t a, double t) {
   const std::uint32_t s = attempts_[a].to;
   const std::uint32_t n = stations_[s].node;
   const std::uint32_t next = choose_next_node(n, payment_of(a));
+  if (next == kNone) {
+    // Every next hop is down or cut off. Health checks know it at once: answer now.
+    const bool stand_in_possible = nodes_[n].spec.role == core::Role::kNetwork &&
+                                   nodes_[n].spec.stand_in.enabled &&
+                                   attempts_[a].message == Message::kAuthorization;
+    release_worker(s, t);
+    if (stand_in_possible) {
+      stand_in(a, t);
+    } else {
+      answer(a, ResponseCode::kIssuerInoperative, t);
+    }
+    return;
+  }
   const std::uint32_t child = new_attempt(attempts_[a].payment, a, s, next, attempts_[a].message);
   Attempt& c = attempts_[child];
   const Attempt& parent = attempts_[a];
@@ -499,13 +547,22 @@ void Flow::answer(std::uint32_t a, ResponseCode code, double t) {
 
 void Flow::respond(std::uint32_t a, ResponseCode code, double t) {
   const Attempt& attempt = attempts_[a];
-  calendar_->schedule(t + latency(attempt.to, attempt.from), kResponseArrives, a,
-                      attempt.generation, static_cast<std::uint8_t>(code));
+  double delay = 0.0;
+  if (!transmit(attempt.to, attempt.from, &delay)) {
+    lose(a, t);
+    return;
+  }
+  calendar_->schedule(t + delay, kResponseArrives, a, attempt.generation,
+                      static_cast<std::uint8_t>(code));
 }
 
 void Flow::on_response_arrives(std::uint32_t a, ResponseCode code, double t) {
   if (attempts_[a].from == kPayer) {
     payer_answered(a, code, t);
+    return;
+  }
+  if (!requester_alive(attempts_[a]) || !still_reachable(attempts_[a].to, attempts_[a].from)) {
+    lose(a, t);  // the requester crashed, or the route back went down on the way
     return;
   }
   if (attempts_[a].state == AttemptState::kTimedOut) {
@@ -526,11 +583,19 @@ void Flow::on_hop_timeouts(std::uint32_t node, double t) {
     const Deadline due = pending.pop();
     Attempt& a = attempts_[due.attempt];
     if (a.generation != due.generation || a.state != AttemptState::kInFlight) continue;
+    if (!requester_alive(a)) {
+      // The requester crashed and forgot it; an answer still on its way is dropped when
+      // it arrives, a lost one is cleaned up now.
+      if (a.lost) lose(due.attempt, t);
+      continue;
+    }
     a.state = AttemptState::kTimedOut;
     --stations_[a.to].outstanding;
     observer_.on_timeout(ref(a.from), payment_of(due.attempt), t);
-    // The attempt lives on until its late answer arrives.
+    const bool lost = a.lost;
+    // The attempt lives on until its late answer arrives (if one ever will).
     child_resolved(due.attempt, true, ResponseCode::kIssuerInoperative, t);
+    if (lost) free_attempt(due.attempt, t);
   }
   if (!pending.empty()) calendar_->schedule(pending.front().at_s, kHopTimeouts, node);
 }
@@ -561,10 +626,13 @@ void Flow::child_resolved(std::uint32_t c, bool timed_out, ResponseCode code, do
     const int retry = attempts_[parent].child_sends++;
     const double delay = backoff_delay_s(node.retry, retry, nodes_[n].retry_rng);
     const std::uint32_t next = choose_next_node(n, payments_[child.payment].payment);
-    const std::uint32_t again = new_attempt(child.payment, parent, s, next, Message::kAuthorization);
-    attempts_[again].depth = child.depth;
-    depart_after(again, delay, t);
-    return;
+    if (next != kNone) {
+      const std::uint32_t again =
+          new_attempt(child.payment, parent, s, next, Message::kAuthorization);
+      attempts_[again].depth = child.depth;
+      depart_after(again, delay, t);
+      return;
+    }
   }
   if (timed_out && node.role == core::Role::kNetwork && node.stand_in.enabled) {
     stand_in(parent, t);
@@ -614,14 +682,26 @@ void Flow::originator_resolved(std::uint32_t r, bool delivered, double t) {
   if (delivered) return;
   const Attempt sent = attempts_[r];
   const core::Node& node = node_of(sent.from);
-  if (sent.sends < node.reversal.attempts) {
-    const std::uint32_t again = new_attempt(sent.payment, kNone, sent.from, sent.to_node, sent.message);
-    Attempt& a = attempts_[again];
+  bool again = sent.sends < node.reversal.attempts;
+  if (sent.message == Message::kAdvice) {
+    // Advices are stored and forwarded until the issuer has taken one (a network keeps
+    // them through an issuer's outage). An acknowledgement that came back too late still
+    // tells the network the issuer has it: the ledger shows the charge booked.
+    bool booked = false;
+    for (const Charge& c : payments_[sent.payment].ledger.charges)
+      if (c.stand_in && c.path.matches(sent.target_id, sent.target_depth) && (c.booked || c.reversed))
+        booked = true;
+    if (booked) return;
+    again = sent.sends < kMaxAdviceSends;
+  }
+  if (again) {
+    const std::uint32_t resend = new_attempt(sent.payment, kNone, sent.from, sent.to_node, sent.message);
+    Attempt& a = attempts_[resend];
     a.target_id = sent.target_id;
     a.target_depth = sent.target_depth;
     a.depth = sent.depth;
     a.sends = static_cast<std::uint8_t>(sent.sends + 1);
-    depart_after(again, node.reversal.backoff_s, t);
+    depart_after(resend, node.reversal.backoff_s, t);
     return;
   }
   observer_.on_lost(ref(sent.from), sent.message, payments_[sent.payment].payment, t);
@@ -647,6 +727,7 @@ std::uint32_t Flow::new_attempt(std::uint32_t payment, std::uint32_t parent, std
   attempt.payment = payment;
   attempt.parent = parent;
   attempt.from = from;
+  attempt.from_epoch = from == kPayer ? 0 : stations_[from].epoch;
   attempt.to_node = to_node;
   attempt.message = m;
   if (parent != kNone) ++attempts_[parent].live_children;
@@ -660,6 +741,13 @@ void Flow::depart_after(std::uint32_t a, double delay_s, double t) {
 
 void Flow::depart(std::uint32_t a, double t) {
   Attempt& attempt = attempts_[a];
+  if (!requester_alive(attempt)) {
+    // The hop crashed during its backoff: the request is never sent.
+    const std::uint32_t parent = attempt.parent;
+    free_attempt(a, t);
+    if (parent != kNone) lose(parent, t);
+    return;
+  }
   if (attempt.to == kNone) {
     const core::Routing policy =
         attempt.from == kPayer ? core::Routing::kRoundRobin : node_of(attempt.from).routing;
@@ -667,8 +755,9 @@ void Flow::depart(std::uint32_t a, double t) {
   }
   attempt.state = AttemptState::kInFlight;
   ++stations_[attempt.to].outstanding;
-  calendar_->schedule(t + latency(attempt.from, attempt.to), kRequestArrives, a,
-                      attempt.generation);
+  double delay = 0.0;
+  const bool delivered = transmit(attempt.from, attempt.to, &delay);
+  if (delivered) calendar_->schedule(t + delay, kRequestArrives, a, attempt.generation);
 
   const core::Payment& p = payments_[attempt.payment].payment;
   core::SendReason why = core::SendReason::kFirst;
@@ -696,21 +785,33 @@ void Flow::depart(std::uint32_t a, double t) {
     if (pending.empty()) calendar_->schedule(deadline, kHopTimeouts, n);
     pending.push(Deadline{deadline, a, attempt.generation});
   }
+  if (!delivered) attempts_[a].lost = true;  // the requester's timeout will tell
 }
 
 std::uint32_t Flow::choose_next_node(std::uint32_t node, const core::Payment& p) {
   NodeSpec& spec = nodes_[node];
+  // Health checks are perfect and instant: a next hop with no replica up, or one this
+  // node cannot reach, is skipped (kNone when none is left).
   switch (spec.spec.routing) {
-    case core::Routing::kByBin: return bin_owner_[p.bin];
+    case core::Routing::kByBin: {
+      const std::uint32_t issuer = bin_owner_[p.bin];
+      return node_reachable(node, issuer) ? issuer : kNone;
+    }
     case core::Routing::kFailover:
-      // Without faults every next hop is healthy: the first is primary. The chaos issue
-      // adds health (circuit state) and moves to the next candidate when it is down.
-      return spec.next.front();
-    case core::Routing::kRoundRobin: return spec.next[spec.round_robin++ % spec.next.size()];
+      for (const std::uint32_t candidate : spec.next)
+        if (node_reachable(node, candidate)) return candidate;
+      return kNone;
+    case core::Routing::kRoundRobin:
+      for (std::size_t tried = 0; tried < spec.next.size(); ++tried) {
+        const std::uint32_t candidate = spec.next[spec.round_robin++ % spec.next.size()];
+        if (node_reachable(node, candidate)) return candidate;
+      }
+      return kNone;
     case core::Routing::kLeastOutstanding: {
-      std::uint32_t best = spec.next.front();
+      std::uint32_t best = kNone;
       std::uint64_t best_load = UINT64_MAX;
       for (const std::uint32_t candidate : spec.next) {
+        if (!node_reachable(node, candidate)) continue;
         const NodeSpec& c = nodes_[candidate];
         std::uint64_t load = 0;
         for (int r = 0; r < c.spec.replicas; ++r)
@@ -723,7 +824,15 @@ std::uint32_t Flow::choose_next_node(std::uint32_t node, const core::Payment& p)
       return best;
     }
   }
-  return spec.next.front();
+  return kNone;
+}
+
+bool Flow::node_reachable(std::uint32_t from_node, std::uint32_t to_node) const {
+  if (partitioned_[from_node * nodes_.size() + to_node] != 0) return false;
+  if (!view_.route_up(static_cast<int>(from_node), static_cast<int>(to_node))) return false;
+  for (int r = 0; r < nodes_[to_node].spec.replicas; ++r)
+    if (view_.host_up(static_cast<int>(to_node), r)) return true;
+  return false;
 }
 
 std::uint32_t Flow::choose_replica(std::uint32_t node, core::Routing routing) {
@@ -731,20 +840,124 @@ std::uint32_t Flow::choose_replica(std::uint32_t node, core::Routing routing) {
   const auto replicas = static_cast<std::uint32_t>(spec.spec.replicas);
   if (replicas == 1) return spec.first_station;
   if (routing == core::Routing::kLeastOutstanding) {
-    std::uint32_t best = spec.first_station;
-    for (std::uint32_t r = 1; r < replicas; ++r)
-      if (stations_[spec.first_station + r].outstanding < stations_[best].outstanding)
-        best = spec.first_station + r;
-    return best;
+    std::uint32_t best = kNone;
+    for (std::uint32_t r = 0; r < replicas; ++r) {
+      const std::uint32_t candidate = spec.first_station + r;
+      if (!station_up(candidate)) continue;
+      if (best == kNone || stations_[candidate].outstanding < stations_[best].outstanding)
+        best = candidate;
+    }
+    return best == kNone ? spec.first_station : best;
   }
-  // Replicas behind one name are load-balanced: round robin unless the sender asks for
-  // least outstanding.
+  // Replicas behind one name are load-balanced: round robin over the replicas that are
+  // up, unless the sender asks for least outstanding. (With none up the request goes to
+  // one anyway and is lost: the payer's entry has no health check in front of it.)
+  for (std::uint32_t tried = 0; tried < replicas; ++tried) {
+    const std::uint32_t candidate = spec.first_station + (spec.replica_cursor++ % replicas);
+    if (station_up(candidate)) return candidate;
+  }
   return spec.first_station + (spec.replica_cursor++ % replicas);
 }
 
-double Flow::latency(std::uint32_t from_station, std::uint32_t to_station) const {
-  if (from_station == kPayer || to_station == kPayer) return 0.0;  // the payer sits at the entry
-  return hop_latency_s_[stations_[from_station].node * nodes_.size() + stations_[to_station].node];
+bool Flow::transmit(std::uint32_t from_station, std::uint32_t to_station, double* delay_s) {
+  *delay_s = 0.0;
+  if (from_station == kPayer || to_station == kPayer) return true;  // the payer sits at the entry
+  const std::uint32_t a = stations_[from_station].node;
+  const std::uint32_t b = stations_[to_station].node;
+  if (partitioned_[a * nodes_.size() + b] != 0) return false;
+  if (!view_.route_up(static_cast<int>(a), static_cast<int>(b))) return false;
+  *delay_s = view_.hop_latency_s(static_cast<int>(a), static_cast<int>(b));
+  const std::size_t sites = node_site_[a] * site_count_ + node_site_[b];
+  // Draws happen only while a loss or jitter fault is on, so a fault never shifts the
+  // random numbers of a run's other streams.
+  if (link_loss_[sites] > 0 && link_rng_.uniform01() < link_loss_[sites]) return false;
+  if (link_jitter_[sites] > 0) *delay_s += link_jitter_[sites] * link_rng_.uniform01();
+  return true;
+}
+
+bool Flow::still_reachable(std::uint32_t from_station, std::uint32_t to_station) const {
+  if (from_station == kPayer || to_station == kPayer) return true;
+  const std::uint32_t a = stations_[from_station].node;
+  const std::uint32_t b = stations_[to_station].node;
+  return partitioned_[a * nodes_.size() + b] == 0 &&
+         view_.route_up(static_cast<int>(a), static_cast<int>(b));
+}
+
+void Flow::lose(std::uint32_t a, double t) {
+  if (attempts_[a].key_owner) {
+    // Its gateway will never finish the key: release it with a failure so that requests
+    // waiting on it are answered (and a retry is processed afresh).
+    attempts_[a].key_owner = false;
+    const std::uint32_t s = attempts_[a].to;
+    const auto waiters = key_stores_[stations_[s].node].finish(
+        attempts_[a].key, attempts_[a].id, ResponseCode::kSystemMalfunction);
+    for (const std::uint32_t w : waiters) answer(w, ResponseCode::kSystemMalfunction, t);
+  }
+  Attempt& attempt = attempts_[a];
+  if (!requester_alive(attempt)) {
+    if (attempt.state == AttemptState::kInFlight) --stations_[attempt.to].outstanding;
+    // Its requester crashed: nobody waits for it. What the requester was serving is
+    // lost with it; an originated reversal or advice dies with the node that kept it.
+    const std::uint32_t parent = attempt.parent;
+    if (parent == kNone && attempt.from != kPayer)
+      observer_.on_lost(ref(attempt.from), attempt.message, payment_of(a), t);
+    attempt.state = AttemptState::kAnswered;
+    free_attempt(a, t);
+    if (parent != kNone) lose(parent, t);
+    return;
+  }
+  switch (attempt.state) {
+    case AttemptState::kInFlight:
+      // The requester still waits; its timeout will find the attempt lost and free it.
+      attempt.lost = true;
+      return;
+    case AttemptState::kTimedOut: free_attempt(a, t); return;
+    case AttemptState::kPending:
+    case AttemptState::kAnswered: return;
+  }
+}
+
+void Flow::crash(std::uint32_t node, std::uint32_t replica, double t) {
+  const std::uint32_t s = nodes_[node].first_station + replica;
+  Station& station = stations_[s];
+  ++station.epoch;  // whatever was in service or waiting on a next hop here is gone
+  station.busy = 0;
+  observer_.on_busy_change(ref(s), t, 0);
+  std::vector<std::uint32_t> dropped;
+  while (!station.waiting.empty()) dropped.push_back(station.waiting.pop());
+  observer_.on_queue_change(ref(s), t, 0);
+  const auto waiters = key_stores_[node].drop_waiters(
+      [this, s](std::uint32_t w) { return attempts_[w].to == s; });
+  dropped.insert(dropped.end(), waiters.begin(), waiters.end());
+  for (const std::uint32_t a : dropped) lose(a, t);
+}
+
+void Flow::set_errors(std::uint32_t node, int replica, double rate, ResponseCode code) {
+  for (int r = 0; r < nodes_[node].spec.replicas; ++r) {
+    if (replica >= 0 && r != replica) continue;
+    Station& station = stations_[nodes_[node].first_station + static_cast<std::uint32_t>(r)];
+    station.error_rate = rate;
+    station.error_code = code;
+  }
+}
+
+void Flow::set_link_loss(std::uint32_t site_a, std::uint32_t site_b, double rate) {
+  link_loss_[site_a * site_count_ + site_b] = rate;
+  link_loss_[site_b * site_count_ + site_a] = rate;
+}
+
+void Flow::set_link_jitter(std::uint32_t site_a, std::uint32_t site_b, double jitter_s) {
+  link_jitter_[site_a * site_count_ + site_b] = jitter_s;
+  link_jitter_[site_b * site_count_ + site_a] = jitter_s;
+}
+
+void Flow::set_partition(std::uint32_t node_a, std::uint32_t node_b, bool partitioned) {
+  partitioned_[node_a * nodes_.size() + node_b] = partitioned ? 1 : 0;
+  partitioned_[node_b * nodes_.size() + node_a] = partitioned ? 1 : 0;
+}
+
+void Flow::set_store_available(std::uint32_t node, bool available) {
+  key_stores_[node].set_available(available);
 }
 
 Path Flow::path_of(std::uint32_t a) const {

@@ -19,6 +19,7 @@
 #include "core/zipf.hpp"
 #include "engine/calendar.hpp"
 #include "engine/driver.hpp"
+#include "engine/network_view.hpp"
 #include "load/arrivals.hpp"
 #include "payments/idempotency_store.hpp"
 #include "payments/ledger.hpp"
@@ -28,9 +29,9 @@ namespace payquake::payments {
 
 class Flow : public engine::EventHandler {
  public:
-  // `hop_latency_s[a * nodes + b]` is the one-way latency between nodes a and b (from the
-  // platform). The observer must outlive the flow.
-  Flow(const core::Scenario& scenario, std::vector<double> hop_latency_s,
+  // `network` says which hosts and routes are up, how slow hosts run and how long each
+  // hop takes (the SimGrid platform). Both must outlive the flow.
+  Flow(const core::Scenario& scenario, const engine::NetworkView& network,
        core::FlowObserver& observer);
 
   // Schedules each population's first arrival. Call once before running.
@@ -42,10 +43,26 @@ class Flow : public engine::EventHandler {
 
   std::uint64_t payments_started() const { return next_payment_id_; }
   std::uint64_t peak_payments_in_flight() const { return peak_live_payments_; }
+  std::uint64_t payments_live() const { return live_payments_; }
 
   // Conservation (DESIGN.md section 5): the issuers' accounts hold what they opened with.
   std::int64_t accounts_opening_minor() const { return accounts_.opening_total(); }
   std::int64_t accounts_current_minor() const { return accounts_.current_total(); }
+
+  // Faults (the chaos injector calls these at the fault's time; platform-level faults
+  // change the NetworkView, these are what the platform does not model).
+  // A replica's host went down: its queue and the work in service are lost.
+  void crash(std::uint32_t node, std::uint32_t replica, double t);
+  // Brown-out: `rate` of requests arriving at the node (replica -1: every replica) are
+  // answered at once with `code`. Rate 0 ends it.
+  void set_errors(std::uint32_t node, int replica, double rate, core::ResponseCode code);
+  // A fraction of messages between the two sites is lost; each gets a uniform extra
+  // latency in [0, jitter].
+  void set_link_loss(std::uint32_t site_a, std::uint32_t site_b, double rate);
+  void set_link_jitter(std::uint32_t site_a, std::uint32_t site_b, double jitter_s);
+  // Messages between two nodes are lost (a partition inside a site).
+  void set_partition(std::uint32_t node_a, std::uint32_t node_b, bool partitioned);
+  void set_store_available(std::uint32_t node, bool available);
 
  private:
   enum Kind : std::uint8_t {
@@ -77,6 +94,9 @@ class Flow : public engine::EventHandler {
     std::int32_t busy = 0;
     std::uint32_t outstanding = 0;     // attempts sent here, not yet answered or timed out
     RingQueue<std::uint32_t> waiting;  // attempt indices
+    std::uint32_t epoch = 0;           // bumped by a crash: older work here is gone
+    double error_rate = 0.0;           // brown-out
+    core::ResponseCode error_code = core::ResponseCode::kSystemMalfunction;
   };
 
   enum class AttemptState : std::uint8_t { kPending, kInFlight, kAnswered, kTimedOut };
@@ -93,6 +113,8 @@ class Flow : public engine::EventHandler {
     std::uint32_t to = kNone;      // serving station (chosen when it departs)
     std::uint32_t to_node = 0;
     std::uint32_t generation = 0;
+    std::uint32_t from_epoch = 0;  // the requester's epoch when this was created
+    std::uint32_t to_epoch = 0;    // the server's epoch when the request arrived
     core::Message message = core::Message::kAuthorization;
     AttemptState state = AttemptState::kPending;
     std::uint8_t depth = 0;          // index in the ledger path (payer's press = 0)
@@ -104,6 +126,7 @@ class Flow : public engine::EventHandler {
     bool finished = false;     // its own work is done; freed once its children are
     bool worker_held = false;  // io: blocking keeps a worker at `to` until answered
     bool key_owner = false;    // this attempt owns its key in the gateway's store
+    bool lost = false;         // its request or answer was lost: no answer will come
   };
 
   struct Deadline {
@@ -177,7 +200,20 @@ class Flow : public engine::EventHandler {
   void release_worker(std::uint32_t station, double t);
   std::uint32_t choose_next_node(std::uint32_t node, const core::Payment& p);
   std::uint32_t choose_replica(std::uint32_t node, core::Routing routing);
-  double latency(std::uint32_t from_station, std::uint32_t to_station) const;
+  // Whether a message from one station to another gets through (false: lost to a down
+  // route, a partition or link loss), and its delay when it does.
+  bool transmit(std::uint32_t from_station, std::uint32_t to_station, double* delay_s);
+  bool still_reachable(std::uint32_t from_station, std::uint32_t to_station) const;
+  bool station_up(std::uint32_t station) const {
+    return view_.host_up(static_cast<int>(stations_[station].node),
+                         static_cast<int>(stations_[station].replica));
+  }
+  bool node_reachable(std::uint32_t from_node, std::uint32_t to_node) const;
+  // The request will never be answered to its requester (dropped somewhere).
+  void lose(std::uint32_t attempt, double t);
+  bool requester_alive(const Attempt& a) const {
+    return a.from == kPayer || stations_[a.from].epoch == a.from_epoch;
+  }
   Path path_of(std::uint32_t attempt) const;
   core::StationRef ref(std::uint32_t station) const {
     return {stations_[station].node, stations_[station].replica};
@@ -201,7 +237,14 @@ class Flow : public engine::EventHandler {
   std::uint64_t seed_;
   std::vector<NodeSpec> nodes_;
   std::vector<Station> stations_;
-  std::vector<double> hop_latency_s_;  // node x node
+  const engine::NetworkView& view_;
+  std::vector<std::uint32_t> node_site_;
+  std::size_t site_count_ = 0;
+  std::vector<double> link_loss_;    // site x site
+  std::vector<double> link_jitter_;  // site x site
+  std::vector<char> partitioned_;    // node x node
+  core::RandomStream link_rng_;
+  core::RandomStream error_rng_;
   std::vector<Population> populations_;
   std::vector<std::uint32_t> bin_owner_;                 // bin index -> issuer node
   std::vector<std::vector<std::uint32_t>> issuer_bins_;  // issuer node -> bin indices

@@ -7,7 +7,10 @@ IdempotencyStore::Lookup IdempotencyStore::begin(std::uint64_t key, std::uint64_
   auto [it, inserted] = entries_.try_emplace(key);
   Entry& e = it->second;
   *entry = &e;
-  if (!inserted && now_s < e.expires_s) return e.in_flight ? Lookup::kInFlight : Lookup::kReplay;
+  // A key in flight never expires under its owner: requests waiting on it must get its
+  // result. A stored result expires after the TTL (counted from the key's first use).
+  if (!inserted && e.in_flight) return Lookup::kInFlight;
+  if (!inserted && now_s < e.expires_s) return Lookup::kReplay;
   // New, or expired: whatever was stored is forgotten and this request owns the key.
   e.in_flight = true;
   e.owner = owner;

@@ -23,8 +23,9 @@ class IdempotencyStore {
     std::vector<std::uint32_t> waiters;  // attempts held until the result (concurrent: wait)
   };
 
-  // Looks `key` up at `now`; an expired entry counts as new (and is replaced). kNew
-  // records the key as in flight, owned by the attempt `owner`.
+  // Looks `key` up at `now`; an expired stored result counts as new (and is replaced);
+  // a key in flight stays in flight until its owner finishes. kNew records the key as in
+  // flight, owned by the attempt `owner`.
   Lookup begin(std::uint64_t key, std::uint64_t owner, double now_s, double ttl_s, Entry** entry);
 
   // The request that owns `key` finished with `code`: a definitive answer (approved or
@@ -33,6 +34,18 @@ class IdempotencyStore {
   // Only the owner finishes a key: a request whose key expired and was taken over by a
   // later request leaves the new owner's entry alone.
   std::vector<std::uint32_t> finish(std::uint64_t key, std::uint64_t owner, core::ResponseCode code);
+
+  // Removes and returns the waiting attempts for which `pred` holds (their station crashed).
+  template <typename Pred>
+  std::vector<std::uint32_t> drop_waiters(Pred pred) {
+    std::vector<std::uint32_t> dropped;
+    for (auto& [key, e] : entries_) {
+      std::vector<std::uint32_t> kept;
+      for (const std::uint32_t w : e.waiters) (pred(w) ? dropped : kept).push_back(w);
+      e.waiters.swap(kept);
+    }
+    return dropped;
+  }
 
   // The payment that used `key` is reconciled: no request can carry it any more.
   void forget(std::uint64_t key) { entries_.erase(key); }

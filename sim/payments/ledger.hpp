@@ -40,6 +40,7 @@ struct Charge {
   std::uint8_t try_index = 0;
   bool stand_in = false;            // approved by the network, not (yet) by the issuer
   bool applied = false;             // the issuer's account holds the amount
+  bool booked = false;              // a stand-in the issuer has taken (advice or its own approval)
   bool reversed = false;
   bool merged = false;              // a stand-in the issuer had approved itself
   double approved_s = 0.0;

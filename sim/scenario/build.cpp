@@ -6,10 +6,10 @@
 namespace payquake::scenario {
 namespace {
 
-const std::vector<std::string> kTopKeys{"name",  "seed",  "duration", "warmup", "window",
-                                        "sites", "links", "nodes",    "payers", "load"};
-const std::vector<Unsupported> kTopLater{
-    {"faults", "chaos"}, {"attacks", "fraud"}, {"slo", "drills"}, {"expect", "drills"}};
+const std::vector<std::string> kTopKeys{"name",   "seed",  "duration", "warmup", "window",
+                                        "sites",  "links", "nodes",    "payers", "load",
+                                        "faults", "slo",   "expect"};
+const std::vector<Unsupported> kTopLater{{"attacks", "fraud"}};
 
 // "line 3", or "a.yaml:3" when the earlier definition is in another file.
 std::string where(const Loc& first, const Loc& here) {
@@ -43,12 +43,11 @@ void Builder::read_top() {
   if (const Value* v = r_.get(root_, "", "seed", false, ""))
     if (const auto c = r_.count(*v, "seed", 0, "a seed")) seed = *c;
   s_.seed = static_cast<std::uint64_t>(seed);
-  const bool duration_ok =
-      r_.duration_field(root_, "", "duration", Bound::kPositive, true, s_.duration_s);
+  duration_ok_ = r_.duration_field(root_, "", "duration", Bound::kPositive, true, s_.duration_s);
   const bool warmup_ok =
       r_.duration_field(root_, "", "warmup", Bound::kNonNegative, false, s_.warmup_s);
   r_.duration_field(root_, "", "window", Bound::kPositive, false, s_.window_s);
-  if (duration_ok && warmup_ok && s_.warmup_s >= s_.duration_s) {
+  if (duration_ok_ && warmup_ok && s_.warmup_s >= s_.duration_s) {
     const Value* warmup = root_.find("warmup");
     r_.error(warmup->loc, "warmup",
              "expected a warmup shorter than duration (" + root_.find("duration")->text +
@@ -59,12 +58,17 @@ void Builder::read_top() {
   if (sites) read_sites(*sites);
   sites_complete_ = sites_complete_ && sites && sites->is_sequence();
   if (const Value* v = r_.get(root_, "", "links", false, "")) read_links(*v);
+  links_complete_ = links_complete_ && sites_complete_;
   const Value* nodes = r_.get(root_, "", "nodes", true, "a list of nodes");
   if (nodes) read_nodes(*nodes);
   nodes_complete_ = nodes_complete_ && nodes && nodes->is_sequence();
   if (const Value* v = r_.get(root_, "", "payers", true, "a list of payer populations"))
     read_payers(*v);
   if (const Value* v = r_.get(root_, "", "load", true, "a load mapping")) read_load(*v);
+  // After the sites, links and nodes, which fault targets name.
+  if (const Value* v = r_.get(root_, "", "faults", false, "")) read_faults(*v);
+  if (const Value* v = r_.get(root_, "", "slo", false, "")) read_slo(*v);
+  if (const Value* v = r_.get(root_, "", "expect", false, "")) read_expect(*v);
 }
 
 bool Builder::unique(std::map<std::string, Loc>& seen, const std::string& id, const Loc& at,
@@ -125,7 +129,11 @@ void Builder::read_sites(const Value& list) {
 }
 
 void Builder::read_links(const Value& list) {
-  if (!r_.list(list, "links")) return;
+  if (!r_.list(list, "links")) {
+    links_complete_ = false;
+    return;
+  }
+  std::size_t whole = 0;  // links read with both sites: a fault may name an unreadable one
   for (std::size_t i = 0; i < list.items.size(); ++i) {
     const Value& v = list.items[i];
     const std::string path = "links[" + std::to_string(i) + "]";
@@ -157,7 +165,9 @@ void Builder::read_links(const Value& list) {
     link.a = ends[0];
     link.b = ends[1];
     s_.links.push_back(std::move(link));
+    if (!ends[0].empty() && !ends[1].empty()) ++whole;
   }
+  links_complete_ = whole == list.items.size();
 }
 
 void Builder::read_load(const Value& v) {

@@ -1,7 +1,7 @@
 // Builds core::Scenario from the merged, overridden document tree: every field read and
-// checked (build.cpp, build_nodes.cpp, build_payers.cpp, build_semantics.cpp), then the
-// cross-references between them (check_graph.cpp). Every mistake is reported; reading goes
-// on after one.
+// checked (build.cpp, build_nodes.cpp, build_payers.cpp, build_semantics.cpp, build_faults.cpp,
+// build_drills.cpp), then the cross-references between them (check_graph.cpp). Every mistake
+// is reported; reading goes on after one.
 #pragma once
 
 #include <map>
@@ -48,6 +48,20 @@ class Builder {
                           PayerSource& src);
   void read_load(const Value& v);
 
+  // build_faults.cpp: `faults`, each target resolved against the sites, links and nodes.
+  void read_faults(const Value& list);
+  void read_fault(const Value& v, const std::string& path);
+  // Each resolves the target `v` of fault `f` into f's target fields, or reports it.
+  void node_target(const Value& v, const std::string& path, core::Fault& f);
+  void link_target(const Value& v, const std::string& path, core::Fault& f);
+  void store_target(const Value& v, const std::string& path, core::Fault& f);
+  void partition_ends(const Value& v, const std::string& path, core::Fault& f);
+
+  // build_drills.cpp: `slo` and `expect`.
+  void read_slo(const Value& v);
+  void read_expect(const Value& v);
+  void read_expectation(const Key& key, const Value& v, const std::string& path);
+
   // build_semantics.cpp: retry, reversal, idempotency, stand_in, accounts and client.
   void read_node_semantics(const Value& v, const std::string& path, core::Node& n, bool role_known);
   void read_client(const Value& v, const std::string& path, core::Client& c);
@@ -81,6 +95,8 @@ class Builder {
   // may name the unreadable one, so it is not reported (the unreadable entry was).
   bool sites_complete_ = true;
   bool nodes_complete_ = true;
+  bool links_complete_ = true;  // every link written was read with both of its sites
+  bool duration_ok_ = false;    // the scenario's duration was read (faults must start before it)
   std::vector<NodeSource> node_src_;    // parallel to s_.nodes
   std::vector<PayerSource> payer_src_;  // parallel to s_.payers
 };

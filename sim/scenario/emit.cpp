@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "scenario/loader.hpp"
+#include "scenario/metrics.hpp"
 #include "scenario/units.hpp"
 
 namespace payquake::scenario {
@@ -212,6 +213,88 @@ void emit_load(YAML::Emitter& out, const core::Load& load) {
   out << YAML::EndMap;
 }
 
+// The target as the loader reads it, rebuilt from the resolved fields (not Fault::target), so
+// a fault made in code is written correctly too.
+std::string fault_target(const core::Fault& f) {
+  using FK = core::Fault::Kind;
+  switch (f.kind) {
+    case FK::kCrash:
+    case FK::kSlowdown:
+    case FK::kErrors:
+      return f.replica < 0 ? f.node : f.node + "[" + std::to_string(f.replica) + "]";
+    case FK::kLatency:
+    case FK::kLoss:
+      return f.site.empty() ? "link:" + f.between.first + "/" + f.between.second : "site:" + f.site;
+    case FK::kStoreOutage:
+      return f.node + ".idempotency";
+    case FK::kSiteOutage:
+      return f.site;
+    case FK::kPartition:
+      break;  // written as between
+  }
+  return "";
+}
+
+void emit_fault(YAML::Emitter& out, const core::Fault& f) {
+  using FK = core::Fault::Kind;
+  out << YAML::Flow << YAML::BeginMap;
+  out << YAML::Key << "kind" << YAML::Value << core::to_string(f.kind);
+  if (f.kind == FK::kPartition) {
+    out << YAML::Key << "between" << YAML::Value;
+    emit_strings(out, {f.between.first, f.between.second}, false);
+  } else {
+    // Quoted: "link:a/b" and "site:a" hold a colon.
+    out << YAML::Key << "target" << YAML::Value << YAML::DoubleQuoted << fault_target(f);
+  }
+  out << YAML::Key << "at" << YAML::Value << format_duration(f.at_s);
+  out << YAML::Key << "duration" << YAML::Value << format_duration(f.duration_s);
+  switch (f.kind) {
+    case FK::kCrash:
+      out << YAML::Key << "restart" << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key
+          << "warmup" << YAML::Value << format_duration(f.restart_warmup_s) << YAML::Key
+          << "slowdown" << YAML::Value << format_number(f.restart_slowdown) << YAML::EndMap;
+      break;
+    case FK::kLatency:
+      out << YAML::Key << "add" << YAML::Value << format_duration(f.add_s);
+      out << YAML::Key << "jitter" << YAML::Value << format_duration(f.jitter_s);
+      break;
+    case FK::kLoss:
+      out << YAML::Key << "rate" << YAML::Value << format_percent(f.rate);
+      break;
+    case FK::kSlowdown:
+      out << YAML::Key << "factor" << YAML::Value << format_number(f.factor);
+      break;
+    case FK::kErrors:
+      out << YAML::Key << "rate" << YAML::Value << format_percent(f.rate);
+      out << YAML::Key << "code" << YAML::Value << YAML::DoubleQuoted << core::code_string(f.code);
+      break;
+    case FK::kPartition:
+    case FK::kStoreOutage:
+    case FK::kSiteOutage:
+      break;
+  }
+  out << YAML::EndMap;
+}
+
+void emit_slo(YAML::Emitter& out, const core::Slo& slo) {
+  out << YAML::BeginMap;
+  out << YAML::Key << "window" << YAML::Value << format_duration(slo.window_s);
+  out << YAML::Key << "success_rate" << YAML::Value << format_percent(slo.success_rate);
+  out << YAML::Key << "latency_p99" << YAML::Value << format_duration(slo.latency_p99_s);
+  out << YAML::Key << "stable_for" << YAML::Value << format_duration(slo.stable_for_s);
+  out << YAML::EndMap;
+}
+
+// "<= 2m": the comparison as written when the text holds it, else rebuilt in the metric's unit.
+std::string comparison(const core::Expectation& e) {
+  const std::string op = core::to_string(e.op);
+  const std::string prefix = e.metric + " " + op + " ";
+  if (e.text.starts_with(prefix) && e.text.size() > prefix.size())
+    return e.text.substr(e.metric.size() + 1);
+  const auto unit = metric_unit(e.metric);
+  return op + " " + format_metric_value(e.value, unit ? *unit : MetricUnit::kSummaryPath);
+}
+
 }  // namespace
 
 std::string to_resolved_yaml(const core::Scenario& s) {
@@ -245,6 +328,19 @@ std::string to_resolved_yaml(const core::Scenario& s) {
   out << YAML::EndSeq;
   out << YAML::Key << "load" << YAML::Value;
   emit_load(out, s.load);
+  out << YAML::Key << "faults" << YAML::Value;
+  if (s.faults.empty()) out << YAML::Flow;  // "faults: []" on one line
+  out << YAML::BeginSeq;
+  for (const auto& f : s.faults) emit_fault(out, f);
+  out << YAML::EndSeq;
+  out << YAML::Key << "slo" << YAML::Value;
+  emit_slo(out, s.slo);
+  out << YAML::Key << "expect" << YAML::Value;
+  if (s.expectations.empty()) out << YAML::Flow;
+  out << YAML::BeginMap;
+  for (const auto& e : s.expectations)
+    out << YAML::Key << e.metric << YAML::Value << YAML::DoubleQuoted << comparison(e);
+  out << YAML::EndMap;
   out << YAML::EndMap;
   return std::string(out.c_str()) + "\n";
 }

@@ -108,6 +108,41 @@ void expect_equal(const core::Scenario& a, const core::Scenario& b) {
     EXPECT_EQ(a.load.spikes[i].duration_s, b.load.spikes[i].duration_s);
     EXPECT_EQ(a.load.spikes[i].multiplier, b.load.spikes[i].multiplier);
   }
+  ASSERT_EQ(a.faults.size(), b.faults.size());
+  for (std::size_t i = 0; i < a.faults.size(); ++i) {
+    const core::Fault& x = a.faults[i];
+    const core::Fault& y = b.faults[i];
+    SCOPED_TRACE("faults[" + std::to_string(i) + "]");
+    EXPECT_EQ(x.kind, y.kind);
+    EXPECT_EQ(x.target, y.target);
+    EXPECT_EQ(x.at_s, y.at_s);
+    EXPECT_EQ(x.duration_s, y.duration_s);
+    EXPECT_EQ(x.node, y.node);
+    EXPECT_EQ(x.replica, y.replica);
+    EXPECT_EQ(x.between, y.between);
+    EXPECT_EQ(x.between_nodes, y.between_nodes);
+    EXPECT_EQ(x.site, y.site);
+    EXPECT_EQ(x.restart_warmup_s, y.restart_warmup_s);
+    EXPECT_EQ(x.restart_slowdown, y.restart_slowdown);
+    EXPECT_EQ(x.add_s, y.add_s);
+    EXPECT_EQ(x.jitter_s, y.jitter_s);
+    EXPECT_EQ(x.rate, y.rate);
+    EXPECT_EQ(x.factor, y.factor);
+    EXPECT_EQ(x.code, y.code);
+  }
+  EXPECT_EQ(a.slo.window_s, b.slo.window_s);
+  EXPECT_EQ(a.slo.success_rate, b.slo.success_rate);
+  EXPECT_EQ(a.slo.latency_p99_s, b.slo.latency_p99_s);
+  EXPECT_EQ(a.slo.stable_for_s, b.slo.stable_for_s);
+  ASSERT_EQ(a.expectations.size(), b.expectations.size());
+  for (std::size_t i = 0; i < a.expectations.size(); ++i) {
+    const core::Expectation& x = a.expectations[i];
+    const core::Expectation& y = b.expectations[i];
+    EXPECT_EQ(x.metric, y.metric);
+    EXPECT_EQ(x.op, y.op);
+    EXPECT_EQ(x.value, y.value);
+    EXPECT_EQ(x.text, y.text);
+  }
 }
 
 void expect_round_trip(const std::string& text) {
@@ -166,6 +201,89 @@ TEST(Emit, PaymentSemanticsRoundTrip) {
       reference_with("{iss: 100%}", "{iss: 100%}\n    client: {double_submit: 33.3333333333%}"));
 }
 
+TEST(Emit, FaultsSloAndExpectRoundTrip) {
+  std::string text =
+      reference_with("    timeout: 4s\n", "    timeout: 4s\n    idempotency: {enabled: true}\n");
+  text +=
+      "faults:\n"
+      "  - {kind: crash, target: iss, at: 10m, duration: 3m, restart: {warmup: 30s}}\n"
+      "  - {kind: crash, target: \"gw[1]\", at: 0.123456789s, duration: 1s, restart: {slowdown: "
+      "1.7}}\n"
+      "  - {kind: partition, between: [east, west], at: 20m, duration: 1m}\n"
+      "  - {kind: partition, between: [iss, acq], at: 20m, duration: 1m}\n"
+      "  - {kind: latency, target: \"link:west/east\", at: 22m, duration: 2m, add: 400ms, "
+      "jitter: 3.3ms}\n"
+      "  - {kind: latency, target: \"site:east\", at: 22m, duration: 2m, add: 0ms}\n"
+      "  - {kind: loss, target: \"link:east/west\", at: 24m, duration: 1m, rate: 33.3333333333%}\n"
+      "  - {kind: slowdown, target: acq, at: 15m, duration: 2m, factor: 4}\n"
+      "  - {kind: errors, target: iss, at: 5m, duration: 1m, rate: 20%}\n"
+      "  - {kind: errors, target: iss, at: 5m, duration: 1m, rate: 0.1%, code: 5}\n"
+      "  - {kind: store_outage, target: gw.idempotency, at: 8m, duration: 1m}\n"
+      "  - {kind: site_outage, target: west, at: 26m, duration: 2m}\n"
+      "slo: {window: 7.5s, success_rate: 99.95%, stable_for: 15s}\n"
+      "expect:\n"
+      "  duplicates: \"== 0\"\n"
+      "  recovery_time: \"<=2m\"\n"
+      "  success_rate: \">= 99.9%\"\n"
+      "  duplicate_amount: \"< 12.34\"\n"
+      "  payments: \"> 1_000\"\n"
+      "  throughput: \">= 7k/min\"\n"
+      "  latency_seconds.p99: \"<= 1.5s\"\n";
+  expect_round_trip(text);
+}
+
+TEST(Emit, FaultsWithEveryDefault) {
+  std::string text =
+      reference_with("    timeout: 4s\n", "    timeout: 4s\n    idempotency: {enabled: true}\n");
+  text +=
+      "faults:\n"
+      "  - {kind: crash, target: iss, at: 10m, duration: 3m}\n"
+      "  - {kind: partition, between: [iss, acq], at: 20m, duration: 1m}\n"
+      "  - {kind: latency, target: \"site:east\", at: 22m, duration: 2m, add: 40ms}\n"
+      "  - {kind: loss, target: \"link:east/west\", at: 24m, duration: 1m, rate: 5%}\n"
+      "  - {kind: slowdown, target: \"gw[0]\", at: 15m, duration: 2m, factor: 4}\n"
+      "  - {kind: errors, target: iss, at: 5m, duration: 1m, rate: 20%}\n"
+      "  - {kind: store_outage, target: gw.idempotency, at: 8m, duration: 1m}\n"
+      "  - {kind: site_outage, target: west, at: 26m, duration: 2m}\n"
+      "expect: {recovery_time: \"<=  2m\"}\n";
+  const std::string yaml = to_resolved_yaml(load_string(text, "t.yaml"));
+  for (const char* expected :
+       {"  - {kind: crash, target: \"iss\", at: 10m, duration: 3m, restart: {warmup: 0s, "
+        "slowdown: 2}}\n",
+        "  - {kind: partition, between: [iss, acq], at: 20m, duration: 1m}\n",
+        "  - {kind: latency, target: \"site:east\", at: 22m, duration: 2m, add: 40ms, jitter: "
+        "0s}\n",
+        "  - {kind: loss, target: \"link:east/west\", at: 24m, duration: 1m, rate: 5%}\n",
+        "  - {kind: slowdown, target: \"gw[0]\", at: 15m, duration: 2m, factor: 4}\n",
+        "  - {kind: errors, target: \"iss\", at: 5m, duration: 1m, rate: 20%, code: \"96\"}\n",
+        "  - {kind: store_outage, target: \"gw.idempotency\", at: 8m, duration: 1m}\n",
+        "  - {kind: site_outage, target: \"west\", at: 26m, duration: 2m}\n",
+        "expect:\n  recovery_time: \"<= 2m\"\n"}) {
+    EXPECT_NE(yaml.find(expected), std::string::npos) << expected << " not in\n" << yaml;
+  }
+}
+
+TEST(Emit, ExpectationsMadeInCodeAreWrittenInTheirUnit) {
+  core::Scenario s = load_string(kReference, "t.yaml");
+  s.expectations.push_back({"recovery_time", core::Expectation::Op::kLe, 90.0, ""});
+  s.expectations.push_back({"success_rate", core::Expectation::Op::kGt, 0.995, ""});
+  s.expectations.push_back({"duplicate_amount", core::Expectation::Op::kLt, 12.5, ""});
+  s.expectations.push_back({"nodes.iss.utilisation", core::Expectation::Op::kEq, 0.25, ""});
+  const std::string yaml = to_resolved_yaml(s);
+  EXPECT_NE(yaml.find("expect:\n"
+                      "  recovery_time: \"<= 90s\"\n"
+                      "  success_rate: \"> 99.5%\"\n"
+                      "  duplicate_amount: \"< 12.50\"\n"
+                      "  nodes.iss.utilisation: \"== 0.25\"\n"),
+            std::string::npos)
+      << yaml;
+  const core::Scenario back = load_string(yaml, "resolved.yaml");
+  ASSERT_EQ(back.expectations.size(), 4u);
+  EXPECT_EQ(back.expectations[0].value, 90.0);
+  EXPECT_EQ(back.expectations[1].value, 0.995);
+  EXPECT_EQ(back.expectations[3].text, "nodes.iss.utilisation == 0.25");
+}
+
 TEST(Emit, IssuersHaveNoNextHopSettings) {
   const std::string yaml = to_resolved_yaml(load_string(kReference, "t.yaml"));
   const std::string issuer =
@@ -220,7 +338,11 @@ TEST(Emit, WritesEveryDefaultInReadableUnits) {
                                "bins: [\"4111\"]",
                                "next: []",
                                "{dist: exponential, mean: 1ms}",
-                               "{dist: uniform, min: 5ms, max: 9ms}"}) {
+                               "{dist: uniform, min: 5ms, max: 9ms}",
+                               "faults: []",
+                               "slo:\n  window: 10s\n  success_rate: 99.5%\n  latency_p99: 2s\n"
+                               "  stable_for: 30s\n",
+                               "expect: {}"}) {
     EXPECT_NE(yaml.find(expected), std::string::npos) << expected << " not in\n" << yaml;
   }
 }

@@ -93,12 +93,12 @@ TEST(Loader, DefaultsForOptionalTopLevelKeys) {
 
 TEST(Loader, WhatJoinsAllDiagnostics) {
   try {
-    load_string(reference_with("workers: 64", "workers: 0") + "faults: []\n", "t.yaml");
+    load_string(reference_with("workers: 64", "workers: 0") + "attacks: []\n", "t.yaml");
     FAIL();
   } catch (const ScenarioError& e) {
     EXPECT_STREQ(e.what(),
                  "t.yaml:18:14: nodes.gw.workers: expected a count >= 1, got '0'\n"
-                 "t.yaml:55:1: faults: not supported yet (chaos)");
+                 "t.yaml:55:1: attacks: not supported yet (fraud)");
   }
 }
 
@@ -153,7 +153,8 @@ TEST(Loader, MissingRequiredKeyIsReportedAtTheParentMapping) {
             (Errors{"t.yaml:1:1: nme: unknown key 'nme', did you mean 'name'?"}));
   EXPECT_EQ(errors_of(reference_with("name: ref", "colour: ref")),
             (Errors{"t.yaml:1:1: colour: unknown key 'colour', expected one of name, seed, "
-                    "duration, warmup, window, sites, links, nodes, payers, load",
+                    "duration, warmup, window, sites, links, nodes, payers, load, faults, slo, "
+                    "expect",
                     "t.yaml:1:1: name: expected a name, got nothing (the key is missing)"}));
 }
 
@@ -164,11 +165,9 @@ TEST(Loader, DuplicateKey) {
 }
 
 TEST(Loader, LaterFeaturesAreRejected) {
+  // faults, slo and expect are read now (faults_test.cpp, drills_test.cpp).
   EXPECT_EQ(errors_of(kReference + "faults: []\nattacks: []\nslo: {}\nexpect: {}\n"),
-            (Errors{"t.yaml:55:1: faults: not supported yet (chaos)",
-                    "t.yaml:56:1: attacks: not supported yet (fraud)",
-                    "t.yaml:57:1: slo: not supported yet (drills)",
-                    "t.yaml:58:1: expect: not supported yet (drills)"}));
+            Errors{"t.yaml:56:1: attacks: not supported yet (fraud)"});
   EXPECT_EQ(errors_of(reference_with("    queue: unlimited", "    fraud: {}")),
             Errors{"t.yaml:41:5: nodes.iss.fraud: not supported yet (fraud)"});
   EXPECT_EQ(errors_of(reference_with("  spikes: [{at: 12m, duration: 30s, multiplier: 3}]",
@@ -478,7 +477,7 @@ TEST(Loader, ThreeMistakesGiveThreeDiagnostics) {
   }
 }
 
-TEST(Loader, DesignExampleRejectsEveryLaterFeature) {
+TEST(Loader, DesignExampleRejectsOnlyItsMistakesAndLaterFeatures) {
   const std::string file = std::string(PAYQUAKE_INVALID_DIR) + "/design_example.yaml";
   try {
     load_file(file);
@@ -492,8 +491,8 @@ TEST(Loader, DesignExampleRejectsEveryLaterFeature) {
         // Payment semantics are read (and valid); its include of a fraud policy that does
         // not exist here is not judged.
         ":45:5: nodes.iss-a.fraud: not supported yet (fraud)",
-        ":72:1: faults: not supported yet (chaos)", ":82:1: attacks: not supported yet (fraud)",
-        ":88:1: slo: not supported yet (drills)", ":94:1: expect: not supported yet (drills)"};
+        // Its faults, slo and expect are valid: every target exists, gw keeps idempotency keys.
+        ":82:1: attacks: not supported yet (fraud)"};
     ASSERT_EQ(e.diagnostics().size(), expected.size()) << e.what();
     for (std::size_t i = 0; i < expected.size(); ++i)
       EXPECT_EQ(e.diagnostics()[i].to_string(), file + expected[i]);
@@ -505,8 +504,8 @@ TEST(Loader, DesignExampleLoadsWithoutItsLaterFeatures) {
   std::stringstream buf;
   buf << in.rdbuf();
   std::string text = buf.str();
-  ASSERT_NE(text.find("faults:"), std::string::npos);
-  text = text.substr(0, text.find("faults:"));  // faults, attacks, slo, expect follow
+  ASSERT_NE(text.find("attacks:"), std::string::npos);
+  text.erase(text.find("attacks:"), text.find("slo:") - text.find("attacks:"));
   text.replace(text.find("[acq-a, acq-b]"), 14, "[acq-a]");
   const std::size_t fraud = text.find("    fraud:");
   text.erase(fraud, text.find('\n', fraud) + 1 - fraud);
@@ -519,6 +518,9 @@ TEST(Loader, DesignExampleLoadsWithoutItsLaterFeatures) {
   EXPECT_TRUE(s.nodes[3].accounts.enabled);
   EXPECT_EQ(s.payers[0].client.retries, 1);
   EXPECT_DOUBLE_EQ(s.payers[0].client.double_submit, 0.001);
+  EXPECT_EQ(s.faults.size(), 8u);  // their values: faults_test.cpp, DesignExampleFaults
+  EXPECT_EQ(s.slo.window_s, 10.0);
+  EXPECT_EQ(s.expectations.size(), 4u);
 }
 
 }  // namespace

@@ -1,0 +1,28 @@
+// The metrics an `expect:` hypothesis may name (DESIGN.md sections 4 and 5) and the unit each
+// one's value is written in; shared by the reader (build_drills.cpp) and the writer (emit.cpp).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace payquake::scenario {
+
+enum class MetricUnit {
+  kDuration,     // "<= 2m": seconds
+  kPercent,      // ">= 99%": a fraction (a plain 0.99 is rejected, as for every percentage)
+  kMoney,        // "<= 100.00": major units
+  kCount,        // "== 0", "<= 1_000"
+  kRate,         // ">= 500/s" or ">= 500": per second
+  kSummaryPath,  // a dotted path into summary.json: a plain number, or a duration or a
+                 // percentage converted to seconds or a fraction
+};
+
+// The unit of `metric`, or nullopt when it is no metric (a dotted path is judged by its first
+// segment only: summary.json's deeper keys belong to the report).
+std::optional<MetricUnit> metric_unit(std::string_view metric);
+
+// `value` written in `unit` so that it reads back exactly.
+std::string format_metric_value(double value, MetricUnit unit);
+
+}  // namespace payquake::scenario
