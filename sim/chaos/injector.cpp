@@ -185,6 +185,7 @@ void apply(const core::Scenario& s, const topology::Topology& topo, const State&
   for (std::size_t n = 0; n < to.store_up.size(); ++n)
     if (from.store_up[n] != to.store_up[n])
       flow.set_store_available(static_cast<std::uint32_t>(n), to.store_up[n]);
+  flow.platform_changed(t);
   (void)s;
   (void)topo;
 }

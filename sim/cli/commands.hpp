@@ -15,6 +15,8 @@ struct RunRequest {
   std::vector<std::string> overrides;  // --set key.path=value, and --seed as seed=N
   std::string engine = "runahead";     // runahead | lockstep
   bool quiet = false;                  // no human summary on stdout
+  bool control = false;                // also run the scenario without its faults, compare
+  bool without_faults = false;         // run it without its faults (the control itself)
 };
 
 int run_command(const RunRequest& request);

@@ -23,6 +23,11 @@ int main(int argc, char** argv) {
                       "runahead (fast) or lockstep (one SimGrid timer per event date)")
       ->check(CLI::IsMember({"runahead", "lockstep"}));
   run_cmd->add_flag("--quiet", run.quiet, "Print nothing on success");
+  run_cmd->add_flag("--control", run.control,
+                    "Also run the scenario without its faults on the same random streams, and "
+                    "report the difference the faults made (DIR/control/)");
+  run_cmd->add_flag("--without-faults", run.without_faults,
+                    "Run the scenario without its faults (what --control runs)");
 
   std::vector<std::string> files;
   auto* validate_cmd = app.add_subcommand("validate", "Check scenario files without simulating");

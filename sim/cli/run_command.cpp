@@ -1,9 +1,11 @@
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 
 #include "chaos/injector.hpp"
@@ -13,6 +15,7 @@
 #include "metrics/run_metrics.hpp"
 #include "payments/flow.hpp"
 #include "report/atomic_file.hpp"
+#include "report/drill.hpp"
 #include "report/summary.hpp"
 #include "scenario/loader.hpp"
 #include "topology/topology.hpp"
@@ -59,6 +62,49 @@ class ProgressLine {
   std::chrono::steady_clock::time_point last_{};
 };
 
+struct ControlRun {
+  pid_t pid = -1;
+  std::string out_dir;
+};
+
+// Starts `payquake run --without-faults` for the same scenario as a child process.
+ControlRun start_control(const RunRequest& request, const std::string& out_dir) {
+  std::vector<std::string> args = {"payquake", "run", request.scenario_path, "--out", out_dir,
+                                   "--quiet", "--without-faults", "--engine", request.engine};
+  for (const auto& o : request.overrides) {
+    args.push_back("--set");
+    args.push_back(o);
+  }
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  ControlRun run;
+  run.out_dir = out_dir;
+  run.pid = ::fork();
+  if (run.pid == 0) {
+    ::execv("/proc/self/exe", argv.data());
+    ::_exit(127);
+  }
+  return run;
+}
+
+// Waits for the control and reads its summary; null (after a message) when it failed.
+nlohmann::ordered_json finish_control(const ControlRun& run) {
+  int status = 0;
+  if (run.pid <= 0 || ::waitpid(run.pid, &status, 0) != run.pid) {
+    std::cerr << "payquake: internal error: the control run could not be started\n";
+    return nullptr;
+  }
+  // Exit 1 means only that the control broke an expectation, which is no concern here.
+  const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  std::ifstream in(run.out_dir + "/summary.json");
+  if ((code != kOk && code != kExpectationFailed) || !in) {
+    std::cerr << "payquake: internal error: the control run failed (exit " << code << ")\n";
+    return nullptr;
+  }
+  return nlohmann::ordered_json::parse(in);
+}
+
 }  // namespace
 
 int run_command(const RunRequest& request) {
@@ -71,6 +117,8 @@ int run_command(const RunRequest& request) {
   }
   const engine::Mode mode =
       request.engine == "lockstep" ? engine::Mode::kLockstep : engine::Mode::kRunAhead;
+  // The control of a drill: the same scenario and random streams, without its faults.
+  if (request.without_faults) scenario.faults.clear();
 
   std::unique_ptr<topology::Topology> topo;
   try {
@@ -89,6 +137,11 @@ int run_command(const RunRequest& request) {
     std::cerr << "cannot create output folder " << out_dir << ": " << ec.message() << '\n';
     return kBadInput;
   }
+
+  // The control runs beside the experiment, in a process of its own (one SimGrid engine
+  // per process): same scenario, seed and overrides, no faults.
+  ControlRun control;
+  if (request.control) control = start_control(request, out_dir + "/control");
 
   const auto wall_start = std::chrono::steady_clock::now();
   engine::Platform platform(scenario, *topo, chaos::slowdown_factors(scenario));
@@ -121,12 +174,34 @@ int run_command(const RunRequest& request) {
   info.accounts_opening_minor = flow.accounts_opening_minor();
   info.accounts_final_minor = flow.accounts_current_minor();
 
+  nlohmann::ordered_json summary = report::summary_json(scenario, metrics, info);
+  summary["slo"] = {{"window_seconds", scenario.slo.window_s},
+                    {"success_rate", scenario.slo.success_rate},
+                    {"latency_p99_seconds", scenario.slo.latency_p99_s},
+                    {"stable_for_seconds", scenario.slo.stable_for_s}};
+  summary["faults"] = report::faults_json(scenario, metrics);
+  nlohmann::ordered_json control_summary;
+  if (request.control) {
+    control_summary = finish_control(control);
+    if (control_summary.is_null()) return kInternalError;
+    summary["control"] = report::control_json(control_summary);
+    summary["delta"] = report::delta_json(summary, control_summary);
+  }
+  const auto verdicts = report::check_expectations(scenario, summary);
+  summary["expectations"] = report::verdicts_json(verdicts);
+
   report::write_atomically(out_dir + "/scenario.resolved.yaml", scenario::to_resolved_yaml(scenario));
   report::write_atomically(out_dir + "/timeseries.csv", report::timeseries_csv(scenario, metrics));
+  report::write_atomically(out_dir + "/faults.csv", report::faults_csv(summary["faults"]));
   // summary.json last: its presence says the run folder is complete.
-  report::write_atomically(out_dir + "/summary.json",
-                           report::summary_json(scenario, metrics, info).dump(2) + "\n");
-  if (!request.quiet) std::cout << report::human_summary(scenario, metrics, info, out_dir);
+  report::write_atomically(out_dir + "/summary.json", summary.dump(2) + "\n");
+  if (!request.quiet) {
+    std::cout << report::human_summary(scenario, metrics, info, out_dir)
+              << report::faults_table(summary["faults"]);
+    if (request.control) std::cout << report::control_table(summary, control_summary);
+    std::cout << report::verdict_table(verdicts);
+  }
+
   // An interrupted run wrote its partial results; its exit code says it was stopped
   // (the shell's 128 + signal convention), not that it ran.
   if (result.interrupted) return 128 + static_cast<int>(g_stop_signal);
@@ -143,6 +218,8 @@ int run_command(const RunRequest& request) {
               << " minor units\n";
     return kInternalError;
   }
+  for (const auto& v : verdicts)
+    if (!v.held) return kExpectationFailed;
   return kOk;
 }
 

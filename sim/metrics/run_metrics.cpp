@@ -31,7 +31,8 @@ RunMetrics::RunMetrics(const core::Scenario& scenario)
     : measured_from_(scenario.warmup_s),
       measured_to_(scenario.duration_s),
       window_s_(scenario.window_s),
-      window_end_s_(scenario.window_s) {
+      window_end_s_(scenario.window_s),
+      slo_window_s_(scenario.slo.window_s) {
   for (const auto& node : scenario.nodes) {
     NodeStats stats;
     stats.id = node.id;
@@ -49,6 +50,26 @@ RunMetrics::RunMetrics(const core::Scenario& scenario)
 void RunMetrics::on_arrival(const core::Payment& p, double t) {
   ++arrivals_;
   ++current_.arrivals;
+  ++slo_window_at(t).arrivals;
+}
+
+SloWindow& RunMetrics::slo_window_at(double t) {
+  const auto index = static_cast<std::size_t>(std::floor(t / slo_window_s_));
+  while (slo_windows_.size() <= index) {
+    SloWindow w;
+    w.start_s = static_cast<double>(slo_windows_.size()) * slo_window_s_;
+    slo_windows_.push_back(w);
+  }
+  return slo_windows_[index];
+}
+
+void RunMetrics::close_slo_windows_until(double t) {
+  while (t >= static_cast<double>(slo_closed_ + 1) * slo_window_s_) {
+    SloWindow& w = slo_window_at(static_cast<double>(slo_closed_) * slo_window_s_);
+    w.latency_p99_s = exact_quantile(slo_latencies_, 0.99);
+    slo_latencies_.clear();
+    ++slo_closed_;
+  }
 }
 
 void RunMetrics::on_final(const core::Payment& p, core::Outcome outcome, core::ResponseCode code,
@@ -65,6 +86,14 @@ void RunMetrics::on_final(const core::Payment& p, core::Outcome outcome, core::R
       outcome == core::Outcome::kApproved || outcome == core::Outcome::kDeclined;
   if (definitive) ++current_.succeeded;
   window_latencies_.push_back(latency);
+  SloWindow& slo = slo_window_at(t);
+  ++slo.completions;
+  if (definitive) {
+    ++slo.succeeded;
+  } else {
+    ++slo.failed;
+  }
+  slo_latencies_.push_back(latency);
   if (!measured(p)) return;
   ++measured_final_;
   if (outcome == core::Outcome::kApproved) ++measured_approved_;
@@ -127,6 +156,7 @@ void RunMetrics::on_idempotency(core::StationRef s, const core::Payment& p, core
 void RunMetrics::on_reconciled(const core::Payment& p, const core::ReconciledPayment& r,
                                double t) {
   if (r.duplicate) {
+    ++slo_window_at(r.extra_charge_s).duplicates;
     ++semantics_.duplicates;
     ++current_.duplicates;
     semantics_.duplicate_amount_minor += (r.standing_charges - 1) * p.amount.minor;
@@ -204,6 +234,7 @@ void RunMetrics::finish(double end_s) {
   // The last window is the one holding the final event; close through its end.
   close_windows_until(end_s);
   close_window();
+  close_slo_windows_until(static_cast<double>(slo_windows_.size()) * slo_window_s_);
 }
 
 double RunMetrics::mean_busy(std::size_t node) const {

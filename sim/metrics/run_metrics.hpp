@@ -12,6 +12,7 @@
 #include "core/events.hpp"
 #include "core/scenario.hpp"
 #include "metrics/histogram.hpp"
+#include "metrics/recovery.hpp"
 
 namespace payquake::metrics {
 
@@ -114,6 +115,7 @@ class RunMetrics : public core::FlowObserver {
   void on_late_answer(core::StationRef s, const core::Payment& p, double t) override;
   void on_clock(double t) override {
     if (t >= window_end_s_) close_windows_until(t);
+    if (t >= static_cast<double>(slo_closed_ + 1) * slo_window_s_) close_slo_windows_until(t);
   }
 
   // Closes every window up to the end of the run. Call once, after the calendar drained.
@@ -140,12 +142,16 @@ class RunMetrics : public core::FlowObserver {
   double mean_busy(std::size_t node) const;
 
   const std::vector<WindowRow>& windows() const { return windows_; }
+  // The SLO's windows (`slo.window` wide) over the whole run, closed by finish().
+  const std::vector<SloWindow>& slo_windows() const { return slo_windows_; }
   double window_s() const { return window_s_; }
 
  private:
   bool measured(const core::Payment& p) const { return p.intended_arrival_s >= measured_from_; }
   void close_windows_until(double t);
   void close_window();
+  SloWindow& slo_window_at(double t);
+  void close_slo_windows_until(double t);
 
   double measured_from_;
   double measured_to_;
@@ -164,6 +170,11 @@ class RunMetrics : public core::FlowObserver {
   std::uint64_t measured_succeeded_ = 0;
   LogHistogram latency_;
   PaymentSemantics semantics_;
+
+  double slo_window_s_;
+  std::vector<SloWindow> slo_windows_;
+  std::size_t slo_closed_ = 0;  // windows whose p99 is computed
+  std::vector<double> slo_latencies_;  // completions of the first open SLO window
 
   WindowRow current_;
   std::vector<double> window_latencies_;

@@ -40,6 +40,11 @@ constexpr int kMaxKeyedPresses = 31;
 // refuses every one of them for that long is reported as having lost it.
 constexpr int kMaxAdviceSends = 250;
 
+// A network delivers stored advices over a bounded window per replica, so that a
+// recovering issuer takes the backlog at its own pace instead of being flooded (and
+// refusing, and being flooded again).
+constexpr std::uint32_t kAdviceWindow = 32;
+
 bool retriable(ResponseCode c) {
   return c == ResponseCode::kIssuerInoperative || c == ResponseCode::kSystemMalfunction;
 }
@@ -94,7 +99,7 @@ Flow::Flow(const core::Scenario& scenario, const engine::NetworkView& network,
     nodes_.push_back(std::move(spec));
     for (int r = 0; r < node.replicas; ++r)
       stations_.push_back(Station{static_cast<std::uint32_t>(n), static_cast<std::uint32_t>(r),
-                                  0, 0, {}, 0, 0.0, ResponseCode::kSystemMalfunction});
+                                  0, 0, {}, 0, {}, 0, 0.0, ResponseCode::kSystemMalfunction});
   }
   hop_deadlines_.resize(nodes_.size());
   key_stores_.resize(nodes_.size());
@@ -675,33 +680,67 @@ void Flow::originate(std::uint32_t from_station, std::uint32_t to_node, std::uin
   attempts_[r].target_id = target_id;
   attempts_[r].target_depth = target_depth;
   attempts_[r].depth = target_depth;
+  if (m == Message::kAdvice) {
+    // Advices wait in the network's store-and-forward queue and go out a few at a time.
+    stations_[from_station].advice_backlog.push(r);
+    pump_advices(from_station, t);
+    return;
+  }
   depart(r, t);
 }
 
+void Flow::pump_advices(std::uint32_t s, double t) {
+  Station& station = stations_[s];
+  while (station.advices_in_flight < kAdviceWindow && !station.advice_backlog.empty()) {
+    const std::uint32_t r = station.advice_backlog.front();
+    // Held while the issuer is unreachable; platform_changed() pumps again when it is back.
+    if (!node_reachable(station.node, attempts_[r].to_node)) return;
+    station.advice_backlog.pop();
+    ++station.advices_in_flight;
+    depart(r, t);
+  }
+}
+
+void Flow::platform_changed(double t) {
+  for (std::uint32_t s = 0; s < stations_.size(); ++s)
+    if (!stations_[s].advice_backlog.empty()) pump_advices(s, t);
+}
+
 void Flow::originator_resolved(std::uint32_t r, bool delivered, double t) {
-  if (delivered) return;
   const Attempt sent = attempts_[r];
   const core::Node& node = node_of(sent.from);
-  bool again = sent.sends < node.reversal.attempts;
   if (sent.message == Message::kAdvice) {
-    // Advices are stored and forwarded until the issuer has taken one (a network keeps
-    // them through an issuer's outage). An acknowledgement that came back too late still
-    // tells the network the issuer has it: the ledger shows the charge booked.
-    bool booked = false;
+    --stations_[sent.from].advices_in_flight;
+    // An acknowledgement that came back too late still tells the network the issuer has
+    // the advice: the ledger shows the charge booked.
+    bool booked = delivered;
     for (const Charge& c : payments_[sent.payment].ledger.charges)
       if (c.stand_in && c.path.matches(sent.target_id, sent.target_depth) && (c.booked || c.reversed))
         booked = true;
-    if (booked) return;
-    again = sent.sends < kMaxAdviceSends;
+    if (!booked && sent.sends < kMaxAdviceSends) {
+      // Back into the store-and-forward queue, to go out again when the window allows.
+      const std::uint32_t again = new_attempt(sent.payment, kNone, sent.from, sent.to_node, sent.message);
+      Attempt& a = attempts_[again];
+      a.target_id = sent.target_id;
+      a.target_depth = sent.target_depth;
+      a.depth = sent.depth;
+      a.sends = static_cast<std::uint8_t>(sent.sends + 1);
+      stations_[sent.from].advice_backlog.push(again);
+    } else if (!booked) {
+      observer_.on_lost(ref(sent.from), sent.message, payments_[sent.payment].payment, t);
+    }
+    pump_advices(sent.from, t);
+    return;
   }
-  if (again) {
-    const std::uint32_t resend = new_attempt(sent.payment, kNone, sent.from, sent.to_node, sent.message);
-    Attempt& a = attempts_[resend];
+  if (delivered) return;
+  if (sent.sends < node.reversal.attempts) {
+    const std::uint32_t again = new_attempt(sent.payment, kNone, sent.from, sent.to_node, sent.message);
+    Attempt& a = attempts_[again];
     a.target_id = sent.target_id;
     a.target_depth = sent.target_depth;
     a.depth = sent.depth;
     a.sends = static_cast<std::uint8_t>(sent.sends + 1);
-    depart_after(resend, node.reversal.backoff_s, t);
+    depart_after(again, node.reversal.backoff_s, t);
     return;
   }
   observer_.on_lost(ref(sent.from), sent.message, payments_[sent.payment].payment, t);
@@ -930,6 +969,14 @@ void Flow::crash(std::uint32_t node, std::uint32_t replica, double t) {
       [this, s](std::uint32_t w) { return attempts_[w].to == s; });
   dropped.insert(dropped.end(), waiters.begin(), waiters.end());
   for (const std::uint32_t a : dropped) lose(a, t);
+  // Stored advices were in the crashed host's memory.
+  station.advices_in_flight = 0;
+  while (!station.advice_backlog.empty()) {
+    const std::uint32_t r = station.advice_backlog.pop();
+    observer_.on_lost(ref(s), Message::kAdvice, payment_of(r), t);
+    attempts_[r].state = AttemptState::kAnswered;
+    free_attempt(r, t);
+  }
 }
 
 void Flow::set_errors(std::uint32_t node, int replica, double rate, ResponseCode code) {

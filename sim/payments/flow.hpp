@@ -63,6 +63,8 @@ class Flow : public engine::EventHandler {
   // Messages between two nodes are lost (a partition inside a site).
   void set_partition(std::uint32_t node_a, std::uint32_t node_b, bool partitioned);
   void set_store_available(std::uint32_t node, bool available);
+  // Something on the platform changed: stored advices may be deliverable again.
+  void platform_changed(double t);
 
  private:
   enum Kind : std::uint8_t {
@@ -95,6 +97,8 @@ class Flow : public engine::EventHandler {
     std::uint32_t outstanding = 0;     // attempts sent here, not yet answered or timed out
     RingQueue<std::uint32_t> waiting;  // attempt indices
     std::uint32_t epoch = 0;           // bumped by a crash: older work here is gone
+    RingQueue<std::uint32_t> advice_backlog;  // a network's stored advices, not yet sent
+    std::uint32_t advices_in_flight = 0;
     double error_rate = 0.0;           // brown-out
     core::ResponseCode error_code = core::ResponseCode::kSystemMalfunction;
   };
@@ -189,6 +193,7 @@ class Flow : public engine::EventHandler {
                  core::Message m, std::uint32_t payment, std::uint64_t target_id,
                  std::uint8_t target_depth, double t);
   void originator_resolved(std::uint32_t attempt, bool delivered, double t);
+  void pump_advices(std::uint32_t station, double t);
 
   // Sending.
   std::uint32_t new_attempt(std::uint32_t payment, std::uint32_t parent, std::uint32_t from,

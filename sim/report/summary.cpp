@@ -204,7 +204,8 @@ std::string human_summary(const core::Scenario& scenario, const metrics::RunMetr
                   1e3 * n.queue_wait_s.quantile(0.99), static_cast<unsigned long long>(n.rejected));
     out << line;
   }
-  out << "  results in   " << out_dir << "/ (summary.json, timeseries.csv, scenario.resolved.yaml)\n";
+  out << "  results in   " << out_dir
+      << "/ (summary.json, timeseries.csv, faults.csv, scenario.resolved.yaml)\n";
   return out.str();
 }
 
