@@ -48,7 +48,12 @@ struct RetryPolicy {
   double backoff_s = 0.2;
   double multiplier = 2.0;
   Jitter jitter = Jitter::kFull;
+  // A retry budget (Finagle, Envoy, gRPC retry throttling): retries may be at most this
+  // fraction of first requests. Each first request earns `budget` of a token, each retry
+  // spends one, and the bucket holds at most kRetryBudgetTokens. Negative: no budget.
+  double budget = -1.0;
 };
+inline constexpr double kRetryBudgetTokens = 10.0;
 
 // A reversal (ISO 8583 0400) sent toward the issuer for an attempt that timed out, so
 // the issuer releases a hold it may have placed. `attempts` counts every send.

@@ -519,6 +519,11 @@ void Flow::forward(std::uint32_t a, double t) {
     }
     return;
   }
+  if (nodes_[n].spec.retry.budget >= 0 && attempts_[a].message == Message::kAuthorization) {
+    // A first request earns a fraction of a retry.
+    double& tokens = nodes_[n].retry_tokens;
+    tokens = std::min(core::kRetryBudgetTokens, tokens + nodes_[n].spec.retry.budget);
+  }
   const std::uint32_t child = new_attempt(attempts_[a].payment, a, s, next, attempts_[a].message);
   Attempt& c = attempts_[child];
   const Attempt& parent = attempts_[a];
@@ -627,7 +632,10 @@ void Flow::child_resolved(std::uint32_t c, bool timed_out, ResponseCode code, do
               child.depth, t);
   }
   const std::uint32_t parent = child.parent;
-  if ((timed_out || retriable(code)) && attempts_[parent].child_sends < node.retry.attempts) {
+  const bool budget_allows = node.retry.budget < 0 || nodes_[n].retry_tokens >= 1.0;
+  if ((timed_out || retriable(code)) && attempts_[parent].child_sends < node.retry.attempts &&
+      budget_allows) {
+    if (node.retry.budget >= 0) nodes_[n].retry_tokens -= 1.0;
     const int retry = attempts_[parent].child_sends++;
     const double delay = backoff_delay_s(node.retry, retry, nodes_[n].retry_rng);
     const std::uint32_t next = choose_next_node(n, payments_[child.payment].payment);
@@ -734,7 +742,15 @@ void Flow::originator_resolved(std::uint32_t r, bool delivered, double t) {
   }
   if (delivered) return;
   if (sent.sends < node.reversal.attempts) {
-    const std::uint32_t again = new_attempt(sent.payment, kNone, sent.from, sent.to_node, sent.message);
+    // Resent along the path routing picks now: the original next hop may be the one
+    // that is down (a reversal only has to reach the issuer).
+    const std::uint32_t from_node = stations_[sent.from].node;
+    std::uint32_t to_node = sent.to_node;
+    if (!node_reachable(from_node, to_node)) {
+      const std::uint32_t alternative = choose_next_node(from_node, payments_[sent.payment].payment);
+      if (alternative != kNone) to_node = alternative;
+    }
+    const std::uint32_t again = new_attempt(sent.payment, kNone, sent.from, to_node, sent.message);
     Attempt& a = attempts_[again];
     a.target_id = sent.target_id;
     a.target_depth = sent.target_depth;

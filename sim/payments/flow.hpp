@@ -88,6 +88,7 @@ class Flow : public engine::EventHandler {
     std::uint32_t replica_cursor = 0;
     core::RandomStream service_rng;
     core::RandomStream retry_rng;
+    double retry_tokens = core::kRetryBudgetTokens;  // the retry budget's bucket
   };
 
   struct Station {

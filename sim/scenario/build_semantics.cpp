@@ -43,7 +43,7 @@ std::string article(Role role) {
 }
 
 void read_retry(Reader& r, const Value& m, const std::string& path, core::RetryPolicy& out) {
-  if (!r.mapping(m, path, {"attempts", "backoff", "multiplier", "jitter"})) return;
+  if (!r.mapping(m, path, {"attempts", "backoff", "multiplier", "jitter", "budget"})) return;
   r.count_field(m, path, "attempts", 1, false, out.attempts);
   r.duration_field(m, path, "backoff", Bound::kNonNegative, false, out.backoff_s);
   if (const Value* x = m.find("multiplier")) {
@@ -59,6 +59,8 @@ void read_retry(Reader& r, const Value& m, const std::string& path, core::RetryP
   }
   if (const Value* x = m.find("jitter"))
     if (const auto i = r.choice(*x, join(path, "jitter"), kJitters)) out.jitter = kJitterValues[*i];
+  if (const Value* x = m.find("budget"))
+    if (const auto b = r.percent(*x, join(path, "budget"))) out.budget = *b;
 }
 
 void read_reversal(Reader& r, const Value& m, const std::string& path, core::ReversalPolicy& out) {

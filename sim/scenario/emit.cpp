@@ -83,6 +83,7 @@ void emit_retry(YAML::Emitter& out, const core::RetryPolicy& r) {
   out << YAML::Key << "backoff" << YAML::Value << format_duration(r.backoff_s);
   out << YAML::Key << "multiplier" << YAML::Value << format_number(r.multiplier);
   out << YAML::Key << "jitter" << YAML::Value << core::to_string(r.jitter);
+  if (r.budget >= 0) out << YAML::Key << "budget" << YAML::Value << format_percent(r.budget);
   out << YAML::EndMap;
 }
 
