@@ -24,9 +24,12 @@ struct State {
   std::vector<std::vector<core::ResponseCode>> error_code;
   std::vector<bool> link_on;                     // Scenario::links
   std::vector<double> link_latency_s;
-  std::map<std::pair<int, int>, double> loss;    // site pair (a < b) -> rate
-  std::map<std::pair<int, int>, double> jitter;  // site pair (a < b) -> seconds
+  std::vector<double> link_loss;                 // Scenario::links
+  std::vector<double> link_jitter_s;
+  std::map<std::pair<int, int>, double> loss;    // site pair (a < b) -> rate along its route
+  std::map<std::pair<int, int>, double> jitter;  // site pair (a < b) -> seconds along its route
   std::set<std::pair<int, int>> partitions;      // node pairs (a < b)
+  std::set<std::pair<int, int>> site_partitions;  // site pairs (a < b) with no direct link
   std::vector<bool> store_up;                    // per node
 };
 
@@ -56,6 +59,8 @@ State state_at(const core::Scenario& s, const topology::Topology& topo, double t
     st.error_code.emplace_back(r, core::ResponseCode::kSystemMalfunction);
   }
   st.link_on.assign(s.links.size(), true);
+  st.link_loss.assign(s.links.size(), 0.0);
+  st.link_jitter_s.assign(s.links.size(), 0.0);
   for (const auto& l : s.links) st.link_latency_s.push_back(l.latency_s);
   st.store_up.assign(s.nodes.size(), true);
 
@@ -96,23 +101,26 @@ State state_at(const core::Scenario& s, const topology::Topology& topo, double t
         if (f.between_nodes) {
           st.partitions.insert(ordered(node_index(s, f.between.first), node_index(s, f.between.second)));
         } else {
-          // Between sites: every link on the route between them goes down.
+          // Between sites: their direct links are cut on the platform (routes of other
+          // sites through them are cut too, as a real cable cut would). Sites without a
+          // link of their own lose only the traffic between the two of them.
+          Fault direct = f;
+          direct.site.clear();
+          const auto links = links_of(s, direct);
+          for (const int l : links) st.link_on[static_cast<std::size_t>(l)] = false;
           const int a = topo.site_index(f.between.first), b = topo.site_index(f.between.second);
-          if (a >= 0 && b >= 0 && a != b && topo.reachable(a, b))
-            for (const int l : topo.route(a, b).links) st.link_on[static_cast<std::size_t>(l)] = false;
+          if (links.empty() && a >= 0 && b >= 0) st.site_partitions.insert(ordered(a, b));
         }
         break;
       case Fault::Kind::kLatency:
         for (const int l : links_of(s, f)) {
           st.link_latency_s[static_cast<std::size_t>(l)] += f.add_s;
-          const auto& link = s.links[static_cast<std::size_t>(l)];
-          st.jitter[ordered(topo.site_index(link.a), topo.site_index(link.b))] += f.jitter_s;
+          st.link_jitter_s[static_cast<std::size_t>(l)] += f.jitter_s;
         }
         break;
       case Fault::Kind::kLoss:
         for (const int l : links_of(s, f)) {
-          const auto& link = s.links[static_cast<std::size_t>(l)];
-          double& rate = st.loss[ordered(topo.site_index(link.a), topo.site_index(link.b))];
+          double& rate = st.link_loss[static_cast<std::size_t>(l)];
           rate = 1 - (1 - rate) * (1 - f.rate);
         }
         break;
@@ -121,6 +129,19 @@ State state_at(const core::Scenario& s, const topology::Topology& topo, double t
         if (n >= 0) st.store_up[static_cast<std::size_t>(n)] = false;
         break;
       }
+    }
+  }
+  // Loss and jitter act on every route that crosses a faulty link: fold them per site pair.
+  for (int a = 0; a < topo.site_count(); ++a) {
+    for (int b = a + 1; b < topo.site_count(); ++b) {
+      if (!topo.reachable(a, b)) continue;
+      double pass = 1.0, jitter = 0.0;
+      for (const int l : topo.route(a, b).links) {
+        pass *= 1 - st.link_loss[static_cast<std::size_t>(l)];
+        jitter += st.link_jitter_s[static_cast<std::size_t>(l)];
+      }
+      if (pass < 1.0) st.loss[{a, b}] = 1 - pass;
+      if (jitter > 0.0) st.jitter[{a, b}] = jitter;
     }
   }
   return st;
@@ -182,6 +203,12 @@ void apply(const core::Scenario& s, const topology::Topology& topo, const State&
   for (const auto& p : to.partitions)
     if (!from.partitions.count(p))
       flow.set_partition(static_cast<std::uint32_t>(p.first), static_cast<std::uint32_t>(p.second), true);
+  for (const auto& p : from.site_partitions)
+    if (!to.site_partitions.count(p))
+      flow.set_site_partition(static_cast<std::uint32_t>(p.first), static_cast<std::uint32_t>(p.second), false);
+  for (const auto& p : to.site_partitions)
+    if (!from.site_partitions.count(p))
+      flow.set_site_partition(static_cast<std::uint32_t>(p.first), static_cast<std::uint32_t>(p.second), true);
   for (std::size_t n = 0; n < to.store_up.size(); ++n)
     if (from.store_up[n] != to.store_up[n])
       flow.set_store_available(static_cast<std::uint32_t>(n), to.store_up[n]);

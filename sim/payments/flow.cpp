@@ -82,6 +82,9 @@ Flow::Flow(const core::Scenario& scenario, const engine::NetworkView& network,
   link_loss_.assign(site_count_ * site_count_, 0.0);
   link_jitter_.assign(site_count_ * site_count_, 0.0);
   partitioned_.assign(nodes.size() * nodes.size(), 0);
+  site_partitioned_.assign(site_count_ * site_count_, 0);
+  route_cuts_.assign(nodes.size() * nodes.size(), 0);
+  route_was_up_.assign(nodes.size() * nodes.size(), 1);
   for (std::size_t n = 0; n < nodes.size(); ++n) {
     const core::Node& node = nodes[n];
     NodeSpec spec{node,
@@ -163,6 +166,18 @@ void Flow::handle(const engine::Event& e) {
       on_response_arrives(e.index, static_cast<ResponseCode>(e.arg), e.time_s);
       return;
     case kDepart: depart(e.index, e.time_s); return;
+    case kAdviceRequeue: {
+      const std::uint32_t from = attempts_[e.index].from;
+      if (!requester_alive(attempts_[e.index])) {  // the network crashed meanwhile
+        observer_.on_lost(ref(from), Message::kAdvice, payment_of(e.index), e.time_s);
+        attempts_[e.index].state = AttemptState::kAnswered;
+        free_attempt(e.index, e.time_s);
+        return;
+      }
+      stations_[from].advice_backlog.push(e.index);
+      pump_advices(from, e.time_s);
+      return;
+    }
     default: assert(false && "unknown event kind");
   }
 }
@@ -311,7 +326,8 @@ void Flow::finalize(std::uint32_t slot, core::Outcome outcome, ResponseCode code
 void Flow::on_request_arrives(std::uint32_t a, double t) {
   attempts_[a].arrived_s = t;
   const std::uint32_t s = attempts_[a].to;
-  if (!station_up(s) || !still_reachable(attempts_[a].from, s)) {
+  if (!station_up(s) || !still_reachable(attempts_[a].from, s) ||
+      cuts(attempts_[a].from, s) != attempts_[a].cut_mark) {
     lose(a, t);  // sent to a host that is down, or over a route that went down meanwhile
     return;
   }
@@ -562,6 +578,7 @@ void Flow::respond(std::uint32_t a, ResponseCode code, double t) {
     lose(a, t);
     return;
   }
+  attempts_[a].cut_mark = cuts(attempt.to, attempt.from);
   calendar_->schedule(t + delay, kResponseArrives, a, attempt.generation,
                       static_cast<std::uint8_t>(code));
 }
@@ -571,7 +588,8 @@ void Flow::on_response_arrives(std::uint32_t a, ResponseCode code, double t) {
     payer_answered(a, code, t);
     return;
   }
-  if (!requester_alive(attempts_[a]) || !still_reachable(attempts_[a].to, attempts_[a].from)) {
+  if (!requester_alive(attempts_[a]) || !still_reachable(attempts_[a].to, attempts_[a].from) ||
+      cuts(attempts_[a].to, attempts_[a].from) != attempts_[a].cut_mark) {
     lose(a, t);  // the requester crashed, or the route back went down on the way
     return;
   }
@@ -709,7 +727,22 @@ void Flow::pump_advices(std::uint32_t s, double t) {
   }
 }
 
+void Flow::set_site_partition(std::uint32_t site_a, std::uint32_t site_b, bool partitioned) {
+  site_partitioned_[site_a * site_count_ + site_b] = partitioned ? 1 : 0;
+  site_partitioned_[site_b * site_count_ + site_a] = partitioned ? 1 : 0;
+}
+
 void Flow::platform_changed(double t) {
+  // Count the cuts: a route that went down since the last change loses whatever was on
+  // the wire, even if it comes back before those messages would have arrived.
+  const std::size_t n = nodes_.size();
+  for (std::uint32_t a = 0; a < n; ++a) {
+    for (std::uint32_t b = 0; b < n; ++b) {
+      const char up = route_open(a, b) ? 1 : 0;
+      if (route_was_up_[a * n + b] && !up) ++route_cuts_[a * n + b];
+      route_was_up_[a * n + b] = up;
+    }
+  }
   for (std::uint32_t s = 0; s < stations_.size(); ++s)
     if (!stations_[s].advice_backlog.empty()) pump_advices(s, t);
 }
@@ -733,7 +766,7 @@ void Flow::originator_resolved(std::uint32_t r, bool delivered, double t) {
       a.target_depth = sent.target_depth;
       a.depth = sent.depth;
       a.sends = static_cast<std::uint8_t>(sent.sends + 1);
-      stations_[sent.from].advice_backlog.push(again);
+      calendar_->schedule(t + node.reversal.backoff_s, kAdviceRequeue, again, a.generation);
     } else if (!booked) {
       observer_.on_lost(ref(sent.from), sent.message, payments_[sent.payment].payment, t);
     }
@@ -812,6 +845,7 @@ void Flow::depart(std::uint32_t a, double t) {
   ++stations_[attempt.to].outstanding;
   double delay = 0.0;
   const bool delivered = transmit(attempt.from, attempt.to, &delay);
+  attempt.cut_mark = cuts(attempt.from, attempt.to);
   if (delivered) calendar_->schedule(t + delay, kRequestArrives, a, attempt.generation);
 
   const core::Payment& p = payments_[attempt.payment].payment;
@@ -883,8 +917,7 @@ std::uint32_t Flow::choose_next_node(std::uint32_t node, const core::Payment& p)
 }
 
 bool Flow::node_reachable(std::uint32_t from_node, std::uint32_t to_node) const {
-  if (partitioned_[from_node * nodes_.size() + to_node] != 0) return false;
-  if (!view_.route_up(static_cast<int>(from_node), static_cast<int>(to_node))) return false;
+  if (!route_open(from_node, to_node)) return false;
   for (int r = 0; r < nodes_[to_node].spec.replicas; ++r)
     if (view_.host_up(static_cast<int>(to_node), r)) return true;
   return false;
@@ -919,8 +952,7 @@ bool Flow::transmit(std::uint32_t from_station, std::uint32_t to_station, double
   if (from_station == kPayer || to_station == kPayer) return true;  // the payer sits at the entry
   const std::uint32_t a = stations_[from_station].node;
   const std::uint32_t b = stations_[to_station].node;
-  if (partitioned_[a * nodes_.size() + b] != 0) return false;
-  if (!view_.route_up(static_cast<int>(a), static_cast<int>(b))) return false;
+  if (!route_open(a, b)) return false;
   *delay_s = view_.hop_latency_s(static_cast<int>(a), static_cast<int>(b));
   const std::size_t sites = node_site_[a] * site_count_ + node_site_[b];
   // Draws happen only while a loss or jitter fault is on, so a fault never shifts the
@@ -930,12 +962,20 @@ bool Flow::transmit(std::uint32_t from_station, std::uint32_t to_station, double
   return true;
 }
 
+bool Flow::route_open(std::uint32_t a, std::uint32_t b) const {
+  return partitioned_[a * nodes_.size() + b] == 0 &&
+         site_partitioned_[node_site_[a] * site_count_ + node_site_[b]] == 0 &&
+         view_.route_up(static_cast<int>(a), static_cast<int>(b));
+}
+
+std::uint32_t Flow::cuts(std::uint32_t from_station, std::uint32_t to_station) const {
+  if (from_station == kPayer || to_station == kPayer) return 0;
+  return route_cuts_[stations_[from_station].node * nodes_.size() + stations_[to_station].node];
+}
+
 bool Flow::still_reachable(std::uint32_t from_station, std::uint32_t to_station) const {
   if (from_station == kPayer || to_station == kPayer) return true;
-  const std::uint32_t a = stations_[from_station].node;
-  const std::uint32_t b = stations_[to_station].node;
-  return partitioned_[a * nodes_.size() + b] == 0 &&
-         view_.route_up(static_cast<int>(a), static_cast<int>(b));
+  return route_open(stations_[from_station].node, stations_[to_station].node);
 }
 
 void Flow::lose(std::uint32_t a, double t) {

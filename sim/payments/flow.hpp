@@ -58,8 +58,12 @@ class Flow : public engine::EventHandler {
   void set_errors(std::uint32_t node, int replica, double rate, core::ResponseCode code);
   // A fraction of messages between the two sites is lost; each gets a uniform extra
   // latency in [0, jitter].
+  // (Per site pair: the injector folds in every link fault along the route between them.)
   void set_link_loss(std::uint32_t site_a, std::uint32_t site_b, double rate);
   void set_link_jitter(std::uint32_t site_a, std::uint32_t site_b, double jitter_s);
+  // Messages between the two sites are lost (a partition between sites without a direct
+  // link of their own to cut).
+  void set_site_partition(std::uint32_t site_a, std::uint32_t site_b, bool partitioned);
   // Messages between two nodes are lost (a partition inside a site).
   void set_partition(std::uint32_t node_a, std::uint32_t node_b, bool partitioned);
   void set_store_available(std::uint32_t node, bool available);
@@ -73,6 +77,7 @@ class Flow : public engine::EventHandler {
     kServiceDone,      // index: attempt
     kResponseArrives,  // index: attempt, arg: response code
     kDepart,           // index: attempt (a send delayed by a backoff)
+    kAdviceRequeue,    // index: attempt (a refused advice back into the network's queue)
     kHopTimeouts,      // index: node
     kClientTimeouts,   // index: population
     kClientPress,      // index: payment slot, arg: 1 for a double submit
@@ -132,6 +137,7 @@ class Flow : public engine::EventHandler {
     bool worker_held = false;  // io: blocking keeps a worker at `to` until answered
     bool key_owner = false;    // this attempt owns its key in the gateway's store
     bool lost = false;         // its request or answer was lost: no answer will come
+    std::uint32_t cut_mark = 0;  // the route's cut count when its last message left
   };
 
   struct Deadline {
@@ -195,6 +201,8 @@ class Flow : public engine::EventHandler {
                  std::uint8_t target_depth, double t);
   void originator_resolved(std::uint32_t attempt, bool delivered, double t);
   void pump_advices(std::uint32_t station, double t);
+  bool route_open(std::uint32_t from_node, std::uint32_t to_node) const;
+  std::uint32_t cuts(std::uint32_t from_station, std::uint32_t to_station) const;
 
   // Sending.
   std::uint32_t new_attempt(std::uint32_t payment, std::uint32_t parent, std::uint32_t from,
@@ -249,6 +257,11 @@ class Flow : public engine::EventHandler {
   std::vector<double> link_loss_;    // site x site
   std::vector<double> link_jitter_;  // site x site
   std::vector<char> partitioned_;    // node x node
+  std::vector<char> site_partitioned_;  // site x site
+  // node x node: how often the route between two nodes has been cut. A message is lost
+  // if its route was cut while it was on the wire, even if it is back by arrival.
+  std::vector<std::uint32_t> route_cuts_;
+  std::vector<char> route_was_up_;
   core::RandomStream link_rng_;
   core::RandomStream error_rng_;
   std::vector<Population> populations_;
