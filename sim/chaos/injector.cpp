@@ -164,7 +164,7 @@ std::vector<double> change_dates(const core::Scenario& s) {
 // the rest through the flow. Hosts go down before anything else changes, so work lost
 // in a crash is lost with the state it had.
 void apply(const core::Scenario& s, const topology::Topology& topo, const State& from,
-           const State& to, engine::Platform& platform, payments::Flow& flow, double t) {
+           const State& to, engine::Platform& platform, engine::FaultHooks& flow, double t) {
   for (std::size_t n = 0; n < to.host_up.size(); ++n) {
     for (std::size_t r = 0; r < to.host_up[n].size(); ++r) {
       const int node = static_cast<int>(n), replica = static_cast<int>(r);
@@ -234,7 +234,7 @@ std::vector<double> slowdown_factors(const core::Scenario& scenario) {
 
 std::vector<engine::PlatformChange> plan(const core::Scenario& scenario,
                                          const topology::Topology& topology,
-                                         engine::Platform& platform, payments::Flow& flow) {
+                                         engine::Platform& platform, engine::FaultHooks& flow) {
   std::vector<engine::PlatformChange> changes;
   // The state in force between changes; each change moves it to the state at its date.
   auto current = std::make_shared<State>(state_at(scenario, topology, -1.0));

@@ -12,7 +12,7 @@
 #include "core/scenario.hpp"
 #include "engine/driver.hpp"
 #include "engine/platform.hpp"
-#include "payments/flow.hpp"
+#include "engine/fault_hooks.hpp"
 #include "topology/topology.hpp"
 
 namespace payquake::chaos {
@@ -22,9 +22,9 @@ namespace payquake::chaos {
 std::vector<double> slowdown_factors(const core::Scenario& scenario);
 
 // The platform changes of the fault plan, sorted by date, for engine::run. `platform`
-// and `flow` must outlive the run.
+// and `flow` (the flow-level effects) must outlive the run.
 std::vector<engine::PlatformChange> plan(const core::Scenario& scenario,
                                          const topology::Topology& topology,
-                                         engine::Platform& platform, payments::Flow& flow);
+                                         engine::Platform& platform, engine::FaultHooks& flow);
 
 }  // namespace payquake::chaos

@@ -26,6 +26,12 @@ void LogHistogram::add(double value) {
   ++buckets_[static_cast<std::size_t>(i)];
 }
 
+void LogHistogram::clear() {
+  std::fill(buckets_.begin(), buckets_.end(), 0);
+  zeros_ = count_ = 0;
+  sum_ = max_ = min_ = 0.0;
+}
+
 void LogHistogram::merge(const LogHistogram& other) {
   if (other.count_ == 0) return;
   for (std::size_t i = 0; i < buckets_.size(); ++i) buckets_[i] += other.buckets_[i];

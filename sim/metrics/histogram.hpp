@@ -21,6 +21,7 @@ class LogHistogram {
 
   void add(double value);
   void merge(const LogHistogram& other);
+  void clear();
 
   std::uint64_t count() const { return count_; }
   double sum() const { return sum_; }

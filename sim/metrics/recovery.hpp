@@ -19,7 +19,7 @@ struct SloWindow {
   std::uint64_t succeeded = 0;   // approved or declined
   std::uint64_t failed = 0;      // failed or abandoned
   std::uint64_t duplicates = 0;  // duplicate charges approved in it (known at reconciliation)
-  double latency_p99_s = 0.0;    // of the completions, exact
+  double latency_p99_s = 0.0;    // of the completions (0.5% relative accuracy)
 };
 
 // A window meets the SLO when its completions' success rate and p99 latency are within

@@ -66,7 +66,7 @@ SloWindow& RunMetrics::slo_window_at(double t) {
 void RunMetrics::close_slo_windows_until(double t) {
   while (t >= static_cast<double>(slo_closed_ + 1) * slo_window_s_) {
     SloWindow& w = slo_window_at(static_cast<double>(slo_closed_) * slo_window_s_);
-    w.latency_p99_s = exact_quantile(slo_latencies_, 0.99);
+    w.latency_p99_s = slo_latencies_.quantile(0.99);
     slo_latencies_.clear();
     ++slo_closed_;
   }
@@ -93,7 +93,7 @@ void RunMetrics::on_final(const core::Payment& p, core::Outcome outcome, core::R
   } else {
     ++slo.failed;
   }
-  slo_latencies_.push_back(latency);
+  slo_latencies_.add(latency);
   if (!measured(p)) return;
   ++measured_final_;
   if (outcome == core::Outcome::kApproved) ++measured_approved_;

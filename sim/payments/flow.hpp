@@ -19,6 +19,7 @@
 #include "core/zipf.hpp"
 #include "engine/calendar.hpp"
 #include "engine/driver.hpp"
+#include "engine/fault_hooks.hpp"
 #include "engine/network_view.hpp"
 #include "load/arrivals.hpp"
 #include "payments/idempotency_store.hpp"
@@ -27,7 +28,7 @@
 
 namespace payquake::payments {
 
-class Flow : public engine::EventHandler {
+class Flow : public engine::EventHandler, public engine::FaultHooks {
  public:
   // `network` says which hosts and routes are up, how slow hosts run and how long each
   // hop takes (the SimGrid platform). Both must outlive the flow.
@@ -49,26 +50,16 @@ class Flow : public engine::EventHandler {
   std::int64_t accounts_opening_minor() const { return accounts_.opening_total(); }
   std::int64_t accounts_current_minor() const { return accounts_.current_total(); }
 
-  // Faults (the chaos injector calls these at the fault's time; platform-level faults
-  // change the NetworkView, these are what the platform does not model).
-  // A replica's host went down: its queue and the work in service are lost.
-  void crash(std::uint32_t node, std::uint32_t replica, double t);
-  // Brown-out: `rate` of requests arriving at the node (replica -1: every replica) are
-  // answered at once with `code`. Rate 0 ends it.
-  void set_errors(std::uint32_t node, int replica, double rate, core::ResponseCode code);
-  // A fraction of messages between the two sites is lost; each gets a uniform extra
-  // latency in [0, jitter].
-  // (Per site pair: the injector folds in every link fault along the route between them.)
-  void set_link_loss(std::uint32_t site_a, std::uint32_t site_b, double rate);
-  void set_link_jitter(std::uint32_t site_a, std::uint32_t site_b, double jitter_s);
-  // Messages between the two sites are lost (a partition between sites without a direct
-  // link of their own to cut).
-  void set_site_partition(std::uint32_t site_a, std::uint32_t site_b, bool partitioned);
-  // Messages between two nodes are lost (a partition inside a site).
-  void set_partition(std::uint32_t node_a, std::uint32_t node_b, bool partitioned);
-  void set_store_available(std::uint32_t node, bool available);
-  // Something on the platform changed: stored advices may be deliverable again.
-  void platform_changed(double t);
+  // engine::FaultHooks: the chaos injector calls these at the fault's time.
+  void crash(std::uint32_t node, std::uint32_t replica, double t) override;
+  void set_errors(std::uint32_t node, int replica, double rate, core::ResponseCode code) override;
+  void set_link_loss(std::uint32_t site_a, std::uint32_t site_b, double rate) override;
+  void set_link_jitter(std::uint32_t site_a, std::uint32_t site_b, double jitter_s) override;
+  void set_partition(std::uint32_t node_a, std::uint32_t node_b, bool partitioned) override;
+  void set_site_partition(std::uint32_t site_a, std::uint32_t site_b, bool partitioned) override;
+  void set_store_available(std::uint32_t node, bool available) override;
+  // Stored advices may be deliverable again; routes cut since the last change are counted.
+  void platform_changed(double t) override;
 
  private:
   enum Kind : std::uint8_t {
