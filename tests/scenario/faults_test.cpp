@@ -636,24 +636,6 @@ TEST(Overlap, TwoLatencyFaultsAddWhereTheyOverlap) {
 
 // ---- engines -------------------------------------------------------------------------------
 
-// `text` without the lines containing any of `keys`, each of which must occur exactly once.
-std::string without_lines(const std::string& text, const std::vector<std::string>& keys) {
-  std::istringstream in(text);
-  std::string out;
-  std::vector<int> seen(keys.size(), 0);
-  for (std::string line; std::getline(in, line);) {
-    bool drop = false;
-    for (std::size_t k = 0; k < keys.size(); ++k) {
-      if (line.find(keys[k]) != std::string::npos) {
-        ++seen[k];
-        drop = true;
-      }
-    }
-    if (!drop) out += line + '\n';
-  }
-  for (std::size_t k = 0; k < keys.size(); ++k) EXPECT_EQ(seen[k], 1) << keys[k];
-  return out;
-}
 
 // Poisson arrivals, replicas, retries, reversals, keys, stand-in, and faults of every kind,
 // overlapping: whatever the engine, the same bytes.

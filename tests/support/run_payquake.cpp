@@ -1,5 +1,7 @@
 #include "support/run_payquake.hpp"
 
+#include <gtest/gtest.h>
+
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -85,6 +87,24 @@ std::string fill_template(std::string text, const std::map<std::string, std::str
       text.replace(pos, key.size(), value);
   }
   return text;
+}
+
+std::string without_lines(const std::string& text, const std::vector<std::string>& keys) {
+  std::istringstream in(text);
+  std::string out;
+  std::vector<int> seen(keys.size(), 0);
+  for (std::string line; std::getline(in, line);) {
+    bool drop = false;
+    for (std::size_t k = 0; k < keys.size(); ++k) {
+      if (line.find(keys[k]) != std::string::npos) {
+        ++seen[k];
+        drop = true;
+      }
+    }
+    if (!drop) out += line + '\n';
+  }
+  for (std::size_t k = 0; k < keys.size(); ++k) EXPECT_EQ(seen[k], 1) << keys[k];
+  return out;
 }
 
 std::vector<double> csv_column(const std::string& csv, const std::string& name) {

@@ -40,6 +40,11 @@ RunOutput run_scenario(const std::string& scenario_path, const std::vector<std::
 // Replaces every {NAME} in `text` by vars[NAME] (scenario templates in tests).
 std::string fill_template(std::string text, const std::map<std::string, std::string>& vars);
 
+// `text` without its lines containing any of `keys` (e.g. "\"wall_seconds\""); each key
+// must occur on exactly one line (a gtest failure otherwise), so a change of format
+// cannot silently drop more than it should.
+std::string without_lines(const std::string& text, const std::vector<std::string>& keys);
+
 // Reads a whole file ("" when missing).
 std::string read_file(const std::string& path);
 

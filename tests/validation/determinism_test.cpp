@@ -66,25 +66,6 @@ RunFiles run_busy(const std::vector<std::string>& extra) {
   return f;
 }
 
-// `text` without its lines containing any of `keys` (e.g. "\"wall_seconds\""); each key
-// must occur on exactly one line, so a change of format cannot silently drop more.
-std::string without_lines(const std::string& text, const std::vector<std::string>& keys) {
-  std::istringstream in(text);
-  std::string out;
-  std::vector<int> seen(keys.size(), 0);
-  for (std::string line; std::getline(in, line);) {
-    bool drop = false;
-    for (std::size_t k = 0; k < keys.size(); ++k) {
-      if (line.find(keys[k]) != std::string::npos) {
-        ++seen[k];
-        drop = true;
-      }
-    }
-    if (!drop) out += line + '\n';
-  }
-  for (std::size_t k = 0; k < keys.size(); ++k) EXPECT_EQ(seen[k], 1) << keys[k];
-  return out;
-}
 
 // The scenario really exercises what it claims, or the comparisons would prove little.
 void expect_busy(const nlohmann::json& s) {
