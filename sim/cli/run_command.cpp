@@ -1,6 +1,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -25,10 +26,13 @@ namespace {
 
 volatile bool g_stop_requested = false;
 volatile std::sig_atomic_t g_stop_signal = 0;
+volatile pid_t g_control_pid = -1;
 
 extern "C" void request_stop(int signal) {
   g_stop_signal = signal;
   g_stop_requested = true;
+  // The control stops with the experiment (kill is async-signal-safe).
+  if (g_control_pid > 0) ::kill(g_control_pid, signal);
 }
 
 class ProgressLine {
@@ -85,21 +89,30 @@ ControlRun start_control(const RunRequest& request, const std::string& out_dir) 
     ::execv("/proc/self/exe", argv.data());
     ::_exit(127);
   }
+  g_control_pid = run.pid;
   return run;
 }
 
 // Waits for the control and reads its summary; null (after a message) when it failed.
+// A control stopped by a signal still wrote its (partial) summary.
 nlohmann::ordered_json finish_control(const ControlRun& run) {
   int status = 0;
-  if (run.pid <= 0 || ::waitpid(run.pid, &status, 0) != run.pid) {
-    std::cerr << "payquake: internal error: the control run could not be started\n";
+  pid_t waited = -1;
+  do {
+    waited = run.pid > 0 ? ::waitpid(run.pid, &status, 0) : -1;
+  } while (waited < 0 && errno == EINTR);
+  g_control_pid = -1;
+  if (waited != run.pid) {
+    std::cerr << "payquake: the control run could not be started\n";
     return nullptr;
   }
   // Exit 1 means only that the control broke an expectation, which is no concern here.
   const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   std::ifstream in(run.out_dir + "/summary.json");
-  if ((code != kOk && code != kExpectationFailed) || !in) {
-    std::cerr << "payquake: internal error: the control run failed (exit " << code << ")\n";
+  const bool ran = code == kOk || code == kExpectationFailed || code == 128 + SIGINT ||
+                   code == 128 + SIGTERM;
+  if (!ran || !in) {
+    std::cerr << "payquake: the control run failed (exit " << code << ")\n";
     return nullptr;
   }
   return nlohmann::ordered_json::parse(in);
@@ -181,11 +194,17 @@ int run_command(const RunRequest& request) {
                     {"stable_for_seconds", scenario.slo.stable_for_s}};
   summary["faults"] = report::faults_json(scenario, metrics);
   nlohmann::ordered_json control_summary;
+  bool control_failed = false;
   if (request.control) {
     control_summary = finish_control(control);
-    if (control_summary.is_null()) return kInternalError;
-    summary["control"] = report::control_json(control_summary);
-    summary["delta"] = report::delta_json(summary, control_summary);
+    control_failed = control_summary.is_null();
+    if (!control_failed) {
+      summary["control"] = report::control_json(control_summary);
+      summary["control"]["partial"] = control_summary["partial"];
+      // A difference between a partial run and a whole one means nothing.
+      if (!info.partial && control_summary["partial"] == false)
+        summary["delta"] = report::delta_json(summary, control_summary);
+    }
   }
   const auto verdicts = report::check_expectations(scenario, summary);
   summary["expectations"] = report::verdicts_json(verdicts);
@@ -198,7 +217,7 @@ int run_command(const RunRequest& request) {
   if (!request.quiet) {
     std::cout << report::human_summary(scenario, metrics, info, out_dir)
               << report::faults_table(summary["faults"]);
-    if (request.control) std::cout << report::control_table(summary, control_summary);
+    if (summary.contains("delta")) std::cout << report::control_table(summary, control_summary);
     std::cout << report::verdict_table(verdicts);
   }
 
@@ -218,6 +237,7 @@ int run_command(const RunRequest& request) {
               << " minor units\n";
     return kInternalError;
   }
+  if (control_failed) return kInternalError;  // the experiment's results are written
   for (const auto& v : verdicts)
     if (!v.held) return kExpectationFailed;
   return kOk;

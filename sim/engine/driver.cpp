@@ -19,7 +19,7 @@ class Loop {
 
   // Handles every event dated no later than `horizon_s` (or, `strictly`, earlier).
   void drain_until(double horizon_s, bool strictly = false) {
-    while (!calendar_.empty() && (calendar_.top().time_s < horizon_s ||
+    while (!finished_ && !calendar_.empty() && (calendar_.top().time_s < horizon_s ||
                                   (!strictly && calendar_.top().time_s == horizon_s))) {
       if (stopped()) return;
       const Event e = calendar_.pop();
@@ -53,6 +53,7 @@ class Loop {
     double date = calendar_.empty() ? changes[next_change_].at_s : calendar_.top().time_s;
     if (change_pending && changes[next_change_].at_s <= date) date = changes[next_change_].at_s;
     simgrid::kernel::timer::Timer::set(date, [this, date] {
+      if (finished_) return;
       apply_changes_until(date);
       drain_until(date);
       arm_timer();
@@ -89,6 +90,7 @@ RunResult run(Platform& platform, Calendar& calendar, EventHandler& handler,
         if (loop.finished_) break;
         loop.drain_until(change.at_s, /*strictly=*/true);
         if (loop.result_.interrupted) return;
+        if (loop.finished_) break;  // nothing left that a later change could affect
         // Let SimGrid's clock reach the change, apply it there, then go on.
         if (change.at_s > sg4::Engine::get_clock()) sg4::this_actor::sleep_until(change.at_s);
         change.apply(change.at_s);

@@ -44,6 +44,22 @@ Episode assess(const core::Fault& fault, const std::vector<SloWindow>& windows,
     break;
   }
 
+  if (!e.time_to_detect_s && !e.recovered) {
+    // Never noticed, and too close to the end for a whole stable run: it did not hurt,
+    // so it is over when it ends (at the first window after it).
+    e.recovered = true;
+    double first_after = fault.end_s();
+    for (std::size_t i = 0; i < windows.size(); ++i) {
+      if (windows[i].start_s + 1e-9 >= fault.end_s()) {
+        first_after = windows[i].start_s;
+        break;
+      }
+    }
+    e.time_to_recover_s = first_after - fault.end_s();
+    e.recover_from_start_s = first_after - fault.at_s;
+    episode_end = first_after;
+  }
+
   for (const SloWindow& w : windows) {
     if (w.start_s + width <= fault.at_s || w.start_s >= episode_end) continue;
     e.failed_payments += w.failed;

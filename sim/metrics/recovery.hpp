@@ -37,7 +37,9 @@ struct Episode {
   double error_budget_consumed = 0.0;  // failed_payments / ((1 - SLO success) x payments)
 };
 
-// Judges `fault` over `windows` (consecutive, `slo.window_s` wide, from time 0). Only
+// Judges `fault` over `windows` (consecutive, `slo.window_s` wide, from time 0). The
+// window in which the fault starts counts for detection, as it would on a dashboard. A
+// fault that never made a window fail has recovered at the first window after it. Only
 // windows inside the arrival period [0, arrivals_end_s) count: after it the drain is
 // quiet by construction, which says nothing about recovery. The episode runs from the
 // fault's start to the recovery point (or the end of the arrival period).

@@ -2,6 +2,7 @@
 // "equal" jitter), a pure function of the policy, the retry number and a random stream.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/random_stream.hpp"
@@ -9,9 +10,14 @@
 
 namespace payquake::payments {
 
+// No retry waits longer than this: an hour later is as good as never, and it keeps
+// large multipliers from overflowing.
+inline constexpr double kMaxBackoffS = 3600.0;
+
 // The wait before retry number `retry` (1 for the first retry).
 inline double backoff_delay_s(const core::RetryPolicy& policy, int retry, core::RandomStream& rng) {
-  const double delay = policy.backoff_s * std::pow(policy.multiplier, retry - 1);
+  const double delay =
+      std::min(kMaxBackoffS, policy.backoff_s * std::pow(policy.multiplier, retry - 1));
   switch (policy.jitter) {
     case core::Jitter::kNone: return delay;
     case core::Jitter::kFull: return delay * rng.uniform01();

@@ -509,7 +509,8 @@ void Flow::serve_at_issuer(std::uint32_t a, double t) {
             c.path.ids[req.target_depth] != req.target_id)
           continue;
         // Applied without a funds check: the network has already promised the merchant.
-        if (!c.reversed && !c.booked) hold(c);
+        // Unless the issuer approved the request itself: then it is already booked.
+        if (!c.reversed && !c.booked && !c.merged) hold(c);
         c.booked = true;
       }
       break;
@@ -688,6 +689,10 @@ void Flow::stand_in(std::uint32_t a, double t) {
   charge.try_kind = attempts_[root].try_kind;
   charge.stand_in = true;
   charge.approved_s = t;
+  // The issuer may already have approved this very request (its answer is what timed
+  // out): the same transaction, charged once.
+  for (const Charge& c : ps.ledger.charges)
+    if (!c.stand_in && !c.reversed && c.path.same_transaction(charge.path)) charge.merged = true;
   ps.ledger.charges.push_back(charge);
   observer_.on_stand_in(ref(s), ps.payment, true, t);
   const std::uint64_t id = attempts_[a].id;
@@ -832,8 +837,9 @@ void Flow::depart(std::uint32_t a, double t) {
   if (!requester_alive(attempt)) {
     // The hop crashed during its backoff: the request is never sent.
     const std::uint32_t parent = attempt.parent;
+    const std::uint32_t parent_generation = parent != kNone ? attempts_[parent].generation : 0;
     free_attempt(a, t);
-    if (parent != kNone) lose(parent, t);
+    if (parent != kNone && attempts_[parent].generation == parent_generation) lose(parent, t);
     return;
   }
   if (attempt.to == kNone) {
@@ -979,6 +985,7 @@ bool Flow::still_reachable(std::uint32_t from_station, std::uint32_t to_station)
 }
 
 void Flow::lose(std::uint32_t a, double t) {
+  if (attempts_[a].finished) return;  // already dropped (through another of its children)
   if (attempts_[a].key_owner) {
     // Its gateway will never finish the key: release it with a failure so that requests
     // waiting on it are answered (and a retry is processed afresh).
@@ -997,8 +1004,11 @@ void Flow::lose(std::uint32_t a, double t) {
     if (parent == kNone && attempt.from != kPayer)
       observer_.on_lost(ref(attempt.from), attempt.message, payment_of(a), t);
     attempt.state = AttemptState::kAnswered;
+    // Freeing the child may recycle the parent (if it was only waiting for this child):
+    // only a parent still in use is lost in turn.
+    const std::uint32_t parent_generation = parent != kNone ? attempts_[parent].generation : 0;
     free_attempt(a, t);
-    if (parent != kNone) lose(parent, t);
+    if (parent != kNone && attempts_[parent].generation == parent_generation) lose(parent, t);
     return;
   }
   switch (attempt.state) {
@@ -1013,6 +1023,7 @@ void Flow::lose(std::uint32_t a, double t) {
 }
 
 void Flow::crash(std::uint32_t node, std::uint32_t replica, double t) {
+  observer_.on_clock(t);  // observers close their windows before the station changes
   const std::uint32_t s = nodes_[node].first_station + replica;
   Station& station = stations_[s];
   ++station.epoch;  // whatever was in service or waiting on a next hop here is gone
@@ -1074,6 +1085,7 @@ Path Flow::path_of(std::uint32_t a) const {
 // ---- Pools -------------------------------------------------------------------------------
 
 void Flow::free_attempt(std::uint32_t a, double t) {
+  if (attempts_[a].finished) return;  // freed once, whatever path reaches it again
   attempts_[a].finished = true;
   if (attempts_[a].live_children == 0) recycle_attempt(a, t);
 }

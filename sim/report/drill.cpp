@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <limits>
 #include <sstream>
 
@@ -48,20 +49,29 @@ double number_at(const ordered_json& j, const std::string& pointer) {
   const auto& v = j.at(p);
   if (v.is_number()) return v.get<double>();
   if (v.is_boolean()) return v.get<bool>() ? 1.0 : 0.0;
-  if (v.is_string()) return std::stod(v.get<std::string>());  // money as a decimal string
+  if (v.is_string()) {
+    // Money is written as a decimal string ("42.50"); any other string is no number.
+    const std::string text = v.get<std::string>();
+    char* end = nullptr;
+    const double x = std::strtod(text.c_str(), &end);
+    if (!text.empty() && end == text.c_str() + text.size()) return x;
+  }
   return std::numeric_limits<double>::quiet_NaN();
 }
 
-// The largest of one time over the fault episodes; +inf when one never happened and
-// `missing_is_infinite` (recovery), skipped otherwise (detection).
+// The largest of one time over the fault episodes. Recovery: empty when an episode
+// never recovered (no bound holds). Detection: the worst of the detected episodes, empty
+// when none was detected (a bound on detection cannot hold for what was never seen).
+// Without faults both are 0.
 std::optional<double> worst(const ordered_json& faults, const char* key, bool missing_is_infinite) {
-  double worst_s = 0.0;
+  if (faults.empty()) return 0.0;
+  std::optional<double> worst_s;
   for (const auto& f : faults) {
     if (f[key].is_null()) {
       if (missing_is_infinite) return std::nullopt;
       continue;
     }
-    worst_s = std::max(worst_s, f[key].get<double>());
+    worst_s = std::max(worst_s.value_or(0.0), f[key].get<double>());
   }
   return worst_s;
 }

@@ -42,9 +42,26 @@ std::string article(Role role) {
   return role == Role::kAcquirer || role == Role::kIssuer ? "an " : "a ";
 }
 
+// Retries, resends and presses are counted in small counters, and a hundred of them is
+// already a storm: a larger count is a typo.
+constexpr int kMaxRepeats = 100;
+
+void repeat_field(Reader& r, const Value& m, const std::string& path, const char* key, int min,
+                  int& out) {
+  int value = out;
+  if (!r.count_field(m, path, key, min, false, value)) return;
+  if (value > kMaxRepeats) {
+    const Value* x = m.find(key);
+    r.error(x->loc, join(path, key),
+            "expected a count <= " + std::to_string(kMaxRepeats) + ", got " + describe(*x));
+    return;
+  }
+  out = value;
+}
+
 void read_retry(Reader& r, const Value& m, const std::string& path, core::RetryPolicy& out) {
   if (!r.mapping(m, path, {"attempts", "backoff", "multiplier", "jitter", "budget"})) return;
-  r.count_field(m, path, "attempts", 1, false, out.attempts);
+  repeat_field(r, m, path, "attempts", 1, out.attempts);
   r.duration_field(m, path, "backoff", Bound::kNonNegative, false, out.backoff_s);
   if (const Value* x = m.find("multiplier")) {
     const std::string x_path = join(path, "multiplier");
@@ -67,7 +84,7 @@ void read_reversal(Reader& r, const Value& m, const std::string& path, core::Rev
   if (!r.mapping(m, path, {"on_timeout", "attempts", "backoff"})) return;
   // The switch is required: {attempts: 3} alone would read as reversals that never happen.
   r.bool_field(m, path, "on_timeout", true, out.on_timeout);
-  r.count_field(m, path, "attempts", 1, false, out.attempts);
+  repeat_field(r, m, path, "attempts", 1, out.attempts);
   r.duration_field(m, path, "backoff", Bound::kNonNegative, false, out.backoff_s);
 }
 
@@ -138,7 +155,7 @@ void Builder::read_client(const Value& v, const std::string& path, core::Client&
                    "double_submit_delay"}))
     return;
   r_.duration_field(v, path, "timeout", Bound::kPositive, false, c.timeout_s);
-  r_.count_field(v, path, "retries", 0, false, c.retries);
+  repeat_field(r_, v, path, "retries", 0, c.retries);
   if (const Value* x = v.find("retry_delay"))
     if (auto d = read_distribution(r_, *x, join(path, "retry_delay"), ParamUnit::kDuration))
       c.retry_delay = *d;

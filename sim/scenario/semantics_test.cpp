@@ -179,6 +179,11 @@ TEST(Semantics, Retry) {
   EXPECT_EQ(errors_of(with(kGw, "    retry: {attempts: 1e10}\n")),
             Errors{"t.yaml:23:23: nodes.gw.retry.attempts: expected a count <= 2147483647, got "
                    "'1e10'"});
+  EXPECT_EQ(errors_of(with(kGw, "    retry: {attempts: 101}\n")),
+            Errors{"t.yaml:23:23: nodes.gw.retry.attempts: expected a count <= 100, got '101'"});
+  EXPECT_EQ(errors_of(with(kGw, "    retry: {attempts: 3, budget: 120%}\n")),
+            Errors{"t.yaml:23:34: nodes.gw.retry.budget: expected a percentage >= 0% and <= 100%, "
+                   "got '120%'"});
   EXPECT_EQ(errors_of(with(kGw, "    retry: {backoff: -1ms}\n")),
             Errors{"t.yaml:23:22: nodes.gw.retry.backoff: expected a duration >= 0, got '-1ms'"});
   EXPECT_EQ(errors_of(with(kGw, "    retry: {backoff: 200}\n")),
@@ -310,6 +315,9 @@ TEST(Semantics, Client) {
   EXPECT_EQ(errors_of(with(kPayer, "    client: {retries: -1}\n")),
             Errors{"t.yaml:50:23: payers.shoppers.client.retries: expected a count >= 0, got "
                    "'-1'"});
+  EXPECT_EQ(errors_of(with(kPayer, "    client: {retries: 1000}\n")),
+            Errors{"t.yaml:50:23: payers.shoppers.client.retries: expected a count <= 100, got "
+                   "'1000'"});
   EXPECT_EQ(errors_of(with(kPayer, "    client: {retry_delay: 2s}\n")),
             Errors{"t.yaml:50:27: payers.shoppers.client.retry_delay: expected a distribution "
                    "like {dist: lognormal, median: 2ms, p99: 12ms}, got '2s'"});
