@@ -85,6 +85,7 @@ Flow::Flow(const core::Scenario& scenario, const engine::NetworkView& network,
   site_partitioned_.assign(site_count_ * site_count_, 0);
   route_cuts_.assign(nodes.size() * nodes.size(), 0);
   route_was_up_.assign(nodes.size() * nodes.size(), 1);
+  pair_open_.assign(nodes.size() * nodes.size(), 1);
   for (std::size_t n = 0; n < nodes.size(); ++n) {
     const core::Node& node = nodes[n];
     NodeSpec spec{node,
@@ -102,11 +103,13 @@ Flow::Flow(const core::Scenario& scenario, const engine::NetworkView& network,
     nodes_.push_back(std::move(spec));
     for (int r = 0; r < node.replicas; ++r)
       stations_.push_back(Station{static_cast<std::uint32_t>(n), static_cast<std::uint32_t>(r),
-                                  0, 0, {}, 0, {}, 0, 0.0, ResponseCode::kSystemMalfunction});
+                                  0, 0, {}, 0, true, 1.0, {}, 0, 0.0,
+                                  ResponseCode::kSystemMalfunction});
   }
   hop_deadlines_.resize(nodes_.size());
   key_stores_.resize(nodes_.size());
 
+  refresh_platform_cache();
   issuer_bins_.resize(nodes_.size());
   for (std::size_t n = 0; n < nodes.size(); ++n) {
     for (std::size_t b = 0; b < nodes[n].bins.size(); ++b) {
@@ -301,8 +304,21 @@ void Flow::payer_gave_up(std::uint32_t a, double t) {
   finalize(slot, core::Outcome::kAbandoned, ResponseCode::kIssuerInoperative, t);
 }
 
+void Flow::push_deadline(DeadlineQueue& q, Deadline d, Kind kind, std::uint32_t index) {
+  while (!q.pending.empty() && settled(q.pending.front())) q.pending.pop();
+  q.pending.push(d);
+  if (!q.armed) rearm(q, kind, index);
+}
+
+void Flow::rearm(DeadlineQueue& q, Kind kind, std::uint32_t index) {
+  while (!q.pending.empty() && settled(q.pending.front())) q.pending.pop();
+  q.armed = !q.pending.empty();
+  if (q.armed) calendar_->schedule(q.pending.front().at_s, kind, index);
+}
+
 void Flow::on_client_timeouts(std::uint32_t population, double t) {
-  RingQueue<Deadline>& pending = populations_[population].client_deadlines;
+  DeadlineQueue& queue = populations_[population].client_deadlines;
+  RingQueue<Deadline>& pending = queue.pending;
   while (!pending.empty() && pending.front().at_s <= t) {
     const Deadline due = pending.pop();
     const Attempt& a = attempts_[due.attempt];
@@ -311,7 +327,7 @@ void Flow::on_client_timeouts(std::uint32_t population, double t) {
     payer_gave_up(due.attempt, t);
     if (lost) free_attempt(due.attempt, t);  // no late answer will ever come
   }
-  if (!pending.empty()) calendar_->schedule(pending.front().at_s, kClientTimeouts, population);
+  rearm(queue, kClientTimeouts, population);
 }
 
 void Flow::finalize(std::uint32_t slot, core::Outcome outcome, ResponseCode code, double t) {
@@ -357,9 +373,7 @@ void Flow::start_service(std::uint32_t s, std::uint32_t a, double t) {
   NodeSpec& node = nodes_[station.node];
   ++station.busy;
   observer_.on_busy_change(ref(s), t, station.busy);
-  const double service = core::sample(node.spec.service_time, node.service_rng) *
-                         view_.slowdown(static_cast<int>(station.node),
-                                        static_cast<int>(station.replica));
+  const double service = core::sample(node.spec.service_time, node.service_rng) * station.slowdown;
   observer_.on_service_start(ref(s), payment_of(a), t, t - attempts_[a].arrived_s, service);
   calendar_->schedule(t + service, kServiceDone, a, attempts_[a].generation);
 }
@@ -607,7 +621,8 @@ void Flow::on_response_arrives(std::uint32_t a, ResponseCode code, double t) {
 }
 
 void Flow::on_hop_timeouts(std::uint32_t node, double t) {
-  RingQueue<Deadline>& pending = hop_deadlines_[node];
+  DeadlineQueue& queue = hop_deadlines_[node];
+  RingQueue<Deadline>& pending = queue.pending;
   while (!pending.empty() && pending.front().at_s <= t) {
     const Deadline due = pending.pop();
     Attempt& a = attempts_[due.attempt];
@@ -626,7 +641,7 @@ void Flow::on_hop_timeouts(std::uint32_t node, double t) {
     child_resolved(due.attempt, true, ResponseCode::kIssuerInoperative, t);
     if (lost) free_attempt(due.attempt, t);
   }
-  if (!pending.empty()) calendar_->schedule(pending.front().at_s, kHopTimeouts, node);
+  rearm(queue, kHopTimeouts, node);
 }
 
 void Flow::child_resolved(std::uint32_t c, bool timed_out, ResponseCode code, double t) {
@@ -738,6 +753,7 @@ void Flow::set_site_partition(std::uint32_t site_a, std::uint32_t site_b, bool p
 }
 
 void Flow::platform_changed(double t) {
+  refresh_platform_cache();
   // Count the cuts: a route that went down since the last change loses whatever was on
   // the wire, even if it comes back before those messages would have arrived.
   const std::size_t n = nodes_.size();
@@ -870,15 +886,12 @@ void Flow::depart(std::uint32_t a, double t) {
   // one calendar event per requester (at the earliest deadline) replaces one per attempt.
   if (attempt.from == kPayer) {
     Population& pop = populations_[p.population];
-    if (pop.client_deadlines.empty())
-      calendar_->schedule(t + pop.spec.client.timeout_s, kClientTimeouts, p.population);
-    pop.client_deadlines.push(Deadline{t + pop.spec.client.timeout_s, a, attempt.generation});
+    push_deadline(pop.client_deadlines, Deadline{t + pop.spec.client.timeout_s, a, attempt.generation},
+                  kClientTimeouts, p.population);
   } else {
     const std::uint32_t n = stations_[attempt.from].node;
-    RingQueue<Deadline>& pending = hop_deadlines_[n];
-    const double deadline = t + nodes_[n].spec.timeout_s;
-    if (pending.empty()) calendar_->schedule(deadline, kHopTimeouts, n);
-    pending.push(Deadline{deadline, a, attempt.generation});
+    push_deadline(hop_deadlines_[n], Deadline{t + nodes_[n].spec.timeout_s, a, attempt.generation},
+                  kHopTimeouts, n);
   }
   if (!delivered) attempts_[a].lost = true;  // the requester's timeout will tell
 }
@@ -925,7 +938,7 @@ std::uint32_t Flow::choose_next_node(std::uint32_t node, const core::Payment& p)
 bool Flow::node_reachable(std::uint32_t from_node, std::uint32_t to_node) const {
   if (!route_open(from_node, to_node)) return false;
   for (int r = 0; r < nodes_[to_node].spec.replicas; ++r)
-    if (view_.host_up(static_cast<int>(to_node), r)) return true;
+    if (stations_[nodes_[to_node].first_station + static_cast<std::uint32_t>(r)].up) return true;
   return false;
 }
 
@@ -959,7 +972,7 @@ bool Flow::transmit(std::uint32_t from_station, std::uint32_t to_station, double
   const std::uint32_t a = stations_[from_station].node;
   const std::uint32_t b = stations_[to_station].node;
   if (!route_open(a, b)) return false;
-  *delay_s = view_.hop_latency_s(static_cast<int>(a), static_cast<int>(b));
+  *delay_s = pair_latency_s_[a * nodes_.size() + b];
   const std::size_t sites = node_site_[a] * site_count_ + node_site_[b];
   // Draws happen only while a loss or jitter fault is on, so a fault never shifts the
   // random numbers of a run's other streams.
@@ -968,10 +981,24 @@ bool Flow::transmit(std::uint32_t from_station, std::uint32_t to_station, double
   return true;
 }
 
-bool Flow::route_open(std::uint32_t a, std::uint32_t b) const {
-  return partitioned_[a * nodes_.size() + b] == 0 &&
-         site_partitioned_[node_site_[a] * site_count_ + node_site_[b]] == 0 &&
-         view_.route_up(static_cast<int>(a), static_cast<int>(b));
+void Flow::refresh_platform_cache() {
+  const std::size_t n = nodes_.size();
+  for (auto& station : stations_) {
+    station.up = view_.host_up(static_cast<int>(station.node), static_cast<int>(station.replica));
+    station.slowdown =
+        view_.slowdown(static_cast<int>(station.node), static_cast<int>(station.replica));
+  }
+  pair_open_.assign(n * n, 1);
+  pair_latency_s_.assign(n * n, 0.0);
+  for (std::uint32_t a = 0; a < n; ++a) {
+    for (std::uint32_t b = 0; b < n; ++b) {
+      const std::size_t i = a * n + b;
+      pair_latency_s_[i] = view_.hop_latency_s(static_cast<int>(a), static_cast<int>(b));
+      pair_open_[i] = partitioned_[i] == 0 &&
+                      site_partitioned_[node_site_[a] * site_count_ + node_site_[b]] == 0 &&
+                      view_.route_up(static_cast<int>(a), static_cast<int>(b));
+    }
+  }
 }
 
 std::uint32_t Flow::cuts(std::uint32_t from_station, std::uint32_t to_station) const {

@@ -94,6 +94,8 @@ class Flow : public engine::EventHandler, public engine::FaultHooks {
     std::uint32_t outstanding = 0;     // attempts sent here, not yet answered or timed out
     RingQueue<std::uint32_t> waiting;  // attempt indices
     std::uint32_t epoch = 0;           // bumped by a crash: older work here is gone
+    bool up = true;            // cached from the platform (refresh_platform_cache)
+    double slowdown = 1.0;     // cached from the platform
     RingQueue<std::uint32_t> advice_backlog;  // a network's stored advices, not yet sent
     std::uint32_t advices_in_flight = 0;
     double error_rate = 0.0;           // brown-out
@@ -137,6 +139,15 @@ class Flow : public engine::EventHandler, public engine::FaultHooks {
     std::uint32_t generation;
   };
 
+  // The deadlines of one requester. Its timeout is constant, so they arrive in order: a
+  // FIFO with one calendar event at its head replaces an event per attempt. Answered
+  // attempts are dropped from the head as new ones arrive, so the queue holds about what
+  // is in flight rather than a whole timeout's worth of traffic.
+  struct DeadlineQueue {
+    RingQueue<Deadline> pending;
+    bool armed = false;  // an event for this queue is on the calendar
+  };
+
   struct Population {
     core::Payers spec;
     std::uint32_t entry_node;
@@ -147,7 +158,7 @@ class Flow : public engine::EventHandler, public engine::FaultHooks {
     core::RandomStream client_rng;  // retry delays
     core::RandomStream double_rng;  // whether and when a double submit happens
     std::vector<std::pair<std::uint32_t, double>> issuer_cumulative;  // node, cumulative share
-    RingQueue<Deadline> client_deadlines;  // the client's timeout is constant: FIFO
+    DeadlineQueue client_deadlines;
   };
 
   struct PaymentSlot {
@@ -192,7 +203,11 @@ class Flow : public engine::EventHandler, public engine::FaultHooks {
                  std::uint8_t target_depth, double t);
   void originator_resolved(std::uint32_t attempt, bool delivered, double t);
   void pump_advices(std::uint32_t station, double t);
-  bool route_open(std::uint32_t from_node, std::uint32_t to_node) const;
+  bool route_open(std::uint32_t from_node, std::uint32_t to_node) const {
+    return pair_open_[from_node * nodes_.size() + to_node] != 0;
+  }
+  // Reads hosts, power states, routes and partitions into the caches above.
+  void refresh_platform_cache();
   std::uint32_t cuts(std::uint32_t from_station, std::uint32_t to_station) const;
 
   // Sending.
@@ -209,10 +224,7 @@ class Flow : public engine::EventHandler, public engine::FaultHooks {
   // route, a partition or link loss), and its delay when it does.
   bool transmit(std::uint32_t from_station, std::uint32_t to_station, double* delay_s);
   bool still_reachable(std::uint32_t from_station, std::uint32_t to_station) const;
-  bool station_up(std::uint32_t station) const {
-    return view_.host_up(static_cast<int>(stations_[station].node),
-                         static_cast<int>(stations_[station].replica));
-  }
+  bool station_up(std::uint32_t station) const { return stations_[station].up; }
   bool node_reachable(std::uint32_t from_node, std::uint32_t to_node) const;
   // The request will never be answered to its requester (dropped somewhere).
   void lose(std::uint32_t attempt, double t);
@@ -228,6 +240,13 @@ class Flow : public engine::EventHandler, public engine::FaultHooks {
   }
   const core::Payment& payment_of(std::uint32_t attempt) const {
     return payments_[attempts_[attempt].payment].payment;
+  }
+
+  void push_deadline(DeadlineQueue& q, Deadline d, Kind kind, std::uint32_t index);
+  void rearm(DeadlineQueue& q, Kind kind, std::uint32_t index);
+  bool settled(const Deadline& d) const {
+    const Attempt& a = attempts_[d.attempt];
+    return a.generation != d.generation || a.state != AttemptState::kInFlight;
   }
 
   // Pools. An attempt is reused only after its children are gone: the issuer walks the
@@ -253,12 +272,16 @@ class Flow : public engine::EventHandler, public engine::FaultHooks {
   // if its route was cut while it was on the wire, even if it is back by arrival.
   std::vector<std::uint32_t> route_cuts_;
   std::vector<char> route_was_up_;
+  // node x node, cached from the platform and the partitions whenever they change, so a
+  // message costs two array reads rather than calls into the platform.
+  std::vector<char> pair_open_;
+  std::vector<double> pair_latency_s_;
   core::RandomStream link_rng_;
   core::RandomStream error_rng_;
   std::vector<Population> populations_;
   std::vector<std::uint32_t> bin_owner_;                 // bin index -> issuer node
   std::vector<std::vector<std::uint32_t>> issuer_bins_;  // issuer node -> bin indices
-  std::vector<RingQueue<Deadline>> hop_deadlines_;       // per node: constant timeout, FIFO
+  std::vector<DeadlineQueue> hop_deadlines_;             // per node
   std::vector<IdempotencyStore> key_stores_;             // per node (gateways use theirs)
   Accounts accounts_;
 

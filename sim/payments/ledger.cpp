@@ -35,31 +35,36 @@ std::int64_t Accounts::current_total() const {
 
 Reconciliation reconcile(const PaymentLedger& ledger) {
   Reconciliation r;
-  std::vector<const Charge*> standing;
-  for (const Charge& c : ledger.charges)
-    if (!c.reversed && !c.merged) standing.push_back(&c);
+  // The two earliest standing charges (no allocation: this runs once per payment).
+  const Charge* first = nullptr;
+  const Charge* extra = nullptr;
+  for (const Charge& c : ledger.charges) {
+    if (c.reversed || c.merged) continue;
+    ++r.standing;
+    if (first == nullptr || c.approved_s < first->approved_s) {
+      extra = first;
+      first = &c;
+    } else if (extra == nullptr || c.approved_s < extra->approved_s) {
+      extra = &c;
+    }
+  }
+  if (r.standing < 2) return r;
   const auto reversal_attempted = [&ledger](const Charge& c) {
     for (const auto& [id, depth] : ledger.attempted_reversals)
       if (c.path.matches(id, depth)) return true;
     return false;
   };
-  r.standing = static_cast<int>(standing.size());
-  if (standing.size() < 2) return r;
-  std::sort(standing.begin(), standing.end(),
-            [](const Charge* a, const Charge* b) { return a->approved_s < b->approved_s; });
   r.duplicate = true;
-  const Charge& first = *standing[0];
-  const Charge& extra = *standing[1];
-  r.extra_charge_s = extra.approved_s;
+  r.extra_charge_s = extra->approved_s;
   // The most specific explanation wins: a stand-in, then how the two requests split.
-  if (first.stand_in || extra.stand_in) {
+  if (first->stand_in || extra->stand_in) {
     r.cause = DuplicateCause::kStandIn;
-  } else if (first.path.divergence(extra.path) == 0) {
+  } else if (first->path.divergence(extra->path) == 0) {
     // Two presses of "pay" by the payer.
-    r.cause = first.try_kind == TryKind::kDoubleSubmit || extra.try_kind == TryKind::kDoubleSubmit
+    r.cause = first->try_kind == TryKind::kDoubleSubmit || extra->try_kind == TryKind::kDoubleSubmit
                   ? DuplicateCause::kDoubleSubmit
                   : DuplicateCause::kClientRetry;
-  } else if (reversal_attempted(first) || reversal_attempted(extra)) {
+  } else if (reversal_attempted(*first) || reversal_attempted(*extra)) {
     // A hop retried after a timeout and reversed the first request, but the reversal
     // never reached the issuer.
     r.cause = DuplicateCause::kLostReversal;

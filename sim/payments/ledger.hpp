@@ -6,6 +6,7 @@
 #pragma once
 
 #include <array>
+#include <boost/container/small_vector.hpp>
 #include <cstdint>
 #include <unordered_map>
 #include <vector>
@@ -69,9 +70,10 @@ class Accounts {
   std::int64_t opening_total_ = 0;
 };
 
-// One payment's charges while it is live.
+// One payment's charges while it is live. Almost every payment has one charge or none:
+// keep one inline, so the hot path allocates only for the rare payment charged twice.
 struct PaymentLedger {
-  std::vector<Charge> charges;
+  boost::container::small_vector<Charge, 1> charges;
   std::vector<std::pair<std::uint64_t, int>> reversed_targets;   // reversals that arrived
   std::vector<std::pair<std::uint64_t, int>> attempted_reversals;  // reversals sent
 };
