@@ -118,6 +118,11 @@ struct Node {
 
 inline constexpr std::int64_t kUnlimitedQueue = -1;
 
+// The most nodes a request may pass from the entry gateway to the issuer (the ledger
+// keeps the path of each charge in a fixed array of this many entries). Four-party
+// flows use four.
+inline constexpr int kMaxPathNodes = 8;
+
 enum class KeyPolicy { kReuse, kNew, kNone };
 const char* to_string(KeyPolicy k);
 

@@ -13,6 +13,7 @@
 
 #include "core/money.hpp"
 #include "core/payment.hpp"
+#include "core/scenario.hpp"
 
 namespace payquake::payments {
 
@@ -20,7 +21,7 @@ namespace payquake::payments {
 // gateway, path[1] the gateway's to the next hop, and so on. Two charges with one path
 // as a prefix of the other are the same transaction (a stand-in and the issuer's own
 // approval of the request it stood in for).
-inline constexpr int kMaxDepth = 8;
+inline constexpr int kMaxDepth = core::kMaxPathNodes;
 struct Path {
   std::array<std::uint64_t, kMaxDepth> ids{};
   std::uint8_t length = 0;

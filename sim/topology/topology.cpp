@@ -2,6 +2,7 @@
 
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/dijkstra_shortest_paths.hpp>
+#include <algorithm>
 #include <limits>
 #include <stdexcept>
 
@@ -64,6 +65,7 @@ Topology::Topology(const core::Scenario& scenario) : sites_(scenario.sites) {
     reachable_[src * n + src] = 1;
   }
 
+  check_path_lengths(scenario);
   for (const auto& node : scenario.nodes) {
     for (const auto& next : node.next) {
       const core::Node* to = scenario.find_node(next);
@@ -72,6 +74,43 @@ Topology::Topology(const core::Scenario& scenario) : sites_(scenario.sites) {
         throw std::invalid_argument("node '" + node.id + "' on site '" + node.site +
                                     "' cannot reach its next hop '" + to->id + "' on site '" +
                                     to->site + "': no link path between the sites");
+    }
+  }
+}
+
+namespace {
+
+// The most nodes on any path from `node` to an issuer, following `next` (a network
+// without `next` reaches every issuer). Validation has ruled out cycles.
+int longest_path(const core::Scenario& s, std::size_t node, std::vector<int>& memo) {
+  if (memo[node] > 0) return memo[node];
+  const core::Node& n = s.nodes[node];
+  int best = 0;
+  const auto visit = [&](const std::string& id) {
+    for (std::size_t i = 0; i < s.nodes.size(); ++i)
+      if (s.nodes[i].id == id) best = std::max(best, longest_path(s, i, memo));
+  };
+  if (n.role == core::Role::kNetwork && n.next.empty()) {
+    for (const auto& other : s.nodes)
+      if (other.role == core::Role::kIssuer) visit(other.id);
+  }
+  for (const auto& next : n.next) visit(next);
+  return memo[node] = best + 1;
+}
+
+}  // namespace
+
+void Topology::check_path_lengths(const core::Scenario& scenario) {
+  std::vector<int> memo(scenario.nodes.size(), 0);
+  for (const auto& payers : scenario.payers) {
+    for (std::size_t i = 0; i < scenario.nodes.size(); ++i) {
+      if (scenario.nodes[i].id != payers.entry) continue;
+      const int nodes = longest_path(scenario, i, memo);
+      if (nodes > core::kMaxPathNodes)
+        throw std::invalid_argument("payers '" + payers.id + "': a path from entry '" +
+                                    payers.entry + "' to an issuer passes " +
+                                    std::to_string(nodes) + " nodes; at most " +
+                                    std::to_string(core::kMaxPathNodes) + " are supported");
     }
   }
 }

@@ -17,7 +17,8 @@ struct Route {
 class Topology {
  public:
   // Throws std::invalid_argument naming the pair when two sites that host nodes with a
-  // next-hop relation have no path between them.
+  // next-hop relation have no path between them, or when a payer's path to an issuer
+  // passes more nodes than the ledger records (core::kMaxPathNodes).
   explicit Topology(const core::Scenario& scenario);
 
   int site_count() const { return static_cast<int>(sites_.size()); }
@@ -34,6 +35,9 @@ class Topology {
   double hop_latency_s(int from_site, int to_site) const;
 
  private:
+  // Throws std::invalid_argument when a request could pass more than core::kMaxPathNodes.
+  static void check_path_lengths(const core::Scenario& scenario);
+
   std::vector<core::Site> sites_;
   std::vector<int> node_site_;
   std::vector<Route> routes_;  // site_count^2, row-major

@@ -117,6 +117,29 @@ TEST(Cli, BadUsageExits2AndHelpExits0) {
   EXPECT_EQ(run_payquake({"validate", "--help"}).exit_code, 0);
 }
 
+TEST(Cli, APathLongerThanTheLedgerRecordsIsBadInput) {
+  // gw -> a1 .. a6 -> net -> iss: nine nodes from the entry to the issuer.
+  std::string nodes =
+      "  - {id: gw, role: gateway, site: s, workers: 10, service_time: {dist: constant, value: "
+      "0ms}, next: [a1]}\n";
+  for (int i = 1; i <= 6; ++i)
+    nodes += "  - {id: a" + std::to_string(i) +
+             ", role: acquirer, site: s, workers: 10, service_time: {dist: constant, value: "
+             "0ms}, next: [" + (i < 6 ? "a" + std::to_string(i + 1) : std::string("net")) + "]}\n";
+  nodes +=
+      "  - {id: net, role: network, site: s, workers: 10, service_time: {dist: constant, value: "
+      "0ms}}\n  - {id: iss, role: issuer, site: s, bins: [\"4111\"], workers: 10, "
+      "service_time: {dist: constant, value: 0ms}}\n";
+  const std::string path = write_file(
+      temp_dir("deep"), "deep.yaml",
+      "name: deep\nduration: 2s\nsites: [{id: s}]\nnodes:\n" + nodes +
+          "payers:\n  - {id: p, cards: 10, issuers: {iss: 100%}, entry: gw, amount: {dist: "
+          "constant, value: 1.00}}\nload: {start_rate: 1/s}\n");
+  const auto r = run_payquake({"run", path, "--quiet", "--out", temp_dir("deep-out")});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("passes 9 nodes; at most 8 are supported"), std::string::npos) << r.err;
+}
+
 TEST(Cli, AMissingScenarioFileIsBadInput) {
   const auto r = run_payquake({"run", "/nonexistent/scenario.yaml", "--quiet"});
   EXPECT_EQ(r.exit_code, 2);
