@@ -104,6 +104,7 @@ void RunMetrics::on_final(const core::Payment& p, core::Outcome outcome, core::R
 void RunMetrics::on_sent(core::StationRef from, core::Message m, core::SendReason why,
                          const core::Payment& p, double t) {
   using core::SendReason;
+  ++semantics_.messages[static_cast<std::size_t>(m)];
   switch (m) {
     case core::Message::kAuthorization:
       ++semantics_.authorizations;

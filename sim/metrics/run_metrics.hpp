@@ -52,6 +52,8 @@ struct NodeStats {
 // Attempts and the ledger's findings (DESIGN.md section 5); counts cover the whole run.
 struct PaymentSemantics {
   std::uint64_t authorizations = 0;  // 0100 sends by the payer and every hop
+  // Requests sent by every hop, by ISO 8583 message class: 0100, 0400, 0120.
+  std::array<std::uint64_t, 3> messages{};
   std::uint64_t client_retries = 0;
   std::uint64_t double_submits = 0;
   std::uint64_t hop_retries = 0;

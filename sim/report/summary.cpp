@@ -90,7 +90,12 @@ ordered_json summary_json(const core::Scenario& scenario, const metrics::RunMetr
         {"stand_in_declines", sem.stand_in_declines},
         {"advices", sem.advices},
         {"advices_lost", sem.advices_lost},
-        {"payer_late_answers", sem.payer_late_answers}}},
+        {"payer_late_answers", sem.payer_late_answers},
+        // Every request sent by every hop, by ISO 8583 message type.
+        {"messages",
+         {{core::mti(core::Message::kAuthorization, false), sem.messages[0]},
+          {core::mti(core::Message::kReversal, false), sem.messages[1]},
+          {core::mti(core::Message::kAdvice, false), sem.messages[2]}}}}},
       {"idempotency",
        {{"replays", sem.key_replays},
         {"conflicts", sem.key_conflicts},

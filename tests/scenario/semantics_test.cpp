@@ -142,6 +142,11 @@ TEST(Duplicates, AReversalLostToAFullIssuerLeavesTheFirstChargeStanding) {
                      "lost-reversal");
   EXPECT_EQ(s["attempts"]["reversals"], 6);
   EXPECT_EQ(s["attempts"]["reversals_lost"], 6);
+  // Each 0400 passes gw -> acq -> net -> iss: three sends; each payment's 0100s: the
+  // payer's, then two tries of three hops each.
+  EXPECT_EQ(s["attempts"]["messages"]["0400"], 18);
+  EXPECT_EQ(s["attempts"]["messages"]["0100"], 21);
+  EXPECT_EQ(s["attempts"]["messages"]["0120"], 0);
   EXPECT_EQ(s["duplicates"]["count"], 3);
   EXPECT_EQ(cause(s, "lost_reversal"), 3);
 }
