@@ -321,9 +321,8 @@ void Flow::on_client_timeouts(std::uint32_t population, double t) {
   RingQueue<Deadline>& pending = queue.pending;
   while (!pending.empty() && pending.front().at_s <= t) {
     const Deadline due = pending.pop();
-    const Attempt& a = attempts_[due.attempt];
-    if (a.generation != due.generation || a.state != AttemptState::kInFlight) continue;
-    const bool lost = a.lost;
+    if (settled(due)) continue;
+    const bool lost = attempts_[due.attempt].lost;
     payer_gave_up(due.attempt, t);
     if (lost) free_attempt(due.attempt, t);  // no late answer will ever come
   }
@@ -494,10 +493,7 @@ void Flow::serve_at_issuer(std::uint32_t a, double t) {
       }
       Charge charge;
       charge.path = path;
-      // The payer's press at the root of the path says where the request came from.
-      std::uint32_t root = a;
-      while (attempts_[root].parent != kNone) root = attempts_[root].parent;
-      charge.try_kind = attempts_[root].try_kind;
+      charge.try_kind = root_try_kind(a);
       charge.approved_s = t;
       hold(charge);
       for (const auto& [id, depth] : ledger.reversed_targets) {
@@ -625,8 +621,8 @@ void Flow::on_hop_timeouts(std::uint32_t node, double t) {
   RingQueue<Deadline>& pending = queue.pending;
   while (!pending.empty() && pending.front().at_s <= t) {
     const Deadline due = pending.pop();
+    if (settled(due)) continue;
     Attempt& a = attempts_[due.attempt];
-    if (a.generation != due.generation || a.state != AttemptState::kInFlight) continue;
     if (!requester_alive(a)) {
       // The requester crashed and forgot it; an answer still on its way is dropped when
       // it arrives, a lost one is cleaned up now.
@@ -699,9 +695,7 @@ void Flow::stand_in(std::uint32_t a, double t) {
   }
   Charge charge;
   charge.path = path_of(a);
-  std::uint32_t root = a;
-  while (attempts_[root].parent != kNone) root = attempts_[root].parent;
-  charge.try_kind = attempts_[root].try_kind;
+  charge.try_kind = root_try_kind(a);
   charge.stand_in = true;
   charge.approved_s = t;
   // The issuer may already have approved this very request (its answer is what timed
@@ -781,13 +775,9 @@ void Flow::originator_resolved(std::uint32_t r, bool delivered, double t) {
         booked = true;
     if (!booked && sent.sends < kMaxAdviceSends) {
       // Back into the store-and-forward queue, to go out again when the window allows.
-      const std::uint32_t again = new_attempt(sent.payment, kNone, sent.from, sent.to_node, sent.message);
-      Attempt& a = attempts_[again];
-      a.target_id = sent.target_id;
-      a.target_depth = sent.target_depth;
-      a.depth = sent.depth;
-      a.sends = static_cast<std::uint8_t>(sent.sends + 1);
-      calendar_->schedule(t + node.reversal.backoff_s, kAdviceRequeue, again, a.generation);
+      const std::uint32_t again = resend_of(sent, sent.to_node);
+      calendar_->schedule(t + node.reversal.backoff_s, kAdviceRequeue, again,
+                          attempts_[again].generation);
     } else if (!booked) {
       observer_.on_lost(ref(sent.from), sent.message, payments_[sent.payment].payment, t);
     }
@@ -804,16 +794,20 @@ void Flow::originator_resolved(std::uint32_t r, bool delivered, double t) {
       const std::uint32_t alternative = choose_next_node(from_node, payments_[sent.payment].payment);
       if (alternative != kNone) to_node = alternative;
     }
-    const std::uint32_t again = new_attempt(sent.payment, kNone, sent.from, to_node, sent.message);
-    Attempt& a = attempts_[again];
-    a.target_id = sent.target_id;
-    a.target_depth = sent.target_depth;
-    a.depth = sent.depth;
-    a.sends = static_cast<std::uint8_t>(sent.sends + 1);
-    depart_after(again, node.reversal.backoff_s, t);
+    depart_after(resend_of(sent, to_node), node.reversal.backoff_s, t);
     return;
   }
   observer_.on_lost(ref(sent.from), sent.message, payments_[sent.payment].payment, t);
+}
+
+std::uint32_t Flow::resend_of(const Attempt& sent, std::uint32_t to_node) {
+  const std::uint32_t again = new_attempt(sent.payment, kNone, sent.from, to_node, sent.message);
+  Attempt& a = attempts_[again];
+  a.target_id = sent.target_id;
+  a.target_depth = sent.target_depth;
+  a.depth = sent.depth;
+  a.sends = static_cast<std::uint8_t>(sent.sends + 1);
+  return again;
 }
 
 // ---- Sending -----------------------------------------------------------------------------
@@ -1099,6 +1093,11 @@ void Flow::set_partition(std::uint32_t node_a, std::uint32_t node_b, bool partit
 
 void Flow::set_store_available(std::uint32_t node, bool available) {
   key_stores_[node].set_available(available);
+}
+
+TryKind Flow::root_try_kind(std::uint32_t a) const {
+  while (attempts_[a].parent != kNone) a = attempts_[a].parent;
+  return attempts_[a].try_kind;
 }
 
 Path Flow::path_of(std::uint32_t a) const {

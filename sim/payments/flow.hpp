@@ -232,6 +232,10 @@ class Flow : public engine::EventHandler, public engine::FaultHooks {
     return a.from == kPayer || stations_[a.from].epoch == a.from_epoch;
   }
   Path path_of(std::uint32_t attempt) const;
+  // The payer's press at the root of an attempt's path: where the request came from.
+  TryKind root_try_kind(std::uint32_t attempt) const;
+  // A copy of an originated reversal or advice, sent once more.
+  std::uint32_t resend_of(const Attempt& sent, std::uint32_t to_node);
   core::StationRef ref(std::uint32_t station) const {
     return {stations_[station].node, stations_[station].replica};
   }
