@@ -1,70 +1,22 @@
+// The flow's core: construction, event dispatch, stations, forwarding, answers and hop
+// timeouts, sending and routing, and the attempt and payment pools. The payer side, the
+// issuer and stand-in, and the fault hooks are in flow_payer.cpp, flow_issuer.cpp and
+// flow_faults.cpp.
 #include "payments/flow.hpp"
 
-#include <cassert>
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <stdexcept>
 
 #include "payments/backoff.hpp"
+#include "payments/flow_internal.hpp"
 
 namespace payquake::payments {
-namespace {
 
 using core::Message;
 using core::ResponseCode;
-
-// A card's issuer and BIN are properties of the card, not of a payment: derive them
-// from a hash of (population, card) so the same card always has the same issuer.
-std::uint64_t mix(std::uint64_t z) {
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
-
-std::uint64_t card_hash(std::uint32_t population, std::uint64_t card) {
-  return mix(card * 0x9e3779b97f4a7c15ULL + population + 1);
-}
-
-// One account per card: cards of different populations are different cards.
-std::uint64_t card_key(const core::Payment& p) {
-  return (static_cast<std::uint64_t>(p.population) << 40) | p.card;
-}
-
-// Keys are per press: (payment id, press number), never 0 (0 means "no key").
-std::uint64_t key_for(std::uint64_t payment_id, int press) {
-  return (payment_id << 5) | static_cast<std::uint64_t>(press + 1);
-}
-constexpr int kMaxKeyedPresses = 31;
-
-// A stored advice is resent at most this often (at the reversal backoff): an issuer that
-// refuses every one of them for that long is reported as having lost it.
-constexpr int kMaxAdviceSends = 250;
-
-// A network delivers stored advices over a bounded window per replica, so that a
-// recovering issuer takes the backlog at its own pace instead of being flooded (and
-// refusing, and being flooded again).
-constexpr std::uint32_t kAdviceWindow = 32;
-
-bool retriable(ResponseCode c) {
-  return c == ResponseCode::kIssuerInoperative || c == ResponseCode::kSystemMalfunction;
-}
-
-std::uint32_t index_of(const std::vector<core::Node>& nodes, const std::string& id) {
-  for (std::size_t i = 0; i < nodes.size(); ++i)
-    if (nodes[i].id == id) return static_cast<std::uint32_t>(i);
-  throw std::invalid_argument("unknown node '" + id + "'");  // validation prevents this
-}
-
-core::SendReason reason_of(TryKind kind) {
-  switch (kind) {
-    case TryKind::kFirst: return core::SendReason::kFirst;
-    case TryKind::kClientRetry: return core::SendReason::kClientRetry;
-    case TryKind::kDoubleSubmit: return core::SendReason::kDoubleSubmit;
-  }
-  return core::SendReason::kFirst;
-}
-
-}  // namespace
+using namespace flow_internal;
 
 Flow::Flow(const core::Scenario& scenario, const engine::NetworkView& network,
            core::FlowObserver& observer)
@@ -99,11 +51,21 @@ Flow::Flow(const core::Scenario& scenario, const engine::NetworkView& network,
     // A network without `next` reaches every issuer (it routes by BIN).
     if (node.role == core::Role::kNetwork && spec.next.empty())
       for (std::size_t i = 0; i < nodes.size(); ++i)
-        if (nodes[i].role == core::Role::kIssuer) spec.next.push_back(static_cast<std::uint32_t>(i));
+        if (nodes[i].role == core::Role::kIssuer)
+          spec.next.push_back(static_cast<std::uint32_t>(i));
     nodes_.push_back(std::move(spec));
     for (int r = 0; r < node.replicas; ++r)
-      stations_.push_back(Station{static_cast<std::uint32_t>(n), static_cast<std::uint32_t>(r),
-                                  0, 0, {}, 0, true, 1.0, {}, 0, 0.0,
+      stations_.push_back(Station{static_cast<std::uint32_t>(n),
+                                  static_cast<std::uint32_t>(r),
+                                  0,
+                                  0,
+                                  {},
+                                  0,
+                                  true,
+                                  1.0,
+                                  {},
+                                  0,
+                                  0.0,
                                   ResponseCode::kSystemMalfunction});
   }
   hop_deadlines_.resize(nodes_.size());
@@ -125,7 +87,8 @@ Flow::Flow(const core::Scenario& scenario, const engine::NetworkView& network,
       cumulative.emplace_back(index_of(nodes, issuer), sum += share);
     const std::string stream = "payers/" + payers.id;
     populations_.push_back(Population{
-        payers, index_of(nodes, payers.entry),
+        payers,
+        index_of(nodes, payers.entry),
         load::ArrivalProcess(load::RateProfile(scenario.load, scenario.duration_s, payers.share),
                              scenario.load.arrival,
                              core::RandomStream(scenario.seed, stream + "/arrivals")),
@@ -133,7 +96,9 @@ Flow::Flow(const core::Scenario& scenario, const engine::NetworkView& network,
         core::RandomStream(scenario.seed, stream + "/cards"),
         core::RandomStream(scenario.seed, stream + "/amounts"),
         core::RandomStream(scenario.seed, stream + "/client"),
-        core::RandomStream(scenario.seed, stream + "/double_submit"), std::move(cumulative), {}});
+        core::RandomStream(scenario.seed, stream + "/double_submit"),
+        std::move(cumulative),
+        {}});
   }
 }
 
@@ -150,25 +115,38 @@ void Flow::start(engine::Calendar& calendar) {
 void Flow::handle(const engine::Event& e) {
   observer_.on_clock(e.time_s);
   switch (e.kind) {
-    case kArrival: on_arrival(e.index, e.time_s); return;
-    case kHopTimeouts: on_hop_timeouts(e.index, e.time_s); return;
-    case kClientTimeouts: on_client_timeouts(e.index, e.time_s); return;
+    case kArrival:
+      on_arrival(e.index, e.time_s);
+      return;
+    case kHopTimeouts:
+      on_hop_timeouts(e.index, e.time_s);
+      return;
+    case kClientTimeouts:
+      on_client_timeouts(e.index, e.time_s);
+      return;
     case kClientPress:
       assert(payments_[e.index].generation == e.generation);
       on_press(e.index, e.arg != 0, e.time_s);
       return;
-    default: break;
+    default:
+      break;
   }
   // Attempt events carry the generation they were scheduled for; the flow frees an
   // attempt only once nothing on the calendar refers to it.
   assert(attempts_[e.index].generation == e.generation);
   switch (e.kind) {
-    case kRequestArrives: on_request_arrives(e.index, e.time_s); return;
-    case kServiceDone: on_service_done(e.index, e.time_s); return;
+    case kRequestArrives:
+      on_request_arrives(e.index, e.time_s);
+      return;
+    case kServiceDone:
+      on_service_done(e.index, e.time_s);
+      return;
     case kResponseArrives:
       on_response_arrives(e.index, static_cast<ResponseCode>(e.arg), e.time_s);
       return;
-    case kDepart: depart(e.index, e.time_s); return;
+    case kDepart:
+      depart(e.index, e.time_s);
+      return;
     case kAdviceRequeue: {
       const std::uint32_t from = attempts_[e.index].from;
       if (!requester_alive(attempts_[e.index])) {  // the network crashed meanwhile
@@ -181,127 +159,9 @@ void Flow::handle(const engine::Event& e) {
       pump_advices(from, e.time_s);
       return;
     }
-    default: assert(false && "unknown event kind");
+    default:
+      assert(false && "unknown event kind");
   }
-}
-
-// ---- The payer -------------------------------------------------------------------------
-
-void Flow::on_arrival(std::uint32_t population, double t) {
-  Population& pop = populations_[population];
-  const std::uint32_t slot = new_payment();
-  core::Payment& p = payments_[slot].payment;
-  p.id = next_payment_id_++;
-  p.population = population;
-  p.card = static_cast<std::uint64_t>(pop.cards(pop.card_rng));
-  const std::uint64_t h = card_hash(population, p.card);
-  // The top 53 bits pick the issuer by share; the low bits pick one of its BINs.
-  const double u = static_cast<double>(h >> 11) * 0x1.0p-53;
-  p.issuer = pop.issuer_cumulative.back().first;
-  for (const auto& [issuer, cumulative] : pop.issuer_cumulative) {
-    if (u < cumulative) {
-      p.issuer = issuer;
-      break;
-    }
-  }
-  const auto& bins = issuer_bins_[p.issuer];
-  p.bin = bins[(h & 0xffff) % bins.size()];
-  p.amount = core::money_from_major(core::sample(pop.spec.amount, pop.amount_rng));
-  p.intended_arrival_s = t;
-  observer_.on_arrival(p, t);
-
-  press(slot, TryKind::kFirst, t);
-  const core::Client& client = pop.spec.client;
-  // Drawn for every payment, so one payment's outcome never shifts another's draws.
-  const double u_double = pop.double_rng.uniform01();
-  const double double_delay = core::sample(client.double_submit_delay, pop.double_rng);
-  if (u_double < client.double_submit) {
-    ++payments_[slot].refs;
-    calendar_->schedule(t + double_delay, kClientPress, slot, payments_[slot].generation, 1);
-  }
-
-  const double next = pop.arrivals.next();
-  if (next != load::ArrivalProcess::kNever) {
-    calendar_->schedule(next, kArrival, population);
-  } else {
-    --pending_arrivals_;
-  }
-}
-
-void Flow::on_press(std::uint32_t slot, bool double_submit, double t) {
-  // A customer who already has an answer does not press again.
-  if (!payments_[slot].final_reported)
-    press(slot, double_submit ? TryKind::kDoubleSubmit : TryKind::kClientRetry, t);
-  release_payment(slot, t);  // the press is no longer pending
-}
-
-void Flow::press(std::uint32_t slot, TryKind kind, double t) {
-  PaymentSlot& ps = payments_[slot];
-  const Population& pop = populations_[ps.payment.population];
-  const int press_number = ps.presses + (kind == TryKind::kDoubleSubmit ? 16 : 0);
-  std::uint64_t key = 0;
-  switch (pop.spec.client.idempotency_key) {
-    case core::KeyPolicy::kReuse: key = key_for(ps.payment.id, 0); break;
-    case core::KeyPolicy::kNew:
-      key = key_for(ps.payment.id, std::min(press_number, kMaxKeyedPresses - 1));
-      break;
-    case core::KeyPolicy::kNone: break;
-  }
-  if (kind != TryKind::kDoubleSubmit) ++ps.presses;
-  const std::uint32_t a = new_attempt(slot, kNone, kPayer, pop.entry_node, Message::kAuthorization);
-  attempts_[a].try_kind = kind;
-  attempts_[a].key = key;
-  depart(a, t);
-}
-
-void Flow::payer_answered(std::uint32_t a, ResponseCode code, double t) {
-  const std::uint32_t slot = attempts_[a].payment;
-  if (attempts_[a].state == AttemptState::kTimedOut) {
-    observer_.on_payer_late_answer(payments_[slot].payment, t);
-    free_attempt(a, t);
-    return;
-  }
-  attempts_[a].state = AttemptState::kAnswered;
-  --stations_[attempts_[a].to].outstanding;
-  PaymentSlot& ps = payments_[slot];
-  const Population& pop = populations_[ps.payment.population];
-  if (!ps.final_reported) {
-    const core::Outcome outcome = core::outcome_of(code);
-    if (outcome != core::Outcome::kFailed) {
-      finalize(slot, outcome, code, t);
-    } else if (attempts_[a].try_kind != TryKind::kDoubleSubmit) {
-      // An error: the customer presses pay again while they have retries left.
-      if (ps.presses - 1 < pop.spec.client.retries) {
-        ++ps.refs;
-        const double delay = core::sample(pop.spec.client.retry_delay,
-                                          populations_[ps.payment.population].client_rng);
-        calendar_->schedule(t + delay, kClientPress, slot, ps.generation, 0);
-      } else {
-        finalize(slot, outcome, code, t);
-      }
-    }
-  }
-  free_attempt(a, t);
-}
-
-void Flow::payer_gave_up(std::uint32_t a, double t) {
-  attempts_[a].state = AttemptState::kTimedOut;
-  --stations_[attempts_[a].to].outstanding;
-  const std::uint32_t slot = attempts_[a].payment;
-  PaymentSlot& ps = payments_[slot];
-  if (ps.final_reported || attempts_[a].try_kind == TryKind::kDoubleSubmit) return;
-  Population& pop = populations_[ps.payment.population];
-  if (ps.presses - 1 < pop.spec.client.retries) {
-    ++ps.refs;
-    const double delay = core::sample(pop.spec.client.retry_delay, pop.client_rng);
-    calendar_->schedule(t + delay, kClientPress, slot, ps.generation, 0);
-    return;
-  }
-  // The customer walks away without an answer: the payment is in doubt until the ledger
-  // reconciles it.
-  ps.in_doubt = true;
-  ps.gave_up_s = t;
-  finalize(slot, core::Outcome::kAbandoned, ResponseCode::kIssuerInoperative, t);
 }
 
 void Flow::push_deadline(DeadlineQueue& q, Deadline d, Kind kind, std::uint32_t index) {
@@ -314,26 +174,6 @@ void Flow::rearm(DeadlineQueue& q, Kind kind, std::uint32_t index) {
   while (!q.pending.empty() && settled(q.pending.front())) q.pending.pop();
   q.armed = !q.pending.empty();
   if (q.armed) calendar_->schedule(q.pending.front().at_s, kind, index);
-}
-
-void Flow::on_client_timeouts(std::uint32_t population, double t) {
-  DeadlineQueue& queue = populations_[population].client_deadlines;
-  RingQueue<Deadline>& pending = queue.pending;
-  while (!pending.empty() && pending.front().at_s <= t) {
-    const Deadline due = pending.pop();
-    if (settled(due)) continue;
-    const bool lost = attempts_[due.attempt].lost;
-    payer_gave_up(due.attempt, t);
-    if (lost) free_attempt(due.attempt, t);  // no late answer will ever come
-  }
-  rearm(queue, kClientTimeouts, population);
-}
-
-void Flow::finalize(std::uint32_t slot, core::Outcome outcome, ResponseCode code, double t) {
-  PaymentSlot& ps = payments_[slot];
-  ps.final_reported = true;
-  ps.outcome = outcome;
-  observer_.on_final(ps.payment, outcome, code, t);
 }
 
 // ---- Stations ----------------------------------------------------------------------------
@@ -445,88 +285,6 @@ void Flow::serve_authorization(std::uint32_t a, double t) {
       }
       return;
   }
-}
-
-void Flow::serve_at_issuer(std::uint32_t a, double t) {
-  const std::uint32_t s = attempts_[a].to;
-  const core::Node& issuer = node_of(s);
-  PaymentSlot& ps = payments_[attempts_[a].payment];
-  const core::Payment& p = ps.payment;
-  PaymentLedger& ledger = ps.ledger;
-  const bool funds = issuer.accounts.enabled;
-  Accounts::Account* account = nullptr;
-  if (funds) {
-    core::RandomStream rng(seed_ ^ mix(card_key(p)), "accounts/" + issuer.id);
-    account = &accounts_.get(card_key(p), core::money_from_major(core::sample(issuer.accounts.balance, rng)));
-  }
-  const auto hold = [&](Charge& c) {
-    if (!funds) return;
-    account->available -= p.amount.minor;
-    account->held += p.amount.minor;
-    c.applied = true;
-  };
-  const auto release = [&](Charge& c) {
-    if (!c.applied) return;
-    account->available += p.amount.minor;
-    account->held -= p.amount.minor;
-    c.applied = false;
-  };
-
-  ResponseCode code = ResponseCode::kApproved;
-  const Attempt& req = attempts_[a];
-  switch (req.message) {
-    case Message::kAuthorization: {
-      const Path path = path_of(a);
-      Charge* stood_in = nullptr;
-      for (Charge& c : ledger.charges)
-        if (c.stand_in && !c.reversed && c.path.same_transaction(path)) stood_in = &c;
-      if (stood_in != nullptr) {
-        // The network already approved this very request on the issuer's behalf: the
-        // issuer books that charge (if the advice has not) rather than a second one.
-        if (!stood_in->booked) hold(*stood_in);
-        stood_in->booked = true;
-        break;
-      }
-      if (funds && account->available < p.amount.minor) {
-        code = ResponseCode::kInsufficientFunds;
-        break;
-      }
-      Charge charge;
-      charge.path = path;
-      charge.try_kind = root_try_kind(a);
-      charge.approved_s = t;
-      hold(charge);
-      for (const auto& [id, depth] : ledger.reversed_targets) {
-        if (charge.path.matches(id, depth)) {  // its reversal overtook it
-          release(charge);
-          charge.reversed = true;
-        }
-      }
-      ledger.charges.push_back(charge);
-      break;
-    }
-    case Message::kReversal:
-      ledger.reversed_targets.emplace_back(req.target_id, req.target_depth);
-      for (Charge& c : ledger.charges) {
-        if (c.reversed || !c.path.matches(req.target_id, req.target_depth)) continue;
-        release(c);
-        c.reversed = true;
-      }
-      break;
-    case Message::kAdvice:
-      for (Charge& c : ledger.charges) {
-        if (!c.stand_in || c.path.length != req.target_depth + 1 ||
-            c.path.ids[req.target_depth] != req.target_id)
-          continue;
-        // Applied without a funds check: the network has already promised the merchant.
-        // Unless the issuer approved the request itself: then it is already booked.
-        if (!c.reversed && !c.booked && !c.merged) hold(c);
-        c.booked = true;
-      }
-      break;
-  }
-  release_worker(s, t);
-  answer(a, code, t);
 }
 
 void Flow::forward(std::uint32_t a, double t) {
@@ -658,8 +416,8 @@ void Flow::child_resolved(std::uint32_t c, bool timed_out, ResponseCode code, do
     // The issuer may have approved the request we gave up on: ask it to release the hold.
     payments_[child.payment].ledger.attempted_reversals.emplace_back(child.id, child.depth);
     // Along the same path: to the station that got the request.
-    originate(s, child.to_node, child.to, Message::kReversal, child.payment, child.id,
-              child.depth, t);
+    originate(s, child.to_node, child.to, Message::kReversal, child.payment, child.id, child.depth,
+              t);
   }
   const std::uint32_t parent = child.parent;
   const bool budget_allows = node.retry.budget < 0 || nodes_[n].retry_tokens >= 1.0;
@@ -682,132 +440,6 @@ void Flow::child_resolved(std::uint32_t c, bool timed_out, ResponseCode code, do
     return;
   }
   answer(parent, timed_out ? ResponseCode::kIssuerInoperative : code, t);
-}
-
-void Flow::stand_in(std::uint32_t a, double t) {
-  const std::uint32_t s = attempts_[a].to;
-  const core::Node& network = node_of(s);
-  PaymentSlot& ps = payments_[attempts_[a].payment];
-  if (ps.payment.amount > network.stand_in.max_amount) {
-    observer_.on_stand_in(ref(s), ps.payment, false, t);
-    answer(a, ResponseCode::kDoNotHonour, t);
-    return;
-  }
-  Charge charge;
-  charge.path = path_of(a);
-  charge.try_kind = root_try_kind(a);
-  charge.stand_in = true;
-  charge.approved_s = t;
-  // The issuer may already have approved this very request (its answer is what timed
-  // out): the same transaction, charged once.
-  for (const Charge& c : ps.ledger.charges)
-    if (!c.stand_in && !c.reversed && c.path.same_transaction(charge.path)) charge.merged = true;
-  ps.ledger.charges.push_back(charge);
-  observer_.on_stand_in(ref(s), ps.payment, true, t);
-  const std::uint64_t id = attempts_[a].id;
-  const std::uint8_t depth = attempts_[a].depth;
-  const std::uint32_t payment = attempts_[a].payment;
-  answer(a, ResponseCode::kApproved, t);
-  // Tell the issuer (0120) so that it books the charge.
-  originate(s, payments_[payment].payment.issuer, kNone, Message::kAdvice, payment, id, depth, t);
-}
-
-void Flow::originate(std::uint32_t from_station, std::uint32_t to_node, std::uint32_t to_station,
-                     Message m, std::uint32_t payment, std::uint64_t target_id,
-                     std::uint8_t target_depth, double t) {
-  const std::uint32_t r = new_attempt(payment, kNone, from_station, to_node, m);
-  attempts_[r].to = to_station;
-  attempts_[r].target_id = target_id;
-  attempts_[r].target_depth = target_depth;
-  attempts_[r].depth = target_depth;
-  if (m == Message::kAdvice) {
-    // Advices wait in the network's store-and-forward queue and go out a few at a time.
-    stations_[from_station].advice_backlog.push(r);
-    pump_advices(from_station, t);
-    return;
-  }
-  depart(r, t);
-}
-
-void Flow::pump_advices(std::uint32_t s, double t) {
-  Station& station = stations_[s];
-  while (station.advices_in_flight < kAdviceWindow && !station.advice_backlog.empty()) {
-    const std::uint32_t r = station.advice_backlog.front();
-    // Held while the issuer is unreachable; platform_changed() pumps again when it is back.
-    if (!node_reachable(station.node, attempts_[r].to_node)) return;
-    station.advice_backlog.pop();
-    ++station.advices_in_flight;
-    depart(r, t);
-  }
-}
-
-void Flow::set_site_partition(std::uint32_t site_a, std::uint32_t site_b, bool partitioned) {
-  site_partitioned_[site_a * site_count_ + site_b] = partitioned ? 1 : 0;
-  site_partitioned_[site_b * site_count_ + site_a] = partitioned ? 1 : 0;
-}
-
-void Flow::platform_changed(double t) {
-  refresh_platform_cache();
-  // Count the cuts: a route that went down since the last change loses whatever was on
-  // the wire, even if it comes back before those messages would have arrived.
-  const std::size_t n = nodes_.size();
-  for (std::uint32_t a = 0; a < n; ++a) {
-    for (std::uint32_t b = 0; b < n; ++b) {
-      const char up = route_open(a, b) ? 1 : 0;
-      if (route_was_up_[a * n + b] && !up) ++route_cuts_[a * n + b];
-      route_was_up_[a * n + b] = up;
-    }
-  }
-  for (std::uint32_t s = 0; s < stations_.size(); ++s)
-    if (!stations_[s].advice_backlog.empty()) pump_advices(s, t);
-}
-
-void Flow::originator_resolved(std::uint32_t r, bool delivered, double t) {
-  const Attempt sent = attempts_[r];
-  const core::Node& node = node_of(sent.from);
-  if (sent.message == Message::kAdvice) {
-    --stations_[sent.from].advices_in_flight;
-    // An acknowledgement that came back too late still tells the network the issuer has
-    // the advice: the ledger shows the charge booked.
-    bool booked = delivered;
-    for (const Charge& c : payments_[sent.payment].ledger.charges)
-      if (c.stand_in && c.path.matches(sent.target_id, sent.target_depth) && (c.booked || c.reversed))
-        booked = true;
-    if (!booked && sent.sends < kMaxAdviceSends) {
-      // Back into the store-and-forward queue, to go out again when the window allows.
-      const std::uint32_t again = resend_of(sent, sent.to_node);
-      calendar_->schedule(t + node.reversal.backoff_s, kAdviceRequeue, again,
-                          attempts_[again].generation);
-    } else if (!booked) {
-      observer_.on_lost(ref(sent.from), sent.message, payments_[sent.payment].payment, t);
-    }
-    pump_advices(sent.from, t);
-    return;
-  }
-  if (delivered) return;
-  if (sent.sends < node.reversal.attempts) {
-    // Resent along the path routing picks now: the original next hop may be the one
-    // that is down (a reversal only has to reach the issuer).
-    const std::uint32_t from_node = stations_[sent.from].node;
-    std::uint32_t to_node = sent.to_node;
-    if (!node_reachable(from_node, to_node)) {
-      const std::uint32_t alternative = choose_next_node(from_node, payments_[sent.payment].payment);
-      if (alternative != kNone) to_node = alternative;
-    }
-    depart_after(resend_of(sent, to_node), node.reversal.backoff_s, t);
-    return;
-  }
-  observer_.on_lost(ref(sent.from), sent.message, payments_[sent.payment].payment, t);
-}
-
-std::uint32_t Flow::resend_of(const Attempt& sent, std::uint32_t to_node) {
-  const std::uint32_t again = new_attempt(sent.payment, kNone, sent.from, to_node, sent.message);
-  Attempt& a = attempts_[again];
-  a.target_id = sent.target_id;
-  a.target_depth = sent.target_depth;
-  a.depth = sent.depth;
-  a.sends = static_cast<std::uint8_t>(sent.sends + 1);
-  return again;
 }
 
 // ---- Sending -----------------------------------------------------------------------------
@@ -873,15 +505,17 @@ void Flow::depart(std::uint32_t a, double t) {
   } else if (attempts_[attempt.parent].child_sends > 1) {
     why = core::SendReason::kHopRetry;
   }
-  observer_.on_sent(attempt.from == kPayer ? core::StationRef{core::kPayerNode, 0} : ref(attempt.from),
-                    attempt.message, why, p, t);
+  observer_.on_sent(
+      attempt.from == kPayer ? core::StationRef{core::kPayerNode, 0} : ref(attempt.from),
+      attempt.message, why, p, t);
 
   // Every request of a requester has the same timeout, so deadlines arrive in order and
   // one calendar event per requester (at the earliest deadline) replaces one per attempt.
   if (attempt.from == kPayer) {
     Population& pop = populations_[p.population];
-    push_deadline(pop.client_deadlines, Deadline{t + pop.spec.client.timeout_s, a, attempt.generation},
-                  kClientTimeouts, p.population);
+    push_deadline(pop.client_deadlines,
+                  Deadline{t + pop.spec.client.timeout_s, a, attempt.generation}, kClientTimeouts,
+                  p.population);
   } else {
     const std::uint32_t n = stations_[attempt.from].node;
     push_deadline(hop_deadlines_[n], Deadline{t + nodes_[n].spec.timeout_s, a, attempt.generation},
@@ -975,26 +609,6 @@ bool Flow::transmit(std::uint32_t from_station, std::uint32_t to_station, double
   return true;
 }
 
-void Flow::refresh_platform_cache() {
-  const std::size_t n = nodes_.size();
-  for (auto& station : stations_) {
-    station.up = view_.host_up(static_cast<int>(station.node), static_cast<int>(station.replica));
-    station.slowdown =
-        view_.slowdown(static_cast<int>(station.node), static_cast<int>(station.replica));
-  }
-  pair_open_.assign(n * n, 1);
-  pair_latency_s_.assign(n * n, 0.0);
-  for (std::uint32_t a = 0; a < n; ++a) {
-    for (std::uint32_t b = 0; b < n; ++b) {
-      const std::size_t i = a * n + b;
-      pair_latency_s_[i] = view_.hop_latency_s(static_cast<int>(a), static_cast<int>(b));
-      pair_open_[i] = partitioned_[i] == 0 &&
-                      site_partitioned_[node_site_[a] * site_count_ + node_site_[b]] == 0 &&
-                      view_.route_up(static_cast<int>(a), static_cast<int>(b));
-    }
-  }
-}
-
 std::uint32_t Flow::cuts(std::uint32_t from_station, std::uint32_t to_station) const {
   if (from_station == kPayer || to_station == kPayer) return 0;
   return route_cuts_[stations_[from_station].node * nodes_.size() + stations_[to_station].node];
@@ -1003,96 +617,6 @@ std::uint32_t Flow::cuts(std::uint32_t from_station, std::uint32_t to_station) c
 bool Flow::still_reachable(std::uint32_t from_station, std::uint32_t to_station) const {
   if (from_station == kPayer || to_station == kPayer) return true;
   return route_open(stations_[from_station].node, stations_[to_station].node);
-}
-
-void Flow::lose(std::uint32_t a, double t) {
-  if (attempts_[a].finished) return;  // already dropped (through another of its children)
-  if (attempts_[a].key_owner) {
-    // Its gateway will never finish the key: release it with a failure so that requests
-    // waiting on it are answered (and a retry is processed afresh).
-    attempts_[a].key_owner = false;
-    const std::uint32_t s = attempts_[a].to;
-    const auto waiters = key_stores_[stations_[s].node].finish(
-        attempts_[a].key, attempts_[a].id, ResponseCode::kSystemMalfunction);
-    for (const std::uint32_t w : waiters) answer(w, ResponseCode::kSystemMalfunction, t);
-  }
-  Attempt& attempt = attempts_[a];
-  if (!requester_alive(attempt)) {
-    if (attempt.state == AttemptState::kInFlight) --stations_[attempt.to].outstanding;
-    // Its requester crashed: nobody waits for it. What the requester was serving is
-    // lost with it; an originated reversal or advice dies with the node that kept it.
-    const std::uint32_t parent = attempt.parent;
-    if (parent == kNone && attempt.from != kPayer)
-      observer_.on_lost(ref(attempt.from), attempt.message, payment_of(a), t);
-    attempt.state = AttemptState::kAnswered;
-    // Freeing the child may recycle the parent (if it was only waiting for this child):
-    // only a parent still in use is lost in turn.
-    const std::uint32_t parent_generation = parent != kNone ? attempts_[parent].generation : 0;
-    free_attempt(a, t);
-    if (parent != kNone && attempts_[parent].generation == parent_generation) lose(parent, t);
-    return;
-  }
-  switch (attempt.state) {
-    case AttemptState::kInFlight:
-      // The requester still waits; its timeout will find the attempt lost and free it.
-      attempt.lost = true;
-      return;
-    case AttemptState::kTimedOut: free_attempt(a, t); return;
-    case AttemptState::kPending:
-    case AttemptState::kAnswered: return;
-  }
-}
-
-void Flow::crash(std::uint32_t node, std::uint32_t replica, double t) {
-  observer_.on_clock(t);  // observers close their windows before the station changes
-  const std::uint32_t s = nodes_[node].first_station + replica;
-  Station& station = stations_[s];
-  ++station.epoch;  // whatever was in service or waiting on a next hop here is gone
-  station.busy = 0;
-  observer_.on_busy_change(ref(s), t, 0);
-  std::vector<std::uint32_t> dropped;
-  while (!station.waiting.empty()) dropped.push_back(station.waiting.pop());
-  observer_.on_queue_change(ref(s), t, 0);
-  const auto waiters = key_stores_[node].drop_waiters(
-      [this, s](std::uint32_t w) { return attempts_[w].to == s; });
-  dropped.insert(dropped.end(), waiters.begin(), waiters.end());
-  for (const std::uint32_t a : dropped) lose(a, t);
-  // Stored advices were in the crashed host's memory.
-  station.advices_in_flight = 0;
-  while (!station.advice_backlog.empty()) {
-    const std::uint32_t r = station.advice_backlog.pop();
-    observer_.on_lost(ref(s), Message::kAdvice, payment_of(r), t);
-    attempts_[r].state = AttemptState::kAnswered;
-    free_attempt(r, t);
-  }
-}
-
-void Flow::set_errors(std::uint32_t node, int replica, double rate, ResponseCode code) {
-  for (int r = 0; r < nodes_[node].spec.replicas; ++r) {
-    if (replica >= 0 && r != replica) continue;
-    Station& station = stations_[nodes_[node].first_station + static_cast<std::uint32_t>(r)];
-    station.error_rate = rate;
-    station.error_code = code;
-  }
-}
-
-void Flow::set_link_loss(std::uint32_t site_a, std::uint32_t site_b, double rate) {
-  link_loss_[site_a * site_count_ + site_b] = rate;
-  link_loss_[site_b * site_count_ + site_a] = rate;
-}
-
-void Flow::set_link_jitter(std::uint32_t site_a, std::uint32_t site_b, double jitter_s) {
-  link_jitter_[site_a * site_count_ + site_b] = jitter_s;
-  link_jitter_[site_b * site_count_ + site_a] = jitter_s;
-}
-
-void Flow::set_partition(std::uint32_t node_a, std::uint32_t node_b, bool partitioned) {
-  partitioned_[node_a * nodes_.size() + node_b] = partitioned ? 1 : 0;
-  partitioned_[node_b * nodes_.size() + node_a] = partitioned ? 1 : 0;
-}
-
-void Flow::set_store_available(std::uint32_t node, bool available) {
-  key_stores_[node].set_available(available);
 }
 
 TryKind Flow::root_try_kind(std::uint32_t a) const {
@@ -1104,7 +628,8 @@ Path Flow::path_of(std::uint32_t a) const {
   Path path;
   path.length = static_cast<std::uint8_t>(attempts_[a].depth + 1);
   assert(path.length <= kMaxDepth);
-  for (std::uint32_t x = a; x != kNone; x = attempts_[x].parent) path.ids[attempts_[x].depth] = attempts_[x].id;
+  for (std::uint32_t x = a; x != kNone; x = attempts_[x].parent)
+    path.ids[attempts_[x].depth] = attempts_[x].id;
   return path;
 }
 

@@ -91,14 +91,14 @@ class Flow : public engine::EventHandler, public engine::FaultHooks {
     std::uint32_t node = 0;
     std::uint32_t replica = 0;
     std::int32_t busy = 0;
-    std::uint32_t outstanding = 0;     // attempts sent here, not yet answered or timed out
-    RingQueue<std::uint32_t> waiting;  // attempt indices
-    std::uint32_t epoch = 0;           // bumped by a crash: older work here is gone
-    bool up = true;            // cached from the platform (refresh_platform_cache)
-    double slowdown = 1.0;     // cached from the platform
+    std::uint32_t outstanding = 0;            // attempts sent here, not yet answered or timed out
+    RingQueue<std::uint32_t> waiting;         // attempt indices
+    std::uint32_t epoch = 0;                  // bumped by a crash: older work here is gone
+    bool up = true;                           // cached from the platform (refresh_platform_cache)
+    double slowdown = 1.0;                    // cached from the platform
     RingQueue<std::uint32_t> advice_backlog;  // a network's stored advices, not yet sent
     std::uint32_t advices_in_flight = 0;
-    double error_rate = 0.0;           // brown-out
+    double error_rate = 0.0;  // brown-out
     core::ResponseCode error_code = core::ResponseCode::kSystemMalfunction;
   };
 
@@ -106,11 +106,11 @@ class Flow : public engine::EventHandler, public engine::FaultHooks {
 
   // One request from a requester (a station, or the payer) to a station.
   struct Attempt {
-    std::uint64_t id = 0;         // unique in the run: the ledger's path entries
-    std::uint64_t target_id = 0;  // reversal, advice: the attempt whose transaction it concerns
-    std::uint64_t key = 0;        // idempotency key (0: none)
-    double arrived_s = 0.0;       // when the request reached `to`
-    std::uint32_t payment = 0;    // payment slot
+    std::uint64_t id = 0;          // unique in the run: the ledger's path entries
+    std::uint64_t target_id = 0;   // reversal, advice: the attempt whose transaction it concerns
+    std::uint64_t key = 0;         // idempotency key (0: none)
+    double arrived_s = 0.0;        // when the request reached `to`
+    std::uint32_t payment = 0;     // payment slot
     std::uint32_t parent = kNone;  // the attempt this one serves, at the requester
     std::uint32_t from = kPayer;   // requester station
     std::uint32_t to = kNone;      // serving station (chosen when it departs)
@@ -120,17 +120,17 @@ class Flow : public engine::EventHandler, public engine::FaultHooks {
     std::uint32_t to_epoch = 0;    // the server's epoch when the request arrived
     core::Message message = core::Message::kAuthorization;
     AttemptState state = AttemptState::kPending;
-    std::uint8_t depth = 0;          // index in the ledger path (payer's press = 0)
+    std::uint8_t depth = 0;  // index in the ledger path (payer's press = 0)
     std::uint8_t target_depth = 0;
-    std::uint8_t sends = 1;          // sends of this request by its originator so far
-    std::uint8_t child_sends = 0;    // at the serving node: requests sent for this one
+    std::uint8_t sends = 1;        // sends of this request by its originator so far
+    std::uint8_t child_sends = 0;  // at the serving node: requests sent for this one
     TryKind try_kind = TryKind::kFirst;
     std::uint16_t live_children = 0;  // attempts whose parent this is, not yet freed
-    bool finished = false;     // its own work is done; freed once its children are
-    bool worker_held = false;  // io: blocking keeps a worker at `to` until answered
-    bool key_owner = false;    // this attempt owns its key in the gateway's store
-    bool lost = false;         // its request or answer was lost: no answer will come
-    std::uint32_t cut_mark = 0;  // the route's cut count when its last message left
+    bool finished = false;            // its own work is done; freed once its children are
+    bool worker_held = false;         // io: blocking keeps a worker at `to` until answered
+    bool key_owner = false;           // this attempt owns its key in the gateway's store
+    bool lost = false;                // its request or answer was lost: no answer will come
+    std::uint32_t cut_mark = 0;       // the route's cut count when its last message left
   };
 
   struct Deadline {
@@ -167,7 +167,7 @@ class Flow : public engine::EventHandler, public engine::FaultHooks {
     std::uint32_t generation = 0;
     std::uint32_t refs = 0;  // live attempts and pending presses
     std::uint32_t next_free = kNone;
-    std::uint8_t presses = 0;      // presses of "pay" in the primary chain
+    std::uint8_t presses = 0;  // presses of "pay" in the primary chain
     bool final_reported = false;
     bool in_doubt = false;
     core::Outcome outcome = core::Outcome::kFailed;
@@ -268,9 +268,9 @@ class Flow : public engine::EventHandler, public engine::FaultHooks {
   const engine::NetworkView& view_;
   std::vector<std::uint32_t> node_site_;
   std::size_t site_count_ = 0;
-  std::vector<double> link_loss_;    // site x site
-  std::vector<double> link_jitter_;  // site x site
-  std::vector<char> partitioned_;    // node x node
+  std::vector<double> link_loss_;       // site x site
+  std::vector<double> link_jitter_;     // site x site
+  std::vector<char> partitioned_;       // node x node
   std::vector<char> site_partitioned_;  // site x site
   // node x node: how often the route between two nodes has been cut. A message is lost
   // if its route was cut while it was on the wire, even if it is back by arrival.

@@ -1,0 +1,157 @@
+// The flow, payer side: open-loop arrivals, presses of "pay" (first, retries, double
+// submits) with their idempotency keys, the client timeout, and the final state the
+// customer sees.
+
+#include <algorithm>
+#include <cassert>
+
+#include "payments/flow.hpp"
+#include "payments/flow_internal.hpp"
+
+namespace payquake::payments {
+
+using core::Message;
+using core::ResponseCode;
+using namespace flow_internal;
+
+void Flow::on_arrival(std::uint32_t population, double t) {
+  Population& pop = populations_[population];
+  const std::uint32_t slot = new_payment();
+  core::Payment& p = payments_[slot].payment;
+  p.id = next_payment_id_++;
+  p.population = population;
+  p.card = static_cast<std::uint64_t>(pop.cards(pop.card_rng));
+  const std::uint64_t h = card_hash(population, p.card);
+  // The top 53 bits pick the issuer by share; the low bits pick one of its BINs.
+  const double u = static_cast<double>(h >> 11) * 0x1.0p-53;
+  p.issuer = pop.issuer_cumulative.back().first;
+  for (const auto& [issuer, cumulative] : pop.issuer_cumulative) {
+    if (u < cumulative) {
+      p.issuer = issuer;
+      break;
+    }
+  }
+  const auto& bins = issuer_bins_[p.issuer];
+  p.bin = bins[(h & 0xffff) % bins.size()];
+  p.amount = core::money_from_major(core::sample(pop.spec.amount, pop.amount_rng));
+  p.intended_arrival_s = t;
+  observer_.on_arrival(p, t);
+
+  press(slot, TryKind::kFirst, t);
+  const core::Client& client = pop.spec.client;
+  // Drawn for every payment, so one payment's outcome never shifts another's draws.
+  const double u_double = pop.double_rng.uniform01();
+  const double double_delay = core::sample(client.double_submit_delay, pop.double_rng);
+  if (u_double < client.double_submit) {
+    ++payments_[slot].refs;
+    calendar_->schedule(t + double_delay, kClientPress, slot, payments_[slot].generation, 1);
+  }
+
+  const double next = pop.arrivals.next();
+  if (next != load::ArrivalProcess::kNever) {
+    calendar_->schedule(next, kArrival, population);
+  } else {
+    --pending_arrivals_;
+  }
+}
+
+void Flow::on_press(std::uint32_t slot, bool double_submit, double t) {
+  // A customer who already has an answer does not press again.
+  if (!payments_[slot].final_reported)
+    press(slot, double_submit ? TryKind::kDoubleSubmit : TryKind::kClientRetry, t);
+  release_payment(slot, t);  // the press is no longer pending
+}
+
+void Flow::press(std::uint32_t slot, TryKind kind, double t) {
+  PaymentSlot& ps = payments_[slot];
+  const Population& pop = populations_[ps.payment.population];
+  const int press_number = ps.presses + (kind == TryKind::kDoubleSubmit ? 16 : 0);
+  std::uint64_t key = 0;
+  switch (pop.spec.client.idempotency_key) {
+    case core::KeyPolicy::kReuse:
+      key = key_for(ps.payment.id, 0);
+      break;
+    case core::KeyPolicy::kNew:
+      key = key_for(ps.payment.id, std::min(press_number, kMaxKeyedPresses - 1));
+      break;
+    case core::KeyPolicy::kNone:
+      break;
+  }
+  if (kind != TryKind::kDoubleSubmit) ++ps.presses;
+  const std::uint32_t a = new_attempt(slot, kNone, kPayer, pop.entry_node, Message::kAuthorization);
+  attempts_[a].try_kind = kind;
+  attempts_[a].key = key;
+  depart(a, t);
+}
+
+void Flow::payer_answered(std::uint32_t a, ResponseCode code, double t) {
+  const std::uint32_t slot = attempts_[a].payment;
+  if (attempts_[a].state == AttemptState::kTimedOut) {
+    observer_.on_payer_late_answer(payments_[slot].payment, t);
+    free_attempt(a, t);
+    return;
+  }
+  attempts_[a].state = AttemptState::kAnswered;
+  --stations_[attempts_[a].to].outstanding;
+  PaymentSlot& ps = payments_[slot];
+  const Population& pop = populations_[ps.payment.population];
+  if (!ps.final_reported) {
+    const core::Outcome outcome = core::outcome_of(code);
+    if (outcome != core::Outcome::kFailed) {
+      finalize(slot, outcome, code, t);
+    } else if (attempts_[a].try_kind != TryKind::kDoubleSubmit) {
+      // An error: the customer presses pay again while they have retries left.
+      if (ps.presses - 1 < pop.spec.client.retries) {
+        ++ps.refs;
+        const double delay = core::sample(pop.spec.client.retry_delay,
+                                          populations_[ps.payment.population].client_rng);
+        calendar_->schedule(t + delay, kClientPress, slot, ps.generation, 0);
+      } else {
+        finalize(slot, outcome, code, t);
+      }
+    }
+  }
+  free_attempt(a, t);
+}
+
+void Flow::payer_gave_up(std::uint32_t a, double t) {
+  attempts_[a].state = AttemptState::kTimedOut;
+  --stations_[attempts_[a].to].outstanding;
+  const std::uint32_t slot = attempts_[a].payment;
+  PaymentSlot& ps = payments_[slot];
+  if (ps.final_reported || attempts_[a].try_kind == TryKind::kDoubleSubmit) return;
+  Population& pop = populations_[ps.payment.population];
+  if (ps.presses - 1 < pop.spec.client.retries) {
+    ++ps.refs;
+    const double delay = core::sample(pop.spec.client.retry_delay, pop.client_rng);
+    calendar_->schedule(t + delay, kClientPress, slot, ps.generation, 0);
+    return;
+  }
+  // The customer walks away without an answer: the payment is in doubt until the ledger
+  // reconciles it.
+  ps.in_doubt = true;
+  ps.gave_up_s = t;
+  finalize(slot, core::Outcome::kAbandoned, ResponseCode::kIssuerInoperative, t);
+}
+
+void Flow::on_client_timeouts(std::uint32_t population, double t) {
+  DeadlineQueue& queue = populations_[population].client_deadlines;
+  RingQueue<Deadline>& pending = queue.pending;
+  while (!pending.empty() && pending.front().at_s <= t) {
+    const Deadline due = pending.pop();
+    if (settled(due)) continue;
+    const bool lost = attempts_[due.attempt].lost;
+    payer_gave_up(due.attempt, t);
+    if (lost) free_attempt(due.attempt, t);  // no late answer will ever come
+  }
+  rearm(queue, kClientTimeouts, population);
+}
+
+void Flow::finalize(std::uint32_t slot, core::Outcome outcome, ResponseCode code, double t) {
+  PaymentSlot& ps = payments_[slot];
+  ps.final_reported = true;
+  ps.outcome = outcome;
+  observer_.on_final(ps.payment, outcome, code, t);
+}
+
+}  // namespace payquake::payments
