@@ -17,6 +17,8 @@ struct RunRequest {
   bool quiet = false;                  // no human summary on stdout
   bool control = false;                // also run the scenario without its faults, compare
   bool without_faults = false;         // run it without its faults (the control itself)
+  bool force = false;                  // replace an earlier run in the output folder
+  std::string command_line;            // as typed, recorded in the run folder
 };
 
 int run_command(const RunRequest& request);

@@ -4,7 +4,28 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/suggest_flag.hpp"
 #include "report/run_info.hpp"
+
+namespace {
+
+// The command as a shell would show it, for the run folder's record.
+std::string command_line(int argc, char** argv) {
+  std::string out;
+  for (int i = 0; i < argc; ++i) {
+    std::string a = argv[i];
+    const bool plain = !a.empty() && a.find_first_of(" \t\n'\"\\$`*?&;|<>()") == std::string::npos;
+    if (!plain) {
+      std::string quoted = "'";
+      for (char c : a) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+      a = quoted + "'";
+    }
+    out += (i ? " " : "") + a;
+  }
+  return out;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace payquake;
@@ -18,11 +39,17 @@ int main(int argc, char** argv) {
   run_cmd->add_option("scenario", run.scenario_path, "Scenario YAML file")->required();
   run_cmd->add_option("--seed", seed, "Override the scenario's seed");
   run_cmd->add_option("--out", run.out_dir, "Run folder (default runs/<name>-<seed>)");
-  run_cmd->add_option("--set", run.overrides, "Override a value: key.path=value (repeatable)");
+  // One value per --set, so `run --set a=1 FILE` leaves FILE to the positional argument.
+  run_cmd->add_option("--set", run.overrides, "Override a value: key.path=value (repeatable)")
+      ->allow_extra_args(false);
   run_cmd->add_option("--engine", run.engine,
                       "runahead (fast) or lockstep (one SimGrid timer per event date)")
       ->check(CLI::IsMember({"runahead", "lockstep"}));
-  run_cmd->add_flag("--quiet", run.quiet, "Print nothing on success");
+  run_cmd->add_flag("--force", run.force,
+                    "Replace an earlier run in the output folder (it is replaced only once the "
+                    "new run is completely written)");
+  run_cmd->add_flag("--quiet", run.quiet,
+                    "Print nothing on success (a failed or unjudged expectation is still shown)");
   run_cmd->add_flag("--control", run.control,
                     "Also run the scenario without its faults on the same random streams, and "
                     "report the difference the faults made (DIR/control/)");
@@ -37,12 +64,15 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
+    if (const std::string hint = cli::suggest_flag(argc, argv, app); !hint.empty())
+      std::cerr << hint << '\n';
     return code == 0 ? cli::kOk : cli::kBadInput;
   }
 
   try {
     if (*run_cmd) {
       if (!seed.empty()) run.overrides.push_back("seed=" + seed);
+      run.command_line = command_line(argc, argv);
       return cli::run_command(run);
     }
     return cli::validate_command(files);

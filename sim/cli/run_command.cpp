@@ -1,13 +1,15 @@
+// `payquake run`: load, check the run folder, simulate, judge, write, exit code. Each step
+// is a function of its own; run_command() reads as the list of them.
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
-#include <csignal>
 #include <cstdio>
-#include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 
 #include "chaos/injector.hpp"
 #include "cli/commands.hpp"
@@ -17,6 +19,7 @@
 #include "payments/flow.hpp"
 #include "report/atomic_file.hpp"
 #include "report/drill.hpp"
+#include "report/run_folder.hpp"
 #include "report/summary.hpp"
 #include "scenario/loader.hpp"
 #include "topology/topology.hpp"
@@ -25,7 +28,7 @@ namespace payquake::cli {
 namespace {
 
 volatile bool g_stop_requested = false;
-volatile std::sig_atomic_t g_stop_signal = 0;
+volatile sig_atomic_t g_stop_signal = 0;
 volatile pid_t g_control_pid = -1;
 
 extern "C" void request_stop(int signal) {
@@ -35,6 +38,40 @@ extern "C" void request_stop(int signal) {
   if (g_control_pid > 0) ::kill(g_control_pid, signal);
 }
 
+void install_stop_handler() {
+  struct sigaction action {};
+  action.sa_handler = request_stop;
+  sigemptyset(&action.sa_mask);
+  ::sigaction(SIGINT, &action, nullptr);
+  ::sigaction(SIGTERM, &action, nullptr);
+}
+
+// SIGINT and SIGTERM wait while SimGrid sets up: its engine installs handlers of its own
+// (which exit mid-construction). Ours is installed again on leaving, then the signals
+// that arrived meanwhile are delivered to it.
+class StopSignalsHeld {
+ public:
+  StopSignalsHeld() {
+    sigemptyset(&held_);
+    sigaddset(&held_, SIGINT);
+    sigaddset(&held_, SIGTERM);
+    ::sigprocmask(SIG_BLOCK, &held_, nullptr);
+  }
+  ~StopSignalsHeld() {
+    install_stop_handler();
+    ::sigprocmask(SIG_UNBLOCK, &held_, nullptr);
+  }
+  StopSignalsHeld(const StopSignalsHeld&) = delete;
+  StopSignalsHeld& operator=(const StopSignalsHeld&) = delete;
+
+ private:
+  sigset_t held_;
+};
+
+int interrupted_exit_code() { return 128 + static_cast<int>(g_stop_signal); }
+
+// The progress line on a terminal: during the arrivals, the share done; during the drain,
+// what is still open, so a long drain is visible.
 class ProgressLine {
  public:
   ProgressLine(double duration_s, const payments::Flow& flow)
@@ -49,9 +86,15 @@ class ProgressLine {
     if (now - last_ < std::chrono::milliseconds(200)) return;
     last_ = now;
     const double wall = std::chrono::duration<double>(now - start_).count();
-    std::fprintf(stderr, "\r\033[K  simulated %.1f s  %3.0f%%  %.0fk payments per wall second",
-                 t, 100 * std::min(1.0, t / duration_s_),
-                 wall > 0 ? static_cast<double>(flow_.payments_started()) / wall / 1e3 : 0.0);
+    const double rate_k =
+        wall > 0 ? static_cast<double>(flow_.payments_started()) / wall / 1e3 : 0.0;
+    if (t <= duration_s_) {
+      std::fprintf(stderr, "\r\033[K  simulated %.1f s  %3.0f%%  %.0fk payments per wall second",
+                   t, 100 * t / duration_s_, rate_k);
+    } else {
+      std::fprintf(stderr, "\r\033[K  simulated %.1f s  draining: %llu payments still open", t,
+                   static_cast<unsigned long long>(flow_.payments_live()));
+    }
   }
 
   void clear() {
@@ -118,21 +161,165 @@ nlohmann::ordered_json finish_control(const ControlRun& run) {
   return nlohmann::ordered_json::parse(in);
 }
 
+std::optional<core::Scenario> load(const RunRequest& request) {
+  try {
+    core::Scenario s = scenario::load_file(request.scenario_path, request.overrides);
+    // The control of a drill: the same scenario and random streams, without its faults.
+    if (request.without_faults) s.faults.clear();
+    return s;
+  } catch (const scenario::ScenarioError& e) {
+    for (const auto& d : e.diagnostics()) std::cerr << d.to_string() << '\n';
+    return std::nullopt;
+  }
+}
+
+// Everything a finished simulation hands to the writer and the exit code.
+struct Outcome {
+  nlohmann::ordered_json summary;
+  std::string timeseries_csv;
+  std::string text;  // the human summary
+  std::vector<report::Verdict> verdicts;
+  report::RunInfo info;
+  std::uint64_t payments_live = 0;
+  bool control_failed = false;
+};
+
+report::RunInfo run_info(const core::Scenario& scenario, const engine::RunResult& result,
+                         const payments::Flow& flow, const RunRequest& request,
+                         engine::Mode mode, std::chrono::steady_clock::time_point wall_start) {
+  report::RunInfo info;
+  info.seed = scenario.seed;
+  info.partial = result.interrupted;
+  info.drain_limit_reached = result.horizon_reached;
+  info.drain_limit_seconds = scenario.drain_limit_s;
+  info.unfinished_payments = flow.payments_live();
+  info.simulated_seconds = result.end_time_s;
+  info.planned_seconds = scenario.duration_s;
+  info.wall_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  info.engine_mode = engine::to_string(mode);
+  info.events = result.events;
+  info.peak_payments_in_flight = flow.peak_payments_in_flight();
+  info.accounts_opening_minor = flow.accounts_opening_minor();
+  info.accounts_final_minor = flow.accounts_current_minor();
+  info.command_line = request.command_line;
+  info.overrides = request.overrides;
+  return info;
+}
+
+// Runs the scenario on SimGrid and measures it. The engine lives only inside this call.
+Outcome simulate(const core::Scenario& scenario, const topology::Topology& topo,
+                 const RunRequest& request, const std::string& shown_dir) {
+  const engine::Mode mode =
+      request.engine == "lockstep" ? engine::Mode::kLockstep : engine::Mode::kRunAhead;
+  const auto wall_start = std::chrono::steady_clock::now();
+  std::optional<engine::Platform> platform;
+  {
+    const StopSignalsHeld held;
+    platform.emplace(scenario, topo, chaos::slowdown_factors(scenario));
+  }
+  metrics::RunMetrics metrics(scenario);
+  payments::Flow flow(scenario, *platform, metrics);
+  engine::Calendar calendar;
+  flow.start(calendar);
+
+  ProgressLine progress(scenario.duration_s, flow);
+  engine::RunOptions options;
+  options.mode = mode;
+  options.changes = chaos::plan(scenario, topo, *platform, flow);
+  options.on_progress = [&progress](double t) { progress.update(t); };
+  options.stop_requested = &g_stop_requested;
+  options.horizon_s = scenario.duration_s + scenario.drain_limit_s;
+  const engine::RunResult result = engine::run(*platform, calendar, flow, options);
+  progress.clear();
+  metrics.finish(result.end_time_s, result.interrupted);
+
+  Outcome out;
+  out.info = run_info(scenario, result, flow, request, mode, wall_start);
+  out.payments_live = flow.payments_live();
+  out.summary = report::summary_json(scenario, metrics, out.info);
+  out.summary["slo"] = {{"window_seconds", scenario.slo.window_s},
+                        {"success_rate", scenario.slo.success_rate},
+                        {"latency_p99_seconds", scenario.slo.latency_p99_s},
+                        {"stable_for_seconds", scenario.slo.stable_for_s}};
+  const double observed_until =
+      result.interrupted ? result.end_time_s : std::numeric_limits<double>::infinity();
+  out.summary["faults"] = report::faults_json(scenario, metrics, observed_until);
+  out.timeseries_csv = report::timeseries_csv(scenario, metrics);
+  out.text = report::human_summary(scenario, metrics, out.info, shown_dir) +
+             report::faults_table(out.summary["faults"]);
+  return out;
+}
+
+// Adds the control's figures and the difference the faults made.
+void add_control(Outcome& out, const ControlRun& control) {
+  const nlohmann::ordered_json control_summary = finish_control(control);
+  out.control_failed = control_summary.is_null();
+  if (out.control_failed) return;
+  out.summary["control"] = report::control_json(control_summary);
+  out.summary["control"]["partial"] = control_summary["partial"];
+  // A difference between a partial run and a whole one means nothing.
+  if (!out.info.partial && control_summary["partial"] == false) {
+    out.summary["delta"] = report::delta_json(out.summary, control_summary);
+    out.text += report::control_table(out.summary, control_summary);
+  }
+}
+
+// Writes every file into the staging folder, summary.json last, then puts the folder in
+// place. A failure leaves the destination as it was.
+void write_run(report::RunFolder& folder, const core::Scenario& scenario, const Outcome& out) {
+  const std::string dir = folder.staging();
+  // The overrides (and so the seed) that made this variant; the whole command line, which
+  // names folders, is in summary.json's `invocation`.
+  std::string resolved;
+  for (const auto& o : out.info.overrides) resolved += "# made with --set " + o + "\n";
+  resolved += scenario::to_resolved_yaml(scenario);
+  report::write_atomically(dir + "/scenario.resolved.yaml", resolved);
+  report::write_atomically(dir + "/timeseries.csv", out.timeseries_csv);
+  report::write_atomically(dir + "/faults.csv", report::faults_csv(out.summary["faults"]));
+  report::write_atomically(dir + "/summary.json", out.summary.dump(2) + "\n");
+  folder.commit();
+}
+
+int exit_code(const Outcome& out) {
+  // An interrupted run wrote its partial results; its exit code says it was stopped
+  // (the shell's 128 + signal convention), not that it ran.
+  if (out.info.partial) return interrupted_exit_code();
+  if (out.payments_live > 0 && !out.info.drain_limit_reached) {
+    // The calendar ran dry with payments still open: work was dropped without an answer.
+    std::cerr << "payquake: internal error: " << out.payments_live
+              << " payments never drained (the calendar emptied with work outstanding)\n";
+    return kInternalError;
+  }
+  if (!out.info.conserved()) {
+    // Money appeared or vanished: a bug in the ledger, never a property of the scenario.
+    std::cerr << "payquake: internal error: conservation violated: accounts opened with "
+              << out.info.accounts_opening_minor << " and hold " << out.info.accounts_final_minor
+              << " minor units\n";
+    return kInternalError;
+  }
+  if (out.control_failed) return kInternalError;  // the experiment's results are written
+  for (const auto& v : out.verdicts)
+    if (!v.held()) return kExpectationFailed;
+  return kOk;
+}
+
+std::string default_out_dir(const core::Scenario& scenario) {
+  return "runs/" + scenario.name + "-" + std::to_string(scenario.seed);
+}
+
 }  // namespace
 
 int run_command(const RunRequest& request) {
-  core::Scenario scenario;
-  try {
-    scenario = scenario::load_file(request.scenario_path, request.overrides);
-  } catch (const scenario::ScenarioError& e) {
-    for (const auto& d : e.diagnostics()) std::cerr << d.to_string() << '\n';
+  install_stop_handler();
+  const std::optional<core::Scenario> loaded = load(request);
+  if (!loaded) return kBadInput;
+  const core::Scenario& scenario = *loaded;
+  if (request.control && scenario.faults.empty()) {
+    std::cerr << "payquake: --control compares a run with and without its faults, and "
+              << scenario.source_file << " has none\n";
     return kBadInput;
   }
-  const engine::Mode mode =
-      request.engine == "lockstep" ? engine::Mode::kLockstep : engine::Mode::kRunAhead;
-  // The control of a drill: the same scenario and random streams, without its faults.
-  if (request.without_faults) scenario.faults.clear();
-
   std::unique_ptr<topology::Topology> topo;
   try {
     topo = std::make_unique<topology::Topology>(scenario);
@@ -141,106 +328,50 @@ int run_command(const RunRequest& request) {
     return kBadInput;
   }
 
-  const std::string out_dir = request.out_dir.empty()
-                                  ? "runs/" + scenario.name + "-" + std::to_string(scenario.seed)
-                                  : request.out_dir;
-  std::error_code ec;
-  std::filesystem::create_directories(out_dir, ec);
-  if (ec) {
-    std::cerr << "cannot create output folder " << out_dir << ": " << ec.message() << '\n';
+  // The folder is checked (and a staging folder made) before anything is simulated.
+  std::optional<report::RunFolder> folder;
+  try {
+    folder.emplace(report::RunFolder::prepare(
+        request.out_dir.empty() ? default_out_dir(scenario) : request.out_dir, request.force));
+  } catch (const report::RunFolderError& e) {
+    std::cerr << "payquake: " << e.what() << '\n';
     return kBadInput;
+  }
+  if (g_stop_requested) {
+    std::cerr << "payquake: interrupted before the simulation started; nothing written\n";
+    return interrupted_exit_code();
   }
 
   // The control runs beside the experiment, in a process of its own (one SimGrid engine
   // per process): same scenario, seed and overrides, no faults.
   ControlRun control;
-  if (request.control) control = start_control(request, out_dir + "/control");
+  if (request.control) control = start_control(request, folder->staging() + "/control");
 
-  const auto wall_start = std::chrono::steady_clock::now();
-  engine::Platform platform(scenario, *topo, chaos::slowdown_factors(scenario));
-  metrics::RunMetrics metrics(scenario);
-  payments::Flow flow(scenario, platform, metrics);
-  engine::Calendar calendar;
-  flow.start(calendar);
+  Outcome out = simulate(scenario, *topo, request, folder->path());
+  if (request.control) add_control(out, control);
+  out.verdicts = report::check_expectations(scenario, out.summary, out.info.partial);
+  out.summary["expectations"] = report::verdicts_json(out.verdicts);
+  out.text += report::verdict_table(out.verdicts, out.info.partial);
 
-  ProgressLine progress(scenario.duration_s, flow);
-  engine::RunOptions options;
-  options.mode = mode;
-  options.changes = chaos::plan(scenario, *topo, platform, flow);
-  options.on_progress = [&progress](double t) { progress.update(t); };
-  options.stop_requested = &g_stop_requested;
-  std::signal(SIGINT, request_stop);
-  std::signal(SIGTERM, request_stop);
-  const engine::RunResult result = engine::run(platform, calendar, flow, options);
-  progress.clear();
-  metrics.finish(result.end_time_s);
-
-  report::RunInfo info;
-  info.seed = scenario.seed;
-  info.partial = result.interrupted;
-  info.simulated_seconds = result.end_time_s;
-  info.wall_seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
-  info.engine_mode = engine::to_string(mode);
-  info.events = result.events;
-  info.peak_payments_in_flight = flow.peak_payments_in_flight();
-  info.accounts_opening_minor = flow.accounts_opening_minor();
-  info.accounts_final_minor = flow.accounts_current_minor();
-
-  nlohmann::ordered_json summary = report::summary_json(scenario, metrics, info);
-  summary["slo"] = {{"window_seconds", scenario.slo.window_s},
-                    {"success_rate", scenario.slo.success_rate},
-                    {"latency_p99_seconds", scenario.slo.latency_p99_s},
-                    {"stable_for_seconds", scenario.slo.stable_for_s}};
-  summary["faults"] = report::faults_json(scenario, metrics);
-  nlohmann::ordered_json control_summary;
-  bool control_failed = false;
-  if (request.control) {
-    control_summary = finish_control(control);
-    control_failed = control_summary.is_null();
-    if (!control_failed) {
-      summary["control"] = report::control_json(control_summary);
-      summary["control"]["partial"] = control_summary["partial"];
-      // A difference between a partial run and a whole one means nothing.
-      if (!info.partial && control_summary["partial"] == false)
-        summary["delta"] = report::delta_json(summary, control_summary);
-    }
+  try {
+    write_run(*folder, scenario, out);
+  } catch (const std::exception& e) {
+    // A full disk or a folder made read-only during the run: the environment, not a bug.
+    std::cerr << "payquake: " << e.what() << "; the earlier contents of " << folder->path()
+              << " are unchanged\n";
+    return kBadInput;
   }
-  const auto verdicts = report::check_expectations(scenario, summary);
-  summary["expectations"] = report::verdicts_json(verdicts);
-
-  report::write_atomically(out_dir + "/scenario.resolved.yaml", scenario::to_resolved_yaml(scenario));
-  report::write_atomically(out_dir + "/timeseries.csv", report::timeseries_csv(scenario, metrics));
-  report::write_atomically(out_dir + "/faults.csv", report::faults_csv(summary["faults"]));
-  // summary.json last: its presence says the run folder is complete.
-  report::write_atomically(out_dir + "/summary.json", summary.dump(2) + "\n");
   if (!request.quiet) {
-    std::cout << report::human_summary(scenario, metrics, info, out_dir)
-              << report::faults_table(summary["faults"]);
-    if (summary.contains("delta")) std::cout << report::control_table(summary, control_summary);
-    std::cout << report::verdict_table(verdicts);
+    std::cout << out.text;
+  } else {
+    // --quiet hides a successful run's report, never a failed or unjudged expectation.
+    std::cerr << report::failed_verdicts(out.verdicts, out.info.partial);
   }
-
-  // An interrupted run wrote its partial results; its exit code says it was stopped
-  // (the shell's 128 + signal convention), not that it ran.
-  if (result.interrupted) return 128 + static_cast<int>(g_stop_signal);
-  if (flow.payments_live() > 0) {
-    // The calendar ran dry with payments still open: work was dropped without an answer.
-    std::cerr << "payquake: internal error: " << flow.payments_live()
-              << " payments never drained (the calendar emptied with work outstanding)\n";
-    return kInternalError;
-  }
-  if (!info.conserved()) {
-    // Money appeared or vanished: a bug in the ledger, never a property of the scenario.
-    std::cerr << "payquake: internal error: conservation violated: accounts opened with "
-              << info.accounts_opening_minor << " and hold " << info.accounts_final_minor
-              << " minor units\n";
-    return kInternalError;
-  }
-  if (control_failed) return kInternalError;  // the experiment's results are written
-  for (const auto& v : verdicts)
-    if (!v.held) return kExpectationFailed;
-  return kOk;
+  if (out.info.drain_limit_reached)
+    std::cerr << "payquake: the drain limit (" << scenario.drain_limit_s << " s after the last "
+              << "arrival) was reached with " << out.payments_live
+              << " payments still open; they are reported unfinished\n";
+  return exit_code(out);
 }
 
 }  // namespace payquake::cli

@@ -1,5 +1,7 @@
 #include "core/scenario.hpp"
 
+#include <algorithm>
+
 namespace payquake::core {
 
 const char* to_string(Role r) {
@@ -87,6 +89,28 @@ const Site* Scenario::find_site(const std::string& id) const {
   for (const auto& s : sites)
     if (s.id == id) return &s;
   return nullptr;
+}
+
+}  // namespace payquake::core
+
+namespace payquake::core {
+
+double default_drain_limit_s(const Scenario& s) {
+  constexpr double kMarginS = 600.0;  // ten minutes: far beyond any normal drain
+  double client_chain_s = 0.0;
+  for (const auto& p : s.payers) {
+    const Client& c = p.client;
+    const double presses_s = (c.retries + 1) * c.timeout_s +
+                             c.retries * std::max(0.0, c.retry_delay.expected()) +
+                             std::max(0.0, c.double_submit_delay.expected());
+    client_chain_s = std::max(client_chain_s, presses_s);
+  }
+  double hop_chain_s = 0.0;
+  for (const auto& n : s.nodes) {
+    const double sends = std::max(n.retry.attempts, n.reversal.attempts);
+    hop_chain_s = std::max(hop_chain_s, sends * (n.timeout_s + n.reversal.backoff_s));
+  }
+  return kMarginS + 2.0 * (client_chain_s + hop_chain_s);
 }
 
 }  // namespace payquake::core

@@ -229,6 +229,10 @@ struct Scenario {
   double duration_s = 60.0;
   double warmup_s = 0.0;
   double window_s = 1.0;  // time-series and SLO window
+  // How long in-flight work may drain after the last arrival before the run is cut
+  // (payments then open are reported unfinished). The loader fills it in:
+  // default_drain_limit_s() unless the scenario sets `drain_limit`.
+  double drain_limit_s = 0.0;
   std::vector<Site> sites;
   std::vector<SiteLink> links;
   std::vector<Node> nodes;
@@ -241,5 +245,12 @@ struct Scenario {
   const Node* find_node(const std::string& id) const;
   const Site* find_site(const std::string& id) const;
 };
+
+// The default drain limit: a margin of 10 minutes plus twice the longest life a payment's
+// work can have by its timeouts: the payer's presses ((retries + 1) x client timeout, plus
+// the retry delays' means) and the longest hop's reversal chain (attempts x (timeout +
+// backoff)). A run normally drains in seconds; the limit only ends pathological drains
+// (a service time of weeks) with the open payments counted.
+double default_drain_limit_s(const Scenario& s);
 
 }  // namespace payquake::core

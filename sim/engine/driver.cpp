@@ -9,16 +9,22 @@ namespace sg4 = simgrid::s4u;
 namespace payquake::engine {
 namespace {
 
-// Progress callbacks are cheap but not free: one every this many events.
-constexpr std::uint64_t kProgressEvery = 1u << 16;
+// Progress callbacks are cheap but not free: one every this many events (about a
+// millisecond of work, so a progress line and a stop request are seen promptly).
+constexpr std::uint64_t kProgressEvery = 1u << 12;
 
 class Loop {
  public:
   Loop(Calendar& calendar, EventHandler& handler, const RunOptions& options)
       : calendar_(calendar), handler_(handler), options_(options) {}
 
-  // Handles every event dated no later than `horizon_s` (or, `strictly`, earlier).
+  // Handles every event dated no later than `horizon_s` (or, `strictly`, earlier), and
+  // never one beyond the run's horizon.
   void drain_until(double horizon_s, bool strictly = false) {
+    if (horizon_s > options_.horizon_s) {
+      horizon_s = options_.horizon_s;
+      strictly = false;
+    }
     while (!finished_ && !calendar_.empty() && (calendar_.top().time_s < horizon_s ||
                                   (!strictly && calendar_.top().time_s == horizon_s))) {
       if (stopped()) return;
@@ -52,6 +58,7 @@ class Loop {
     if (calendar_.empty() && !change_pending) return;
     double date = calendar_.empty() ? changes[next_change_].at_s : calendar_.top().time_s;
     if (change_pending && changes[next_change_].at_s <= date) date = changes[next_change_].at_s;
+    if (date > options_.horizon_s) return;
     simgrid::kernel::timer::Timer::set(date, [this, date] {
       if (finished_) return;
       apply_changes_until(date);
@@ -87,7 +94,7 @@ RunResult run(Platform& platform, Calendar& calendar, EventHandler& handler,
   } else {
     sg4::Actor::create("calendar", platform.control_host(), [&loop, &options] {
       for (const PlatformChange& change : options.changes) {
-        if (loop.finished_) break;
+        if (loop.finished_ || change.at_s > options.horizon_s) break;
         loop.drain_until(change.at_s, /*strictly=*/true);
         if (loop.result_.interrupted) return;
         if (loop.finished_) break;  // nothing left that a later change could affect
@@ -103,7 +110,13 @@ RunResult run(Platform& platform, Calendar& calendar, EventHandler& handler,
     });
   }
   platform.engine().run();
-  return loop.result_;
+  RunResult result = loop.result_;
+  if (!result.interrupted && !loop.finished_ && !calendar.empty() &&
+      calendar.top().time_s > options.horizon_s && !handler.done()) {
+    result.horizon_reached = true;
+    result.end_time_s = options.horizon_s;
+  }
+  return result;
 }
 
 }  // namespace payquake::engine

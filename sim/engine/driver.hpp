@@ -10,6 +10,7 @@
 #pragma once
 
 #include <functional>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -45,12 +46,16 @@ struct RunOptions {
   std::function<void(double)> on_progress;
   // Stop handling events once this is true (SIGINT/SIGTERM); the run is then partial.
   const volatile bool* stop_requested = nullptr;
+  // No event dated later is handled: the run ends there with whatever is still pending
+  // (the scenario's duration plus its drain limit).
+  double horizon_s = std::numeric_limits<double>::infinity();
 };
 
 struct RunResult {
-  double end_time_s = 0.0;  // the time of the last event handled
+  double end_time_s = 0.0;  // the time of the last event handled (the horizon, if reached)
   std::uint64_t events = 0;
   bool interrupted = false;
+  bool horizon_reached = false;  // events beyond the horizon were left unhandled
 };
 
 // Handles events in time order until the calendar is empty or the handler is done.

@@ -1,5 +1,6 @@
 #include "metrics/recovery.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace payquake::metrics {
@@ -11,12 +12,21 @@ bool meets(const SloWindow& w, const core::Slo& slo) {
 }
 
 Episode assess(const core::Fault& fault, const std::vector<SloWindow>& windows,
-               const core::Slo& slo, double arrivals_end_s, std::uint64_t total_payments) {
+               const core::Slo& slo, double arrivals_end_s, std::uint64_t total_payments,
+               double observed_until_s) {
   Episode e;
+  const bool cut_short = observed_until_s < arrivals_end_s;
+  e.reached = fault.at_s < observed_until_s;
+  e.ended = fault.end_s() <= observed_until_s;
+  if (!e.reached) {
+    e.judged = false;
+    return e;
+  }
   const double width = slo.window_s;
-  // Windows wholly inside the arrival period.
+  // Windows wholly inside the arrival period, and seen by the run.
+  const double seen_until = std::min(arrivals_end_s, observed_until_s);
   std::size_t usable = 0;
-  while (usable < windows.size() && windows[usable].start_s + width <= arrivals_end_s + 1e-9) ++usable;
+  while (usable < windows.size() && windows[usable].start_s + width <= seen_until + 1e-9) ++usable;
 
   for (std::size_t i = 0; i < usable; ++i) {
     const SloWindow& w = windows[i];
@@ -30,7 +40,7 @@ Episode assess(const core::Fault& fault, const std::vector<SloWindow>& windows,
   // The first run of `stable_for` in which every window meets the SLO, starting at or
   // after the fault's end.
   const auto run_length = static_cast<std::size_t>(std::ceil(slo.stable_for_s / width - 1e-9));
-  double episode_end = arrivals_end_s;
+  double episode_end = seen_until;
   for (std::size_t i = 0; i < usable; ++i) {
     if (windows[i].start_s + 1e-9 < fault.end_s()) continue;
     if (i + run_length > usable) break;
@@ -44,7 +54,11 @@ Episode assess(const core::Fault& fault, const std::vector<SloWindow>& windows,
     break;
   }
 
-  if (!e.time_to_detect_s && !e.recovered) {
+  if (!e.recovered && cut_short) {
+    // The run stopped before a stable stretch after the fault could be seen: whether it
+    // would have recovered is unknown, not "never".
+    e.judged = false;
+  } else if (!e.time_to_detect_s && !e.recovered) {
     // Never noticed, and too close to the end for a whole stable run: it did not hurt,
     // so it is over when it ends (at the first window after it).
     e.recovered = true;

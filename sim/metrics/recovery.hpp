@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <vector>
 
@@ -28,6 +29,13 @@ struct SloWindow {
 bool meets(const SloWindow& w, const core::Slo& slo);
 
 struct Episode {
+  // The run reached the fault's start, and its end. A run interrupted before a fault
+  // began says nothing about it; one interrupted during it cannot judge its recovery.
+  bool reached = true;
+  bool ended = true;
+  // Recovery could be judged: false when the run stopped before a stable stretch after
+  // the fault could be seen (`recovered` and the recovery times then mean nothing).
+  bool judged = true;
   std::optional<double> time_to_detect_s;     // end of the first violating window - start
   std::optional<double> time_to_recover_s;    // from the fault's end; empty: never recovered
   std::optional<double> recover_from_start_s;  // the same, from the fault's start
@@ -43,7 +51,11 @@ struct Episode {
 // windows inside the arrival period [0, arrivals_end_s) count: after it the drain is
 // quiet by construction, which says nothing about recovery. The episode runs from the
 // fault's start to the recovery point (or the end of the arrival period).
+// `observed_until_s` is where an interrupted run stopped (infinity for a whole run): only
+// windows wholly before it count, a fault starting at or after it was not reached, and a
+// recovery not seen before it is not judged (rather than "never").
 Episode assess(const core::Fault& fault, const std::vector<SloWindow>& windows,
-               const core::Slo& slo, double arrivals_end_s, std::uint64_t total_payments);
+               const core::Slo& slo, double arrivals_end_s, std::uint64_t total_payments,
+               double observed_until_s = std::numeric_limits<double>::infinity());
 
 }  // namespace payquake::metrics

@@ -109,5 +109,42 @@ TEST(Assess, AFaultNobodyNoticesRecoversAtTheNextWindow) {
   EXPECT_EQ(e.failed_payments, 0u);
 }
 
+// A run interrupted before a fault began knows nothing of it: not "recovered in 0 s".
+TEST(AssessPartial, AFaultTheRunNeverReachedIsNotJudged) {
+  const auto e = assess(fault(600, 60), windows({}), slo(), 1000, 10000, /*observed_until_s=*/157);
+  EXPECT_FALSE(e.reached);
+  EXPECT_FALSE(e.judged);
+  EXPECT_FALSE(e.time_to_detect_s);
+  EXPECT_FALSE(e.time_to_recover_s);
+  EXPECT_EQ(e.failed_payments, 0u);
+}
+
+TEST(AssessPartial, StoppedDuringTheFaultDetectsButDoesNotJudgeRecovery) {
+  // Fault [100, 200); the run stopped at 150 s with windows 10..14 violating.
+  const auto e = assess(fault(100, 100), windows({10, 11, 12, 13, 14}), slo(), 1000, 10000, 150);
+  EXPECT_TRUE(e.reached);
+  EXPECT_FALSE(e.ended);
+  EXPECT_FALSE(e.judged);
+  ASSERT_TRUE(e.time_to_detect_s);
+  EXPECT_DOUBLE_EQ(*e.time_to_detect_s, 10.0);
+  EXPECT_EQ(e.failed_payments, 5u * 50u);  // only the windows the run saw
+}
+
+TEST(AssessPartial, ARecoverySeenBeforeTheStopIsJudged) {
+  // Fault [100, 130); windows 10..12 violate, 13..15 are the stable run; stopped at 400 s.
+  const auto e = assess(fault(100, 30), windows({10, 11, 12}), slo(), 1000, 10000, 400);
+  EXPECT_TRUE(e.judged);
+  EXPECT_TRUE(e.recovered);
+  EXPECT_DOUBLE_EQ(*e.time_to_recover_s, 0.0);
+}
+
+TEST(AssessPartial, StoppedBeforeAStableStretchIsNotNeverRecovered) {
+  // Fault [100, 130), healthy afterwards, but the run stopped at 140 s: too soon to see 30 s.
+  const auto e = assess(fault(100, 30), windows({10, 11, 12}), slo(), 1000, 10000, 140);
+  EXPECT_TRUE(e.ended);
+  EXPECT_FALSE(e.judged);
+  EXPECT_FALSE(e.recovered);
+}
+
 }  // namespace
 }  // namespace payquake::metrics

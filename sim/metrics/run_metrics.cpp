@@ -49,6 +49,7 @@ RunMetrics::RunMetrics(const core::Scenario& scenario)
 
 void RunMetrics::on_arrival(const core::Payment& p, double t) {
   ++arrivals_;
+  if (measured(p)) ++measured_arrivals_;
   ++current_.arrivals;
   ++slo_window_at(t).arrivals;
 }
@@ -85,6 +86,7 @@ void RunMetrics::on_final(const core::Payment& p, core::Outcome outcome, core::R
   const bool definitive =
       outcome == core::Outcome::kApproved || outcome == core::Outcome::kDeclined;
   if (definitive) ++current_.succeeded;
+  if (outcome == core::Outcome::kDeclined) ++current_.declines;
   window_latencies_.push_back(latency);
   SloWindow& slo = slo_window_at(t);
   ++slo.completions;
@@ -96,6 +98,7 @@ void RunMetrics::on_final(const core::Payment& p, core::Outcome outcome, core::R
   slo_latencies_.add(latency);
   if (!measured(p)) return;
   ++measured_final_;
+  ++measured_by_outcome_[static_cast<int>(outcome)];
   if (outcome == core::Outcome::kApproved) ++measured_approved_;
   if (definitive) ++measured_succeeded_;
   latency_.add(latency);
@@ -231,7 +234,8 @@ void RunMetrics::close_window() {
   window_end_s_ = static_cast<double>(windows_.size() + 1) * window_s_;
 }
 
-void RunMetrics::finish(double end_s) {
+void RunMetrics::finish(double end_s, bool interrupted) {
+  if (interrupted) measured_to_ = std::clamp(end_s, measured_from_, measured_to_);
   // The last window is the one holding the final event; close through its end.
   close_windows_until(end_s);
   close_window();

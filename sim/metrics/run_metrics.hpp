@@ -4,6 +4,7 @@
 // the whole run in windows of `window_s`.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <string>
@@ -87,6 +88,7 @@ struct WindowRow {
   std::uint64_t duplicates = 0;  // reconciled in this window
   std::uint64_t in_doubt = 0;    // payers who gave up in this window
   std::uint64_t succeeded = 0;  // a definitive answer: approved or declined
+  std::uint64_t declines = 0;   // of which declined (any code)
   double latency_p50_s = 0.0;
   double latency_p99_s = 0.0;
   std::vector<double> node_utilisation;
@@ -120,8 +122,10 @@ class RunMetrics : public core::FlowObserver {
     if (t >= static_cast<double>(slo_closed_ + 1) * slo_window_s_) close_slo_windows_until(t);
   }
 
-  // Closes every window up to the end of the run. Call once, after the calendar drained.
-  void finish(double end_s);
+  // Closes every window up to the end of the run. Call once, after the calendar drained or
+  // the run stopped. An interrupted run's long-run averages and rates cover only the
+  // measured interval it simulated, up to `end_s`.
+  void finish(double end_s, bool interrupted = false);
 
   // All payments, warm-up included (DESIGN.md section 6: counts are never filtered).
   std::uint64_t arrivals() const { return arrivals_; }
@@ -131,10 +135,18 @@ class RunMetrics : public core::FlowObserver {
   // Payments that arrived after the warm-up.
   std::uint64_t measured_payments() const { return measured_final_; }
   std::uint64_t measured_approved() const { return measured_approved_; }
+  std::uint64_t measured_by_outcome(core::Outcome o) const {
+    return measured_by_outcome_[static_cast<int>(o)];
+  }
+  // Payments that arrived after the warm-up and were still open when the run ended
+  // (interrupted, or cut by the drain limit).
+  std::uint64_t measured_arrivals() const { return measured_arrivals_; }
   // Approved or declined: the system gave a definitive answer (91/96 are failures).
   std::uint64_t measured_succeeded() const { return measured_succeeded_; }
   const LogHistogram& latency_s() const { return latency_; }
-  double measured_seconds() const { return measured_to_ - measured_from_; }
+  double measured_seconds() const { return std::max(0.0, measured_to_ - measured_from_); }
+  double measured_from() const { return measured_from_; }
+  double measured_to() const { return measured_to_; }
 
   const PaymentSemantics& semantics() const { return semantics_; }
   const std::vector<NodeStats>& nodes() const { return nodes_; }
@@ -169,6 +181,8 @@ class RunMetrics : public core::FlowObserver {
   std::array<std::uint64_t, 100> by_code_{};
   std::uint64_t measured_final_ = 0;
   std::uint64_t measured_approved_ = 0;
+  std::uint64_t measured_arrivals_ = 0;
+  std::array<std::uint64_t, 4> measured_by_outcome_{};
   std::uint64_t measured_succeeded_ = 0;
   LogHistogram latency_;
   PaymentSemantics semantics_;

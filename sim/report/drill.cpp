@@ -7,6 +7,7 @@
 #include <limits>
 #include <sstream>
 
+#include "core/expect_metrics.hpp"
 #include "metrics/recovery.hpp"
 
 namespace payquake::report {
@@ -77,40 +78,68 @@ std::optional<double> worst(const ordered_json& faults, const char* key, bool mi
 }
 
 std::optional<double> measured(const std::string& metric, const ordered_json& s) {
-  static const std::vector<std::pair<const char*, const char*>> kPointers = {
-      {"duplicates", "/duplicates/count"},
-      {"duplicate_amount", "/duplicates/amount"},
-      {"orphan_holds", "/duplicates/orphan_holds"},
-      {"in_doubt", "/duplicates/in_doubt/count"},
-      {"success_rate", "/payments/success_rate"},
-      {"latency_p50", "/latency_seconds/p50"},
-      {"latency_p90", "/latency_seconds/p90"},
-      {"latency_p99", "/latency_seconds/p99"},
-      {"latency_p999", "/latency_seconds/p999"},
-      {"latency_max", "/latency_seconds/max"},
-      {"latency_mean", "/latency_seconds/mean"},
-      {"payments", "/payments/total"},
-      {"approved", "/payments/approved"},
-      {"declined", "/payments/declined"},
-      {"failed", "/payments/failed"},
-      {"abandoned", "/payments/abandoned"},
-      {"retries", "/attempts/retries"},
-      {"reversals", "/attempts/reversals"},
-      {"stand_in_approvals", "/attempts/stand_in_approvals"},
-      {"throughput", "/payments/throughput_per_second"},
-  };
   if (metric == "recovery_time") return worst(s["faults"], "time_to_recover_seconds", true);
   if (metric == "detect_time") return worst(s["faults"], "time_to_detect_seconds", false);
   std::string pointer;
-  for (const auto& [name, p] : kPointers)
-    if (metric == name) pointer = p;
-  if (pointer.empty()) {  // a dotted path into summary.json
+  if (const auto* m = core::find_expect_metric(metric)) {
+    pointer = std::string(m->pointer);
+  } else {  // a dotted path into summary.json
     pointer = "/" + metric;
     std::replace(pointer.begin(), pointer.end(), '.', '/');
   }
   const double v = number_at(s, pointer);
   if (std::isnan(v)) return std::nullopt;
   return v;
+}
+
+// A value as a person reads it, in the unit of its metric.
+std::string display(double v, core::MetricUnit unit) {
+  char buf[48];
+  switch (unit) {
+    case core::MetricUnit::kDuration:
+      if (std::abs(v) < 1.0) {
+        std::snprintf(buf, sizeof buf, "%.4g ms", 1e3 * v);
+      } else {
+        std::snprintf(buf, sizeof buf, "%.4g s", v);
+      }
+      return buf;
+    case core::MetricUnit::kPercent: std::snprintf(buf, sizeof buf, "%.3f%%", 100 * v); return buf;
+    case core::MetricUnit::kMoney: std::snprintf(buf, sizeof buf, "%.2f", v); return buf;
+    case core::MetricUnit::kRate: std::snprintf(buf, sizeof buf, "%.1f/s", v); return buf;
+    case core::MetricUnit::kCount:
+    case core::MetricUnit::kSummaryPath: std::snprintf(buf, sizeof buf, "%.10g", v); return buf;
+  }
+  return cell(ordered_json(v));
+}
+
+std::string display_value(const Verdict& v) {
+  if (!v.value) return v.judgement == Judgement::kNotJudged ? "not judged" : "never";
+  const auto* m = core::find_expect_metric(v.metric);
+  return display(*v.value, m ? m->unit : core::MetricUnit::kSummaryPath);
+}
+
+const char* judgement_word(Judgement j) {
+  switch (j) {
+    case Judgement::kHeld: return "held";
+    case Judgement::kFailed: return "FAILED";
+    case Judgement::kNotJudged: return "not judged";
+  }
+  return "";
+}
+
+// On a partial run a growing count that already breaks an upper bound has failed for good.
+bool failed_for_good(const core::Expectation& x, double value) {
+  const auto* m = core::find_expect_metric(x.metric);
+  if (m == nullptr || !m->grows) return false;
+  using Op = core::Expectation::Op;
+  switch (x.op) {
+    case Op::kEq: return value > x.value;
+    case Op::kLe: return value > x.value;
+    case Op::kLt: return value >= x.value;
+    case Op::kGe:
+    case Op::kGt: return false;
+  }
+  return false;
 }
 
 bool holds(double v, core::Expectation::Op op, double target) {
@@ -128,11 +157,13 @@ bool holds(double v, core::Expectation::Op op, double target) {
 
 }  // namespace
 
-ordered_json faults_json(const core::Scenario& scenario, const metrics::RunMetrics& metrics) {
+ordered_json faults_json(const core::Scenario& scenario, const metrics::RunMetrics& metrics,
+                         double observed_until_s) {
   ordered_json out = ordered_json::array();
   for (const auto& f : scenario.faults) {
-    const metrics::Episode e = metrics::assess(f, metrics.slo_windows(), scenario.slo,
-                                               scenario.duration_s, metrics.arrivals());
+    const metrics::Episode e =
+        metrics::assess(f, metrics.slo_windows(), scenario.slo, scenario.duration_s,
+                        metrics.arrivals(), observed_until_s);
     std::string target = f.target;
     if (target.empty()) target = f.between.first + "/" + f.between.second;  // a partition
     out.push_back(ordered_json{
@@ -140,10 +171,12 @@ ordered_json faults_json(const core::Scenario& scenario, const metrics::RunMetri
         {"target", target},
         {"start", f.at_s},
         {"end", f.end_s()},
+        {"reached", e.reached},
+        {"ended", e.ended},
         {"time_to_detect_seconds", optional_number(e.time_to_detect_s)},
         {"time_to_recover_seconds", optional_number(e.time_to_recover_s)},
         {"time_to_recover_from_start_seconds", optional_number(e.recover_from_start_s)},
-        {"recovered", e.recovered},
+        {"recovered", e.judged ? ordered_json(e.recovered) : ordered_json(nullptr)},
         {"failed_payments", e.failed_payments},
         {"duplicates", e.duplicates},
         {"error_budget_consumed", e.error_budget_consumed},
@@ -157,6 +190,8 @@ std::string faults_csv(const ordered_json& faults) {
                                    "target",
                                    "start",
                                    "end",
+                                   "reached",
+                                   "ended",
                                    "time_to_detect_seconds",
                                    "time_to_recover_seconds",
                                    "time_to_recover_from_start_seconds",
@@ -174,13 +209,21 @@ std::string faults_csv(const ordered_json& faults) {
   return out.str();
 }
 
-std::vector<Verdict> check_expectations(const core::Scenario& scenario, const ordered_json& summary) {
+std::vector<Verdict> check_expectations(const core::Scenario& scenario, const ordered_json& summary,
+                                        bool partial) {
   std::vector<Verdict> verdicts;
   for (const auto& x : scenario.expectations) {
     Verdict v;
     v.expect = x.text;
+    v.metric = x.metric;
     v.value = measured(x.metric, summary);
-    v.held = v.value.has_value() && holds(*v.value, x.op, x.value);
+    if (partial) {
+      v.judgement = v.value && failed_for_good(x, *v.value) ? Judgement::kFailed
+                                                            : Judgement::kNotJudged;
+    } else {
+      v.judgement = v.value && holds(*v.value, x.op, x.value) ? Judgement::kHeld
+                                                              : Judgement::kFailed;
+    }
     verdicts.push_back(v);
   }
   return verdicts;
@@ -188,25 +231,55 @@ std::vector<Verdict> check_expectations(const core::Scenario& scenario, const or
 
 ordered_json verdicts_json(const std::vector<Verdict>& verdicts) {
   ordered_json out = ordered_json::array();
-  for (const auto& v : verdicts)
-    out.push_back(ordered_json{{"expect", v.expect}, {"value", optional_number(v.value)}, {"held", v.held}});
+  for (const auto& v : verdicts) {
+    const ordered_json held =
+        v.judgement == Judgement::kNotJudged ? ordered_json(nullptr) : ordered_json(v.held());
+    out.push_back(ordered_json{{"expect", v.expect}, {"value", optional_number(v.value)}, {"held", held}});
+  }
   return out;
 }
 
-std::string verdict_table(const std::vector<Verdict>& verdicts) {
+namespace {
+
+std::string verdict_line(const Verdict& v) {
+  char line[320];
+  std::snprintf(line, sizeof line, "    %-10s %-34s measured %s\n", judgement_word(v.judgement),
+                v.expect.c_str(), display_value(v).c_str());
+  return line;
+}
+
+std::string verdict_word(const std::vector<Verdict>& verdicts, bool partial) {
+  const auto count = [&](Judgement j) {
+    return std::count_if(verdicts.begin(), verdicts.end(),
+                         [j](const Verdict& v) { return v.judgement == j; });
+  };
+  const auto held = count(Judgement::kHeld), failed = count(Judgement::kFailed);
+  const auto total = static_cast<long>(verdicts.size());
+  if (partial)
+    return "INCOMPLETE (the run was interrupted: " + std::to_string(failed) + " failed already, " +
+           std::to_string(count(Judgement::kNotJudged)) + " not judged)";
+  return std::string(failed == 0 ? "PASS" : "FAIL") + " (" + std::to_string(held) + " of " +
+         std::to_string(total) + " held)";
+}
+
+}  // namespace
+
+std::string verdict_table(const std::vector<Verdict>& verdicts, bool partial) {
   if (verdicts.empty()) return "";
   std::ostringstream out;
   out << "  expectations\n";
-  for (const auto& v : verdicts) {
-    char line[256];
-    std::snprintf(line, sizeof line, "    %-6s %-34s measured %s\n", v.held ? "held" : "FAILED",
-                  v.expect.c_str(), v.value ? cell(ordered_json(*v.value)).c_str() : "never");
-    out << line;
-  }
-  const auto failed = std::count_if(verdicts.begin(), verdicts.end(), [](const Verdict& v) { return !v.held; });
-  out << "  verdict      " << (failed == 0 ? "PASS" : "FAIL") << " (" << verdicts.size() - static_cast<std::size_t>(failed)
-      << " of " << verdicts.size() << " held)\n";
+  for (const auto& v : verdicts) out << verdict_line(v);
+  out << "  verdict      " << verdict_word(verdicts, partial) << "\n";
   return out.str();
+}
+
+std::string failed_verdicts(const std::vector<Verdict>& verdicts, bool partial) {
+  std::ostringstream out;
+  for (const auto& v : verdicts)
+    if (!v.held()) out << verdict_line(v);
+  if (out.str().empty()) return "";
+  return "  expectations not held\n" + out.str() + "  verdict      " +
+         verdict_word(verdicts, partial) + "\n";
 }
 
 ordered_json control_json(const ordered_json& control) {
@@ -236,24 +309,36 @@ std::string control_table(const ordered_json& experiment, const ordered_json& co
   return out.str();
 }
 
+namespace {
+
+std::string recovery_text(const ordered_json& f) {
+  if (!f["reached"].get<bool>()) return "not reached (the run stopped before it began)";
+  const std::string detect = f["time_to_detect_seconds"].is_null()
+                                 ? "not detected"
+                                 : "detected after " + cell(f["time_to_detect_seconds"]) + " s";
+  if (f["recovered"].is_null())
+    return detect + (f["ended"].get<bool>() ? ", recovery not judged (the run stopped too soon)"
+                                            : ", not over when the run stopped");
+  return detect + ", " +
+         (f["recovered"].get<bool>()
+              ? "recovered " + cell(f["time_to_recover_seconds"]) + " s after it ended"
+              : std::string("NEVER RECOVERED"));
+}
+
+}  // namespace
+
 std::string faults_table(const ordered_json& faults) {
   std::ostringstream out;
   for (const auto& f : faults) {
-    char line[320];
-    const std::string detect = f["time_to_detect_seconds"].is_null()
-                                   ? "not detected"
-                                   : "detected after " + cell(f["time_to_detect_seconds"]) + " s";
-    const std::string recover = f["recovered"].get<bool>()
-                                    ? "recovered " + cell(f["time_to_recover_seconds"]) +
-                                          " s after it ended"
-                                    : "NEVER RECOVERED";
+    char line[400];
+    // error_budget_consumed is in budgets: 1 is the whole error budget of the run.
     std::snprintf(line, sizeof line,
-                  "  fault        %s %s [%s s, %s s): %s, %s; %s failed, %s duplicated, %.2f of the "
-                  "error budget\n",
+                  "  fault        %s %s [%s s, %s s): %s; %s payments failed, %s duplicated, "
+                  "%.1f%% of the run's error budget\n",
                   f["kind"].get<std::string>().c_str(), f["target"].get<std::string>().c_str(),
-                  cell(f["start"]).c_str(), cell(f["end"]).c_str(), detect.c_str(), recover.c_str(),
+                  cell(f["start"]).c_str(), cell(f["end"]).c_str(), recovery_text(f).c_str(),
                   cell(f["failed_payments"]).c_str(), cell(f["duplicates"]).c_str(),
-                  f["error_budget_consumed"].get<double>());
+                  100 * f["error_budget_consumed"].get<double>());
     out << line;
   }
   return out.str();

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace payquake::report {
 
@@ -11,7 +12,16 @@ inline constexpr const char* kVersion = "0.1.0";
 struct RunInfo {
   std::uint64_t seed = 0;
   bool partial = false;  // interrupted (SIGINT/SIGTERM) before the calendar drained
-  double simulated_seconds = 0.0;  // simulated time when the last in-flight work drained
+  // The drain after the last arrival went on for the scenario's `drain_limit` and was
+  // cut there: `unfinished_payments` were still open and never reconciled.
+  bool drain_limit_reached = false;
+  double drain_limit_seconds = 0.0;
+  std::uint64_t unfinished_payments = 0;  // open when the run ended (interrupted or cut)
+  double simulated_seconds = 0.0;  // simulated time when the run ended
+  double planned_seconds = 0.0;    // the scenario's duration (arrivals)
+  // How the run was made: the command line as typed, every --set, for telling variants apart.
+  std::string command_line;
+  std::vector<std::string> overrides;
   double wall_seconds = 0.0;
   std::string engine_mode;
   std::uint64_t events = 0;

@@ -18,6 +18,49 @@ double ratio(std::uint64_t part, std::uint64_t whole) {
   return whole == 0 ? 0.0 : static_cast<double>(part) / static_cast<double>(whole);
 }
 
+// A share of nothing is not 0%: null in JSON.
+ordered_json share(std::uint64_t part, std::uint64_t whole) {
+  return whole == 0 ? ordered_json(nullptr) : ordered_json(ratio(part, whole));
+}
+
+double per_second(std::uint64_t count, double seconds) {
+  return seconds > 0 ? static_cast<double>(count) / seconds : 0.0;
+}
+
+constexpr core::ResponseCode kCodes[] = {
+    core::ResponseCode::kApproved,          core::ResponseCode::kDoNotHonour,
+    core::ResponseCode::kInsufficientFunds, core::ResponseCode::kSuspectedFraud,
+    core::ResponseCode::kIssuerInoperative, core::ResponseCode::kSystemMalfunction};
+
+// Figures over the measured interval: arrivals after the warm-up, up to the end of the
+// arrivals or, for an interrupted run, to where it stopped.
+ordered_json measured_json(const metrics::RunMetrics& m) {
+  using core::Outcome;
+  const std::uint64_t finals = m.measured_payments();
+  return ordered_json{
+      {"from_seconds", m.measured_from()},
+      {"to_seconds", m.measured_to()},
+      {"payments", m.measured_arrivals()},
+      {"approved", m.measured_by_outcome(Outcome::kApproved)},
+      {"declined", m.measured_by_outcome(Outcome::kDeclined)},
+      {"failed", m.measured_by_outcome(Outcome::kFailed)},
+      {"abandoned", m.measured_by_outcome(Outcome::kAbandoned)},
+      {"unfinished", m.measured_arrivals() - finals},
+      {"success_rate", share(m.measured_succeeded(), finals)},
+      {"approval_rate", share(m.measured_approved(), finals)},
+      {"decline_rate", share(m.measured_by_outcome(Outcome::kDeclined), finals)},
+      {"throughput_per_second", per_second(m.measured_approved(), m.measured_seconds())},
+  };
+}
+
+std::uint64_t finals(const metrics::RunMetrics& m) {
+  std::uint64_t n = 0;
+  for (auto o : {core::Outcome::kApproved, core::Outcome::kDeclined, core::Outcome::kFailed,
+                 core::Outcome::kAbandoned})
+    n += m.by_outcome(o);
+  return n;
+}
+
 // CSV numbers: shortest round-trip form, so files are exact and stable.
 std::string number(double v) {
   char buf[32];
@@ -32,11 +75,12 @@ ordered_json summary_json(const core::Scenario& scenario, const metrics::RunMetr
   using core::Outcome;
   const double measured_s = metrics.measured_seconds();
   ordered_json by_code = ordered_json::object();
-  for (const auto code :
-       {core::ResponseCode::kApproved, core::ResponseCode::kDoNotHonour,
-        core::ResponseCode::kInsufficientFunds, core::ResponseCode::kSuspectedFraud,
-        core::ResponseCode::kIssuerInoperative, core::ResponseCode::kSystemMalfunction})
+  ordered_json declines_by_code = ordered_json::object();
+  for (const auto code : kCodes) {
     by_code[core::code_string(code)] = metrics.by_code(code);
+    if (core::outcome_of(code) == Outcome::kDeclined)
+      declines_by_code[core::code_string(code)] = metrics.by_code(code);
+  }
 
   ordered_json nodes = ordered_json::object();
   for (std::size_t i = 0; i < metrics.nodes().size(); ++i) {
@@ -64,19 +108,29 @@ ordered_json summary_json(const core::Scenario& scenario, const metrics::RunMetr
       {"seed", info.seed},
       {"version", kVersion},
       {"partial", info.partial},
+      {"invocation", {{"command_line", info.command_line}, {"overrides", info.overrides}}},
       {"simulated_seconds", info.simulated_seconds},
+      {"planned_seconds", info.planned_seconds},
       {"wall_seconds", info.wall_seconds},
-      {"measured_interval_seconds", {{"from", scenario.warmup_s}, {"to", scenario.duration_s}}},
+      {"drain",
+       {{"limit_seconds", info.drain_limit_seconds},
+        {"limit_reached", info.drain_limit_reached}}},
+      {"measured_interval_seconds",
+       {{"from", metrics.measured_from()}, {"to", metrics.measured_to()}}},
+      // Counts over every arrival of the run, warm-up included; rates and shares (here and
+      // in `measured`) over the arrivals after the warm-up: `measured` says which.
       {"payments",
        {{"total", metrics.arrivals()},
         {"approved", metrics.by_outcome(Outcome::kApproved)},
         {"declined", metrics.by_outcome(Outcome::kDeclined)},
         {"failed", metrics.by_outcome(Outcome::kFailed)},
         {"abandoned", metrics.by_outcome(Outcome::kAbandoned)},
-        {"success_rate", ratio(metrics.measured_succeeded(), metrics.measured_payments())},
-        {"throughput_per_second",
-         measured_s > 0 ? static_cast<double>(metrics.measured_approved()) / measured_s : 0.0},
-        {"by_code", by_code}}},
+        {"unfinished", metrics.arrivals() - finals(metrics)},
+        {"success_rate", share(metrics.measured_succeeded(), metrics.measured_payments())},
+        {"throughput_per_second", per_second(metrics.measured_approved(), measured_s)},
+        {"by_code", by_code},
+        {"declines_by_code", declines_by_code}}},
+      {"measured", measured_json(metrics)},
       {"latency_seconds", percentiles(metrics.latency_s())},
       {"attempts",
        {{"total", sem.authorizations},
@@ -126,13 +180,14 @@ ordered_json summary_json(const core::Scenario& scenario, const metrics::RunMetr
 std::string timeseries_csv(const core::Scenario& scenario, const metrics::RunMetrics& metrics) {
   std::ostringstream out;
   out << "time,arrivals,completions,success_rate,latency_p50_seconds,latency_p99_seconds,"
-         "retries,reversals,stand_in_approvals,duplicates,in_doubt";
+         "declines,retries,reversals,stand_in_approvals,duplicates,in_doubt";
   for (const auto& n : metrics.nodes()) out << ',' << n.id << "_utilisation," << n.id << "_queue_length";
   out << '\n';
   for (const auto& w : metrics.windows()) {
     out << number(w.start_s) << ',' << w.arrivals << ',' << w.completions << ',';
     if (w.completions > 0) out << number(ratio(w.succeeded, w.completions));
-    out << ',' << number(w.latency_p50_s) << ',' << number(w.latency_p99_s) << ',' << w.retries
+    out << ',' << number(w.latency_p50_s) << ',' << number(w.latency_p99_s) << ',' << w.declines
+        << ',' << w.retries
         << ',' << w.reversals << ',' << w.stand_in_approvals << ',' << w.duplicates << ','
         << w.in_doubt;
     for (std::size_t i = 0; i < w.node_utilisation.size(); ++i)
@@ -142,40 +197,96 @@ std::string timeseries_csv(const core::Scenario& scenario, const metrics::RunMet
   return out.str();
 }
 
+namespace {
+
+std::string count(std::uint64_t n) { return std::to_string(n); }
+
+std::string percent(std::uint64_t part, std::uint64_t whole) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f%%", 100 * ratio(part, whole));
+  return whole == 0 ? std::string("n/a (nothing answered)") : std::string(buf);
+}
+
+std::string seconds(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f s", s);
+  return buf;
+}
+
+// "51 insufficient funds 1234, 05 do not honour 12": the declines a person should see.
+std::string declines_line(const metrics::RunMetrics& m) {
+  static const std::pair<core::ResponseCode, const char*> kNames[] = {
+      {core::ResponseCode::kDoNotHonour, "do not honour"},
+      {core::ResponseCode::kInsufficientFunds, "insufficient funds"},
+      {core::ResponseCode::kSuspectedFraud, "suspected fraud"}};
+  std::string out;
+  for (const auto& [code, name] : kNames) {
+    if (m.by_code(code) == 0) continue;
+    out += (out.empty() ? "" : ", ") + std::string(core::code_string(code)) + " " + name + " " +
+           count(m.by_code(code));
+  }
+  return out;
+}
+
+std::string status_line(const RunInfo& info) {
+  if (info.partial)
+    return "  [PARTIAL: interrupted at " + seconds(info.simulated_seconds) + " of " +
+           seconds(info.planned_seconds) + " of arrivals; " + count(info.unfinished_payments) +
+           " payments unfinished; rates are over the simulated part]\n";
+  if (info.drain_limit_reached)
+    return "  [DRAIN LIMIT: work still open " + seconds(info.drain_limit_seconds) +
+           " after the last arrival was cut; " + count(info.unfinished_payments) +
+           " payments unfinished and not reconciled]\n";
+  return "";
+}
+
+}  // namespace
+
 std::string human_summary(const core::Scenario& scenario, const metrics::RunMetrics& metrics,
                           const RunInfo& info, const std::string& out_dir) {
   using core::Outcome;
-  char line[256];
+  char line[320];
   std::ostringstream out;
-  out << "payquake " << kVersion << " - " << scenario.name << " (seed " << info.seed << ")"
-      << (info.partial ? "  [PARTIAL: interrupted]" : "") << "\n";
+  out << "payquake " << kVersion << " - " << scenario.name << " (seed " << info.seed << ")\n"
+      << status_line(info);
   std::snprintf(line, sizeof line, "  simulated %.1f s in %.2f s wall (%s engine)\n",
                 info.simulated_seconds, info.wall_seconds, info.engine_mode.c_str());
   out << line;
+  out << "  payments     " << metrics.arrivals() << " arrived (whole run, warm-up included): "
+      << metrics.by_outcome(Outcome::kApproved) << " approved, "
+      << metrics.by_outcome(Outcome::kDeclined) << " declined, "
+      << metrics.by_outcome(Outcome::kFailed) << " failed, "
+      << metrics.by_outcome(Outcome::kAbandoned) << " abandoned";
+  if (const auto open = metrics.arrivals() - finals(metrics); open > 0)
+    out << ", " << open << " unfinished";
+  out << "\n";
+  const std::uint64_t answered = metrics.measured_payments();
   std::snprintf(line, sizeof line,
-                "  payments     %llu: %llu approved, %llu declined, %llu failed, %llu abandoned\n",
-                static_cast<unsigned long long>(metrics.arrivals()),
-                static_cast<unsigned long long>(metrics.by_outcome(Outcome::kApproved)),
-                static_cast<unsigned long long>(metrics.by_outcome(Outcome::kDeclined)),
-                static_cast<unsigned long long>(metrics.by_outcome(Outcome::kFailed)),
-                static_cast<unsigned long long>(metrics.by_outcome(Outcome::kAbandoned)));
+                "  measured     arrivals in [%.0f s, %.0f s) after the warm-up: %llu payments, "
+                "%.1f approved/s\n",
+                metrics.measured_from(), metrics.measured_to(),
+                static_cast<unsigned long long>(metrics.measured_arrivals()),
+                per_second(metrics.measured_approved(), metrics.measured_seconds()));
   out << line;
-  const double measured_s = metrics.measured_seconds();
-  std::snprintf(line, sizeof line, "  success rate %.3f%%   throughput %.1f approved/s (after %.0f s warm-up)\n",
-                100 * ratio(metrics.measured_succeeded(), metrics.measured_payments()),
-                measured_s > 0 ? static_cast<double>(metrics.measured_approved()) / measured_s : 0.0,
-                scenario.warmup_s);
-  out << line;
+  out << "  success rate " << percent(metrics.measured_succeeded(), answered)
+      << " of measured payments got an answer (approved "
+      << percent(metrics.measured_approved(), answered) << ", declined "
+      << percent(metrics.measured_by_outcome(Outcome::kDeclined), answered)
+      << "); the rest failed or were abandoned\n";
+  if (const std::string d = declines_line(metrics); !d.empty())
+    out << "  declines     " << d << " (whole run, by ISO 8583 code)\n";
   const auto& l = metrics.latency_s();
   std::snprintf(line, sizeof line,
-                "  latency      p50 %.1f ms   p90 %.1f ms   p99 %.1f ms   p99.9 %.1f ms   max %.1f ms\n",
+                "  latency      p50 %.1f ms   p90 %.1f ms   p99 %.1f ms   p99.9 %.1f ms   max %.1f ms "
+                "(measured payments, from intended arrival)\n",
                 1e3 * l.quantile(0.5), 1e3 * l.quantile(0.9), 1e3 * l.quantile(0.99),
                 1e3 * l.quantile(0.999), 1e3 * l.max());
   out << line;
   const auto& sem = metrics.semantics();
   std::snprintf(line, sizeof line,
-                "  attempts     %llu authorizations: %llu client retries, %llu hop retries, "
-                "%llu double submits, %llu reversals (%llu lost), %llu stand-in approvals\n",
+                "  attempts     %llu authorization requests (0100) sent by payers and every hop: "
+                "%llu client retries, %llu hop retries, %llu double submits; %llu reversals "
+                "(%llu lost), %llu stand-in approvals\n",
                 static_cast<unsigned long long>(sem.authorizations),
                 static_cast<unsigned long long>(sem.client_retries),
                 static_cast<unsigned long long>(sem.hop_retries),
@@ -185,7 +296,7 @@ std::string human_summary(const core::Scenario& scenario, const metrics::RunMetr
                 static_cast<unsigned long long>(sem.stand_in_approvals));
   out << line;
   out << "  duplicates   " << sem.duplicates << " payments charged twice or more ("
-      << core::to_string(core::Money{sem.duplicate_amount_minor}) << ")";
+      << core::to_string(core::Money{sem.duplicate_amount_minor}) << " charged in excess)";
   bool any = false;
   for (int c = 0; c < static_cast<int>(core::DuplicateCause::kCount); ++c) {
     const auto n = sem.by_cause[static_cast<std::size_t>(c)];
@@ -203,8 +314,8 @@ std::string human_summary(const core::Scenario& scenario, const metrics::RunMetr
   if (!metrics.nodes().empty()) {
     const auto& n = metrics.nodes()[busiest];
     std::snprintf(line, sizeof line,
-                  "  busiest node %s: utilisation %.1f%%, mean queue %.2f, p99 queue wait %.1f ms, "
-                  "%llu rejected\n",
+                  "  busiest node %s: utilisation %.1f%%, mean queue %.2f requests, p99 queue wait "
+                  "%.1f ms, %llu rejected\n",
                   n.id.c_str(), 100 * metrics.utilisation(busiest), metrics.mean_queue_length(busiest),
                   1e3 * n.queue_wait_s.quantile(0.99), static_cast<unsigned long long>(n.rejected));
     out << line;

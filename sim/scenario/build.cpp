@@ -6,9 +6,10 @@
 namespace payquake::scenario {
 namespace {
 
-const std::vector<std::string> kTopKeys{"name",   "seed",  "duration", "warmup", "window",
-                                        "sites",  "links", "nodes",    "payers", "load",
-                                        "faults", "slo",   "expect"};
+const std::vector<std::string> kTopKeys{"name",   "seed",   "duration", "warmup",
+                                        "window", "drain_limit", "sites", "links",
+                                        "nodes",  "payers", "load",     "faults",
+                                        "slo",    "expect"};
 const std::vector<Unsupported> kTopLater{{"attacks", "fraud"}};
 
 // "line 3", or "a.yaml:3" when the earlier definition is in another file.
@@ -31,6 +32,8 @@ core::Scenario Builder::build() {
   if (targets_ok) check_cycles();
   check_bins();
   if (targets_ok) check_reachability();
+  // Derived from the timeouts and retries just read (and overridden), unless given.
+  if (s_.drain_limit_s <= 0) s_.drain_limit_s = core::default_drain_limit_s(s_);
   return s_;
 }
 
@@ -47,6 +50,7 @@ void Builder::read_top() {
   const bool warmup_ok =
       r_.duration_field(root_, "", "warmup", Bound::kNonNegative, false, s_.warmup_s);
   r_.duration_field(root_, "", "window", Bound::kPositive, false, s_.window_s);
+  r_.duration_field(root_, "", "drain_limit", Bound::kPositive, false, s_.drain_limit_s);
   if (duration_ok_ && warmup_ok && s_.warmup_s >= s_.duration_s) {
     const Value* warmup = root_.find("warmup");
     r_.error(warmup->loc, "warmup",

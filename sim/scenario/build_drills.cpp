@@ -14,37 +14,6 @@ namespace {
 
 using Op = core::Expectation::Op;
 
-struct Metric {
-  std::string_view name;
-  MetricUnit unit;
-};
-
-// DESIGN.md section 5's figures, in the order of the list people read in messages.
-constexpr auto kMetrics = std::to_array<Metric>({
-    {"duplicates", MetricUnit::kCount},
-    {"duplicate_amount", MetricUnit::kMoney},
-    {"orphan_holds", MetricUnit::kCount},
-    {"in_doubt", MetricUnit::kCount},
-    {"recovery_time", MetricUnit::kDuration},
-    {"detect_time", MetricUnit::kDuration},
-    {"success_rate", MetricUnit::kPercent},
-    {"latency_p50", MetricUnit::kDuration},
-    {"latency_p90", MetricUnit::kDuration},
-    {"latency_p99", MetricUnit::kDuration},
-    {"latency_p999", MetricUnit::kDuration},
-    {"latency_max", MetricUnit::kDuration},
-    {"latency_mean", MetricUnit::kDuration},
-    {"payments", MetricUnit::kCount},
-    {"approved", MetricUnit::kCount},
-    {"declined", MetricUnit::kCount},
-    {"failed", MetricUnit::kCount},
-    {"abandoned", MetricUnit::kCount},
-    {"retries", MetricUnit::kCount},
-    {"reversals", MetricUnit::kCount},
-    {"stand_in_approvals", MetricUnit::kCount},
-    {"throughput", MetricUnit::kRate},
-});
-
 // Named by DESIGN.md but not measured yet: rejected like any later feature.
 constexpr std::string_view kFraudLoss = "fraud_loss";
 
@@ -135,7 +104,7 @@ std::string listed(const std::vector<std::string>& words) {
 
 std::vector<std::string> metric_names() {
   std::vector<std::string> names;
-  for (const auto& m : kMetrics) names.emplace_back(m.name);
+  for (const auto& m : core::kExpectMetrics) names.emplace_back(m.name);
   return names;
 }
 
@@ -148,8 +117,7 @@ std::string_view trim(std::string_view s) {
 }  // namespace
 
 std::optional<MetricUnit> metric_unit(std::string_view metric) {
-  for (const auto& m : kMetrics)
-    if (m.name == metric) return m.unit;
+  if (const auto* m = core::find_expect_metric(metric)) return m->unit;
   const std::size_t dot = metric.find('.');
   if (dot == std::string_view::npos) return std::nullopt;
   bool root = false;

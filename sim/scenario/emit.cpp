@@ -306,6 +306,7 @@ std::string to_resolved_yaml(const core::Scenario& s) {
   out << YAML::Key << "duration" << YAML::Value << format_duration(s.duration_s);
   out << YAML::Key << "warmup" << YAML::Value << format_duration(s.warmup_s);
   out << YAML::Key << "window" << YAML::Value << format_duration(s.window_s);
+  out << YAML::Key << "drain_limit" << YAML::Value << format_duration(s.drain_limit_s);
   out << YAML::Key << "sites" << YAML::Value << YAML::BeginSeq;
   for (const auto& site : s.sites) {
     out << YAML::Flow << YAML::BeginMap << YAML::Key << "id" << YAML::Value << site.id << YAML::Key

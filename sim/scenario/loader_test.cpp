@@ -153,7 +153,7 @@ TEST(Loader, MissingRequiredKeyIsReportedAtTheParentMapping) {
             (Errors{"t.yaml:1:1: nme: unknown key 'nme', did you mean 'name'?"}));
   EXPECT_EQ(errors_of(reference_with("name: ref", "colour: ref")),
             (Errors{"t.yaml:1:1: colour: unknown key 'colour', expected one of name, seed, "
-                    "duration, warmup, window, sites, links, nodes, payers, load, faults, slo, "
+                    "duration, warmup, window, drain_limit, sites, links, nodes, payers, load, faults, slo, "
                     "expect",
                     "t.yaml:1:1: name: expected a name, got nothing (the key is missing)"}));
 }

@@ -6,17 +6,11 @@
 #include <string>
 #include <string_view>
 
+#include "core/expect_metrics.hpp"
+
 namespace payquake::scenario {
 
-enum class MetricUnit {
-  kDuration,     // "<= 2m": seconds
-  kPercent,      // ">= 99%": a fraction (a plain 0.99 is rejected, as for every percentage)
-  kMoney,        // "<= 100.00": major units
-  kCount,        // "== 0", "<= 1_000"
-  kRate,         // ">= 500/s" or ">= 500": per second
-  kSummaryPath,  // a dotted path into summary.json: a plain number, or a duration or a
-                 // percentage converted to seconds or a fraction
-};
+using MetricUnit = core::MetricUnit;
 
 // The unit of `metric`, or nullopt when it is no metric (a dotted path is judged by its first
 // segment only: summary.json's deeper keys belong to the report).

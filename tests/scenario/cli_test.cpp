@@ -87,7 +87,7 @@ TEST(Cli, TimeseriesHasTheDocumentedColumns) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::string header = r.timeseries.substr(0, r.timeseries.find('\n'));
   EXPECT_EQ(header.rfind("time,arrivals,completions,success_rate,latency_p50_seconds,"
-                         "latency_p99_seconds,retries,reversals,stand_in_approvals,duplicates,"
+                         "latency_p99_seconds,declines,retries,reversals,stand_in_approvals,duplicates,"
                          "in_doubt,gw_utilisation,gw_queue_length",
                          0),
             0u)

@@ -61,10 +61,10 @@ TEST(Drill, RecoveryOfACrashMatchesTheHandComputation) {
   // faults.csv holds the same episode.
   const std::string csv = read_file(r.run_dir + "/faults.csv");
   EXPECT_EQ(csv.substr(0, csv.find('\n')),
-            "kind,target,start,end,time_to_detect_seconds,time_to_recover_seconds,"
+            "kind,target,start,end,reached,ended,time_to_detect_seconds,time_to_recover_seconds,"
             "time_to_recover_from_start_seconds,recovered,failed_payments,duplicates,"
             "error_budget_consumed");
-  EXPECT_NE(csv.find("crash,iss,60,90,5,0,30,true,3001,0,"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("crash,iss,60,90,true,true,5,0,30,true,3001,0,"), std::string::npos) << csv;
 }
 
 TEST(Drill, ExpectationsDecideTheExitCodeAndThePrintedVerdict) {
@@ -78,7 +78,7 @@ TEST(Drill, ExpectationsDecideTheExitCodeAndThePrintedVerdict) {
 
   const auto broken = run_crash("  duplicates: \"== 0\"\n  failed: \"<= 3000\"");
   EXPECT_EQ(broken.exit_code, 1);
-  EXPECT_NE(broken.out.find("FAILED failed <= 3000"), std::string::npos) << broken.out;
+  EXPECT_NE(broken.out.find("FAILED     failed <= 3000"), std::string::npos) << broken.out;
   EXPECT_NE(broken.out.find("verdict      FAIL (1 of 2 held)"), std::string::npos) << broken.out;
   EXPECT_EQ(broken.summary["expectations"][1]["value"], 3001.0);
   EXPECT_EQ(broken.summary["expectations"][1]["held"], false);

@@ -687,7 +687,7 @@ EngineRuns both_engines(const std::string& yaml, const std::string& label) {
   }
   EXPECT_EQ(r.ahead.summary["engine"]["mode"], "runahead");
   EXPECT_EQ(r.lockstep.summary["engine"]["mode"], "lockstep");
-  const std::vector<std::string> vary = {"\"wall_seconds\"", "\"mode\""};
+  const std::vector<std::string> vary = {"\"wall_seconds\"", "\"mode\"", "\"command_line\""};
   EXPECT_EQ(without_lines(r.ahead.summary_text(), vary),
             without_lines(r.lockstep.summary_text(), vary));
   EXPECT_FALSE(r.ahead.timeseries.empty());

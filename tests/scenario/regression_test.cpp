@@ -34,7 +34,7 @@ TEST(Regression, FaultsAfterTheDrainChangeNothingInEitherEngine) {
   ASSERT_EQ(ahead.exit_code, 0) << ahead.err;
   ASSERT_EQ(lockstep.exit_code, 0) << lockstep.err;
   EXPECT_EQ(ahead.summary["simulated_seconds"], lockstep.summary["simulated_seconds"]);
-  const std::vector<std::string> vary = {"\"wall_seconds\"", "\"mode\""};
+  const std::vector<std::string> vary = {"\"wall_seconds\"", "\"mode\"", "\"command_line\""};
   EXPECT_EQ(without_lines(ahead.summary_text(), vary), without_lines(lockstep.summary_text(), vary));
 }
 

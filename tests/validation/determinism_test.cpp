@@ -85,8 +85,8 @@ TEST(Determinism, TheSameSeedGivesTheSameBytes) {
   const RunFiles a = run_busy({"--seed", "5"});
   const RunFiles b = run_busy({"--seed", "5"});
   expect_busy(a.run.summary);
-  EXPECT_EQ(without_lines(a.summary, {"\"wall_seconds\""}),
-            without_lines(b.summary, {"\"wall_seconds\""}));
+  EXPECT_EQ(without_lines(a.summary, {"\"wall_seconds\"", "\"command_line\""}),
+            without_lines(b.summary, {"\"wall_seconds\"", "\"command_line\""}));
   EXPECT_EQ(a.timeseries, b.timeseries);
   EXPECT_EQ(a.resolved, b.resolved);
 }
@@ -97,8 +97,8 @@ TEST(Determinism, ADifferentSeedGivesADifferentRun) {
   EXPECT_EQ(a.run.summary["seed"], 5);
   EXPECT_EQ(b.run.summary["seed"], 6);
   // Everything but the seed and the clock: the figures themselves must move.
-  EXPECT_NE(without_lines(a.summary, {"\"wall_seconds\"", "\"seed\""}),
-            without_lines(b.summary, {"\"wall_seconds\"", "\"seed\""}));
+  EXPECT_NE(without_lines(a.summary, {"\"wall_seconds\"", "\"seed\"", "\"command_line\""}),
+            without_lines(b.summary, {"\"wall_seconds\"", "\"seed\"", "\"command_line\""}));
   EXPECT_NE(a.run.summary["payments"]["total"], b.run.summary["payments"]["total"]);
   EXPECT_NE(a.run.summary["latency_seconds"]["mean"], b.run.summary["latency_seconds"]["mean"]);
   EXPECT_NE(a.timeseries, b.timeseries);
@@ -110,7 +110,7 @@ TEST(Determinism, LockstepAndRunAheadEnginesGiveTheSameBytes) {
   EXPECT_EQ(ahead.run.summary["engine"]["mode"], "runahead");
   EXPECT_EQ(lockstep.run.summary["engine"]["mode"], "lockstep");
   expect_busy(lockstep.run.summary);
-  const std::vector<std::string> vary = {"\"wall_seconds\"", "\"mode\""};
+  const std::vector<std::string> vary = {"\"wall_seconds\"", "\"mode\"", "\"command_line\""};
   EXPECT_EQ(without_lines(ahead.summary, vary), without_lines(lockstep.summary, vary));
   EXPECT_EQ(ahead.timeseries, lockstep.timeseries);
   EXPECT_EQ(ahead.resolved, lockstep.resolved);

@@ -1,0 +1,106 @@
+#include "report/run_folder.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace payquake::report {
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path fresh_dir(const std::string& label) {
+  const fs::path p = fs::temp_directory_path() /
+                     ("payquake-run-folder-" + label + "-" + std::to_string(::getpid()));
+  fs::remove_all(p);
+  fs::create_directories(p);
+  return p;
+}
+
+void put(const fs::path& file, const std::string& text) { std::ofstream(file) << text; }
+
+std::string get(const fs::path& file) {
+  std::ifstream in(file);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+TEST(RunFolder, ANewFolderAppearsOnlyAtCommit) {
+  const fs::path root = fresh_dir("new");
+  auto folder = RunFolder::prepare((root / "runs/a").string(), false);
+  put(fs::path(folder.staging()) / "summary.json", "{}");
+  EXPECT_FALSE(fs::exists(root / "runs/a"));
+  folder.commit();
+  EXPECT_EQ(get(root / "runs/a/summary.json"), "{}");
+  EXPECT_EQ(std::distance(fs::directory_iterator(root / "runs"), {}), 1);  // no staging left
+}
+
+TEST(RunFolder, AnEarlierRunIsRefusedWithoutReplace) {
+  const fs::path root = fresh_dir("refuse");
+  fs::create_directories(root / "a");
+  put(root / "a/summary.json", "old");
+  try {
+    RunFolder::prepare((root / "a").string(), false);
+    FAIL() << "an earlier run was not refused";
+  } catch (const RunFolderError& e) {
+    EXPECT_NE(std::string(e.what()).find("--force"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(get(root / "a/summary.json"), "old");
+}
+
+TEST(RunFolder, ReplacingLeavesNoFileOfTheEarlierRun) {
+  const fs::path root = fresh_dir("replace");
+  fs::create_directories(root / "a/control");
+  put(root / "a/summary.json", "old");
+  put(root / "a/control/summary.json", "old control");
+  auto folder = RunFolder::prepare((root / "a").string(), true);
+  put(fs::path(folder.staging()) / "summary.json", "new");
+  EXPECT_EQ(get(root / "a/summary.json"), "old");  // untouched until the commit
+  folder.commit();
+  EXPECT_EQ(get(root / "a/summary.json"), "new");
+  EXPECT_FALSE(fs::exists(root / "a/control"));
+}
+
+TEST(RunFolder, AnAbandonedRunLeavesTheEarlierOneAsItWas) {
+  const fs::path root = fresh_dir("abandon");
+  fs::create_directories(root / "a");
+  put(root / "a/summary.json", "old");
+  {
+    auto folder = RunFolder::prepare((root / "a").string(), true);
+    put(fs::path(folder.staging()) / "summary.json", "half");
+  }  // destroyed without commit, as when writing fails
+  EXPECT_EQ(get(root / "a/summary.json"), "old");
+  EXPECT_EQ(std::distance(fs::directory_iterator(root), {}), 1);
+}
+
+TEST(RunFolder, AFolderOfOtherFilesIsNeverReplaced) {
+  const fs::path root = fresh_dir("foreign");
+  put(root / "notes.txt", "mine");
+  EXPECT_THROW(RunFolder::prepare(root.string(), true), RunFolderError);
+  EXPECT_EQ(get(root / "notes.txt"), "mine");
+}
+
+TEST(RunFolder, AnEmptyFolderIsUsed) {
+  const fs::path root = fresh_dir("empty");
+  fs::create_directories(root / "a");
+  auto folder = RunFolder::prepare((root / "a").string(), false);
+  put(fs::path(folder.staging()) / "summary.json", "new");
+  folder.commit();
+  EXPECT_EQ(get(root / "a/summary.json"), "new");
+}
+
+TEST(RunFolder, AFileWhereTheFolderShouldBeIsRefused) {
+  const fs::path root = fresh_dir("file");
+  put(root / "a", "x");
+  EXPECT_THROW(RunFolder::prepare((root / "a").string(), true), RunFolderError);
+}
+
+TEST(RunFolder, DotAndDotDotAreNoRunFolders) {
+  EXPECT_THROW(RunFolder::prepare(".", true), RunFolderError);
+  EXPECT_THROW(RunFolder::prepare("..", true), RunFolderError);
+  EXPECT_THROW(RunFolder::prepare("", true), RunFolderError);
+}
+
+}  // namespace
+}  // namespace payquake::report
