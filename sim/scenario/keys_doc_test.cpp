@@ -208,6 +208,22 @@ TEST(AcceptedKeys, ComeFromEveryReader) {
             refused.end());
 }
 
+// A KeySet constructed while loading (a local, or a function's static) would be missing
+// from accepted_keys() whenever nothing was loaded before: every KeySet must exist before.
+TEST_F(KeysDoc, EveryKeySetIsDeclaredAtNamespaceScope) {
+  const std::size_t before = registered_key_sets().size();
+  try {
+    load_string(doc_.full_example, "full-example.yaml");
+  } catch (const ScenarioError&) {
+    // FullExampleLoads reports it.
+  }
+  for (std::size_t i = before; i < registered_key_sets().size(); ++i)
+    ADD_FAILURE() << "the KeySet of section '" << registered_key_sets()[i].section()
+                  << "' was constructed while loading a scenario: declare it at namespace "
+                     "scope in its file (sim/scenario/keys.hpp), so accepted_keys() and the "
+                     "reference's test always see it.";
+}
+
 TEST_F(KeysDoc, DocumentsEveryKeyTheLoaderAccepts) {
   std::vector<std::string> reported;  // sections without a heading, reported once each
   for (const AcceptedKey& k : accepted_keys()) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,6 +28,10 @@ class Reader {
   // KeySet declared at namespace scope (keys.hpp), never a list written at the call: that is
   // how the reference, docs/scenario-format.md, is held to every key the loader accepts.
   bool mapping(const Value& v, const std::string& path, const KeySet& keys);
+  // Keys listed at the call are refused at compile time: declare a namespace-scope KeySet
+  // (keys.hpp) and document its keys in docs/scenario-format.md.
+  bool mapping(const Value& v, const std::string& path,
+               std::initializer_list<const char*> keys) = delete;
   // True when `v` is a list (else reports it).
   bool list(const Value& v, const std::string& path);
 
