@@ -32,10 +32,16 @@ int main(int argc, char** argv) {
   CLI::App app{"payquake: a discrete-event simulator and chaos testbed for payment networks"};
   app.set_version_flag("--version", report::kVersion);
   app.require_subcommand(1);
+  // Every help page points to the format's reference, which ships with the sources.
+  const std::string format_footer =
+      "Scenario format: docs/scenario-format.md in the payquake sources (every key, unit, "
+      "default and a complete example).";
+  app.footer(format_footer);
 
   cli::RunRequest run;
   std::string seed;
   auto* run_cmd = app.add_subcommand("run", "Simulate a scenario and write a run folder");
+  run_cmd->footer(format_footer);
   run_cmd->add_option("scenario", run.scenario_path, "Scenario YAML file")->required();
   run_cmd->add_option("--seed", seed, "Override the scenario's seed");
   run_cmd->add_option("--out", run.out_dir, "Run folder (default runs/<name>-<seed>)");
@@ -58,6 +64,7 @@ int main(int argc, char** argv) {
 
   std::vector<std::string> files;
   auto* validate_cmd = app.add_subcommand("validate", "Check scenario files without simulating");
+  validate_cmd->footer(format_footer);
   validate_cmd->add_option("files", files, "Scenario YAML files")->required();
 
   try {

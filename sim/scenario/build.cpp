@@ -6,11 +6,18 @@
 namespace payquake::scenario {
 namespace {
 
-const std::vector<std::string> kTopKeys{"name",   "seed",   "duration", "warmup",
-                                        "window", "drain_limit", "sites", "links",
-                                        "nodes",  "payers", "load",     "faults",
-                                        "slo",    "expect"};
-const std::vector<Unsupported> kTopLater{{"attacks", "fraud"}};
+// The sections' keys (keys.hpp): each is documented in docs/scenario-format.md.
+const KeySet kTopKeys{"",
+                      {"name", "seed", "duration", "warmup", "window", "drain_limit", "sites", "links",
+                       "nodes", "payers", "load", "faults", "slo", "expect"},
+                      {{"attacks", "fraud"}}};
+const KeySet kSiteKeys{"sites", {"id", "internal_latency"}};
+const KeySet kLinkKeys{"links", {"between", "latency", "bandwidth"}};
+const KeySet kLoadKeys{"load",
+                       {"arrival", "start_rate", "stages", "spikes"},
+                       {{"preset", "load presets"}, {"trace", "load traces"}}};
+const KeySet kStageKeys{"load.stages", {"duration", "target"}};
+const KeySet kSpikeKeys{"load.spikes", {"at", "duration", "multiplier"}};
 
 // "line 3", or "a.yaml:3" when the earlier definition is in another file.
 std::string where(const Loc& first, const Loc& here) {
@@ -38,7 +45,7 @@ core::Scenario Builder::build() {
 }
 
 void Builder::read_top() {
-  r_.mapping(root_, "", kTopKeys, kTopLater);
+  r_.mapping(root_, "", kTopKeys);
   if (const Value* name = r_.get(root_, "", "name", true, "a name")) {
     if (const auto text = r_.id(*name, "name")) s_.name = *text;
   }
@@ -116,7 +123,7 @@ void Builder::read_sites(const Value& list) {
   for (std::size_t i = 0; i < list.items.size(); ++i) {
     const Value& v = list.items[i];
     const std::string path = item_path("sites", i, v);
-    if (!r_.mapping(v, path, {"id", "internal_latency"})) {
+    if (!r_.mapping(v, path, kSiteKeys)) {
       sites_complete_ = false;
       continue;
     }
@@ -141,7 +148,7 @@ void Builder::read_links(const Value& list) {
   for (std::size_t i = 0; i < list.items.size(); ++i) {
     const Value& v = list.items[i];
     const std::string path = "links[" + std::to_string(i) + "]";
-    if (!r_.mapping(v, path, {"between", "latency", "bandwidth"})) continue;
+    if (!r_.mapping(v, path, kLinkKeys)) continue;
     core::SiteLink link;
     r_.duration_field(v, path, "latency", Bound::kNonNegative, true, link.latency_s);
     if (const Value* bw = r_.get(v, path, "bandwidth", false, ""))
@@ -176,9 +183,7 @@ void Builder::read_links(const Value& list) {
 
 void Builder::read_load(const Value& v) {
   const std::string path = "load";
-  if (!r_.mapping(v, path, {"arrival", "start_rate", "stages", "spikes"},
-                  {{"preset", "load presets"}, {"trace", "load traces"}}))
-    return;
+  if (!r_.mapping(v, path, kLoadKeys)) return;
   core::Load& load = s_.load;
   if (const Value* a = r_.get(v, path, "arrival", false, ""))
     if (const auto i = r_.choice(*a, "load.arrival", {"poisson", "uniform"}))
@@ -194,7 +199,7 @@ void Builder::read_load(const Value& v) {
       for (std::size_t i = 0; i < stages->items.size(); ++i) {
         const Value& st = stages->items[i];
         const std::string sp = "load.stages[" + std::to_string(i) + "]";
-        if (!r_.mapping(st, sp, {"duration", "target"})) {
+        if (!r_.mapping(st, sp, kStageKeys)) {
           rates_ok = false;
           continue;
         }
@@ -216,7 +221,7 @@ void Builder::read_load(const Value& v) {
       for (std::size_t i = 0; i < spikes->items.size(); ++i) {
         const Value& sv = spikes->items[i];
         const std::string sp = "load.spikes[" + std::to_string(i) + "]";
-        if (!r_.mapping(sv, sp, {"at", "duration", "multiplier"})) continue;
+        if (!r_.mapping(sv, sp, kSpikeKeys)) continue;
         core::Spike spike;
         r_.duration_field(sv, sp, "at", Bound::kNonNegative, true, spike.at_s);
         r_.duration_field(sv, sp, "duration", Bound::kPositive, true, spike.duration_s);

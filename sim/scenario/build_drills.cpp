@@ -14,13 +14,29 @@ namespace {
 
 using Op = core::Expectation::Op;
 
-// Named by DESIGN.md but not measured yet: rejected like any later feature.
-constexpr std::string_view kFraudLoss = "fraud_loss";
+std::vector<std::string> names_of_metrics() {
+  std::vector<std::string> names;
+  for (const auto& m : core::kExpectMetrics) names.emplace_back(m.name);
+  return names;
+}
 
 // The top-level keys of summary.json a dotted path may start with.
 const std::vector<std::string> kSummaryRoots{"payments",   "attempts",     "latency_seconds",
                                              "duplicates", "conservation", "idempotency",
                                              "nodes"};
+
+std::vector<std::string> documented_paths() {
+  std::vector<std::string> paths;
+  for (const auto& root : kSummaryRoots) paths.push_back(root + ".*");
+  return paths;
+}
+
+// What `expect` accepts, documented in docs/scenario-format.md (keys.hpp): the metric names,
+// the summary.json paths (written "payments.*"), and, named by the design but not measured
+// yet, fraud_loss, rejected like any later feature.
+const KeySet kExpectMetrics{"expect", names_of_metrics(), {{"fraud_loss", "fraud"}}};
+const KeySet kExpectPaths{"expect", documented_paths()};
+const KeySet kSloKeys{"slo", {"window", "success_rate", "latency_p99", "stable_for"}};
 
 constexpr std::string_view kPathExample = "payments.approved";
 
@@ -102,12 +118,6 @@ std::string listed(const std::vector<std::string>& words) {
   return out;
 }
 
-std::vector<std::string> metric_names() {
-  std::vector<std::string> names;
-  for (const auto& m : core::kExpectMetrics) names.emplace_back(m.name);
-  return names;
-}
-
 std::string_view trim(std::string_view s) {
   while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
   while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
@@ -146,7 +156,7 @@ std::string format_metric_value(double value, MetricUnit unit) {
 
 void Builder::read_slo(const Value& v) {
   const std::string path = "slo";
-  if (!r_.mapping(v, path, {"window", "success_rate", "latency_p99", "stable_for"})) return;
+  if (!r_.mapping(v, path, kSloKeys)) return;
   core::Slo& slo = s_.slo;
   const bool window_ok =
       r_.duration_field(v, path, "window", Bound::kPositive, false, slo.window_s);
@@ -194,15 +204,16 @@ void Builder::read_expect(const Value& v) {
 
 void Builder::read_expectation(const Key& key, const Value& v, const std::string& path) {
   const std::string& metric = key.text;
-  if (metric == kFraudLoss) {
-    r_.error(key.loc, path, "not supported yet (fraud)");
+  for (const auto& u : kExpectMetrics.later()) {
+    if (metric != u.key) continue;
+    r_.error(key.loc, path, "not supported yet (" + std::string(u.belongs_to) + ")");
     return;
   }
   const auto unit = metric_unit(metric);
   if (!unit) {
     const std::size_t dot = metric.find('.');
     if (dot == std::string::npos) {
-      const auto names = metric_names();
+      const auto& names = kExpectMetrics.keys();
       if (const auto near = nearest(metric, names)) {
         r_.error(key.loc, path, "unknown metric '" + metric + "', did you mean '" + *near + "'?");
       } else {

@@ -16,37 +16,36 @@ using Kind = core::Fault::Kind;
 const std::vector<std::string> kKinds{"crash",    "partition", "latency",      "loss",
                                       "slowdown", "errors",    "store_outage", "site_outage"};
 
-// Every key any kind has: with an unknown kind, a key is not judged (one mistake, one message).
-const std::vector<std::string> kAnyFaultKey{"kind",     "target",  "between", "at",
-                                            "duration", "restart", "add",     "jitter",
-                                            "rate",     "factor",  "code"};
-
-std::vector<std::string> keys_of(Kind k) {
+// The keys every fault has (a partition names `between` instead of a target) and those of
+// its kind.
+std::vector<std::string> fault_keys(Kind k, std::vector<std::string> own) {
   std::vector<std::string> keys{"kind", k == Kind::kPartition ? "between" : "target", "at",
                                 "duration"};
-  switch (k) {
-    case Kind::kCrash:
-      keys.push_back("restart");
-      break;
-    case Kind::kLatency:
-      keys.insert(keys.end(), {"add", "jitter"});
-      break;
-    case Kind::kLoss:
-      keys.push_back("rate");
-      break;
-    case Kind::kSlowdown:
-      keys.push_back("factor");
-      break;
-    case Kind::kErrors:
-      keys.insert(keys.end(), {"rate", "code"});
-      break;
-    case Kind::kPartition:
-    case Kind::kStoreOutage:
-    case Kind::kSiteOutage:
-      break;
-  }
+  keys.insert(keys.end(), own.begin(), own.end());
   return keys;
 }
+
+// Each kind's keys, in core::Fault::Kind's order; documented in docs/scenario-format.md
+// (keys.hpp).
+const std::array<KeySet, 8> kKindKeys{{
+    {"kind: crash", fault_keys(Kind::kCrash, {"restart"})},
+    {"kind: partition", fault_keys(Kind::kPartition, {})},
+    {"kind: latency", fault_keys(Kind::kLatency, {"add", "jitter"})},
+    {"kind: loss", fault_keys(Kind::kLoss, {"rate"})},
+    {"kind: slowdown", fault_keys(Kind::kSlowdown, {"factor"})},
+    {"kind: errors", fault_keys(Kind::kErrors, {"rate", "code"})},
+    {"kind: store_outage", fault_keys(Kind::kStoreOutage, {})},
+    {"kind: site_outage", fault_keys(Kind::kSiteOutage, {})},
+}};
+const KeySet kRestartKeys{"faults.restart", {"warmup", "slowdown"}};
+
+// Every key any kind has: with an unknown kind, a key is not judged (one mistake, one
+// message). What every fault has comes first, as people read it.
+const KeySet kAnyFaultKey = [] {
+  std::vector<const KeySet*> sets;
+  for (const auto& k : kKindKeys) sets.push_back(&k);
+  return KeySet::any_of(sets, {"kind", "target", "between", "at", "duration"});
+}();
 
 constexpr std::string_view kNodeTargetForm = "a node id or node[replica], like iss-a or iss-a[0]";
 constexpr std::string_view kLinkTargetForm = "link:<site>/<site> or site:<site>";
@@ -107,7 +106,7 @@ void read_parameters(Reader& r, const Value& v, const std::string& path, core::F
     case Kind::kCrash:
       if (const Value* restart = v.find("restart")) {
         const std::string rp = join(path, "restart");
-        if (r.mapping(*restart, rp, {"warmup", "slowdown"})) {
+        if (r.mapping(*restart, rp, kRestartKeys)) {
           r.duration_field(*restart, rp, "warmup", Bound::kNonNegative, false, f.restart_warmup_s);
           if (const Value* x = restart->find("slowdown")) {
             // Below 1 a restarted node would be faster than a warm one.
@@ -176,7 +175,7 @@ void Builder::read_fault(const Value& v, const std::string& path) {
   const Value* kind = r_.get(v, path, "kind", true, "one of " + listed(kKinds));
   const auto index = kind ? r_.choice(*kind, join(path, "kind"), kKinds) : std::nullopt;
   if (index) f.kind = static_cast<Kind>(*index);
-  r_.mapping(v, path, index ? keys_of(f.kind) : kAnyFaultKey);
+  r_.mapping(v, path, index ? kKindKeys[*index] : kAnyFaultKey);
 
   const bool at_ok = r_.duration_field(v, path, "at", Bound::kNonNegative, true, f.at_s);
   if (at_ok && duration_ok_ && f.at_s >= s_.duration_s) {

@@ -6,11 +6,12 @@
 namespace payquake::scenario {
 namespace {
 
-const std::vector<std::string> kNodeKeys{
-    "id",    "role",         "site",        "replicas", "workers", "queue",
-    "io",    "service_time", "next",        "routing",  "timeout", "bins",
-    "retry", "reversal",     "idempotency", "stand_in", "accounts"};
-const std::vector<Unsupported> kNodeLater{{"fraud", "fraud"}};
+// Documented in docs/scenario-format.md (keys.hpp).
+const KeySet kNodeKeys{
+    "nodes",
+    {"id", "role", "site", "replicas", "workers", "queue", "io", "service_time", "next", "routing",
+     "timeout", "bins", "retry", "reversal", "idempotency", "stand_in", "accounts"},
+    {{"fraud", "fraud"}}};
 const std::vector<std::string> kRoles{"gateway", "acquirer", "network", "issuer"};
 const std::vector<std::string> kRoutings{"failover", "round_robin", "least_outstanding", "by_bin"};
 
@@ -30,7 +31,7 @@ void Builder::read_nodes(const Value& list) {
 }
 
 void Builder::read_node(const Value& v, const std::string& path) {
-  if (!r_.mapping(v, path, kNodeKeys, kNodeLater)) {
+  if (!r_.mapping(v, path, kNodeKeys)) {
     nodes_complete_ = false;
     return;
   }

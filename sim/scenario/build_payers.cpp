@@ -11,8 +11,9 @@
 namespace payquake::scenario {
 namespace {
 
-const std::vector<std::string> kPayerKeys{"id",      "share", "cards",  "activity",
-                                          "issuers", "entry", "amount", "client"};
+// Documented in docs/scenario-format.md (keys.hpp).
+const KeySet kPayerKeys{
+    "payers", {"id", "share", "cards", "activity", "issuers", "entry", "amount", "client"}};
 
 // Shares are exact to 1e-9: "33.3333333333%" three times is not 100%.
 constexpr double kShareTolerance = 1e-9;

@@ -30,6 +30,17 @@ constexpr std::array<Placement, 6> kPlacements{{
     {"accounts", {false, false, false, true}, "only issuers hold cardholder accounts"},
 }};
 
+// The sections' keys, documented in docs/scenario-format.md (keys.hpp).
+const KeySet kRetryKeys{"nodes.retry", {"attempts", "backoff", "multiplier", "jitter", "budget"}};
+const KeySet kReversalKeys{"nodes.reversal", {"on_timeout", "attempts", "backoff"}};
+const KeySet kIdempotencyKeys{"nodes.idempotency",
+                              {"enabled", "ttl", "concurrent", "on_store_failure"}};
+const KeySet kStandInKeys{"nodes.stand_in", {"enabled", "max_amount"}};
+const KeySet kAccountsKeys{"nodes.accounts", {"balance"}};
+const KeySet kClientKeys{"payers.client",
+                         {"timeout", "retries", "retry_delay", "idempotency_key", "double_submit",
+                          "double_submit_delay"}};
+
 const std::vector<std::string> kJitters{"full", "equal", "none"};
 constexpr std::array<core::Jitter, 3> kJitterValues{core::Jitter::kFull, core::Jitter::kEqual,
                                                     core::Jitter::kNone};
@@ -60,7 +71,7 @@ void repeat_field(Reader& r, const Value& m, const std::string& path, const char
 }
 
 void read_retry(Reader& r, const Value& m, const std::string& path, core::RetryPolicy& out) {
-  if (!r.mapping(m, path, {"attempts", "backoff", "multiplier", "jitter", "budget"})) return;
+  if (!r.mapping(m, path, kRetryKeys)) return;
   repeat_field(r, m, path, "attempts", 1, out.attempts);
   r.duration_field(m, path, "backoff", Bound::kNonNegative, false, out.backoff_s);
   if (const Value* x = m.find("multiplier")) {
@@ -81,7 +92,7 @@ void read_retry(Reader& r, const Value& m, const std::string& path, core::RetryP
 }
 
 void read_reversal(Reader& r, const Value& m, const std::string& path, core::ReversalPolicy& out) {
-  if (!r.mapping(m, path, {"on_timeout", "attempts", "backoff"})) return;
+  if (!r.mapping(m, path, kReversalKeys)) return;
   // The switch is required: {attempts: 3} alone would read as reversals that never happen.
   r.bool_field(m, path, "on_timeout", true, out.on_timeout);
   repeat_field(r, m, path, "attempts", 1, out.attempts);
@@ -89,7 +100,7 @@ void read_reversal(Reader& r, const Value& m, const std::string& path, core::Rev
 }
 
 void read_idempotency(Reader& r, const Value& m, const std::string& path, core::Idempotency& out) {
-  if (!r.mapping(m, path, {"enabled", "ttl", "concurrent", "on_store_failure"})) return;
+  if (!r.mapping(m, path, kIdempotencyKeys)) return;
   r.bool_field(m, path, "enabled", true, out.enabled);
   r.duration_field(m, path, "ttl", Bound::kPositive, false, out.ttl_s);
   if (const Value* x = m.find("concurrent"))
@@ -101,7 +112,7 @@ void read_idempotency(Reader& r, const Value& m, const std::string& path, core::
 }
 
 void read_stand_in(Reader& r, const Value& m, const std::string& path, core::StandIn& out) {
-  if (!r.mapping(m, path, {"enabled", "max_amount"})) return;
+  if (!r.mapping(m, path, kStandInKeys)) return;
   r.bool_field(m, path, "enabled", true, out.enabled);
   if (const Value* x = m.find("max_amount"))
     if (const auto major = r.money(*x, join(path, "max_amount"), Bound::kNonNegative))
@@ -109,7 +120,7 @@ void read_stand_in(Reader& r, const Value& m, const std::string& path, core::Sta
 }
 
 void read_accounts(Reader& r, const Value& m, const std::string& path, core::Accounts& out) {
-  if (!r.mapping(m, path, {"balance"})) return;
+  if (!r.mapping(m, path, kAccountsKeys)) return;
   const Value* balance = m.find("balance");
   if (!balance) return;  // no balance: funds are unlimited
   if (auto d = read_distribution(r, *balance, join(path, "balance"), ParamUnit::kMoney)) {
@@ -150,10 +161,7 @@ void Builder::read_node_semantics(const Value& v, const std::string& path, core:
 }
 
 void Builder::read_client(const Value& v, const std::string& path, core::Client& c) {
-  if (!r_.mapping(v, path,
-                  {"timeout", "retries", "retry_delay", "idempotency_key", "double_submit",
-                   "double_submit_delay"}))
-    return;
+  if (!r_.mapping(v, path, kClientKeys)) return;
   r_.duration_field(v, path, "timeout", Bound::kPositive, false, c.timeout_s);
   repeat_field(r_, v, path, "retries", 0, c.retries);
   if (const Value* x = v.find("retry_delay"))

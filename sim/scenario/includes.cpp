@@ -4,10 +4,16 @@
 #include <fstream>
 #include <sstream>
 
+#include "scenario/keys.hpp"
+
 namespace payquake::scenario {
 namespace {
 
 namespace fs = std::filesystem;
+
+// `include` may stand in any mapping; it is documented once, with the top-level keys.
+constexpr std::string_view kInclude = "include";
+const KeySet kIncludeKey{"", {std::string(kInclude)}};
 
 std::string canonical_name(const std::string& path) {
   std::error_code ec;
@@ -29,7 +35,7 @@ class Includer {
       return;
     }
     if (!v.is_mapping()) return;
-    const int at = v.index_of("include");
+    const int at = v.index_of(kInclude);
     std::optional<Value> include;
     if (at >= 0) {
       include = std::move(v.items[static_cast<std::size_t>(at)]);
@@ -39,7 +45,7 @@ class Includer {
       resolve(v.items[i], join(path, v.keys[i].text));
     if (!include) return;
 
-    const std::string include_path = join(path, "include");
+    const std::string include_path = join(path, kInclude);
     std::vector<const Value*> names;
     if (include->is_sequence()) {
       for (const auto& item : include->items) names.push_back(&item);
@@ -63,7 +69,7 @@ class Includer {
   // The file named by `name` (an include in the mapping at `path`) as a resolved mapping, or
   // nullopt after reporting why not.
   std::optional<Value> load(const Value& name, const std::string& path) {
-    const std::string include_path = join(path, "include");
+    const std::string include_path = join(path, kInclude);
     const fs::path dir = fs::path(name.loc.file).parent_path();
     const std::string file = (dir / name.text).lexically_normal().string();
     const std::string canonical = canonical_name(file);

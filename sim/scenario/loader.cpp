@@ -7,6 +7,7 @@
 
 #include "scenario/build.hpp"
 #include "scenario/includes.hpp"
+#include "scenario/keys.hpp"
 #include "scenario/overrides.hpp"
 
 namespace payquake::scenario {
@@ -102,6 +103,28 @@ core::Scenario load_string(const std::string& yaml_text, const std::string& file
   if (!diags.empty()) throw ScenarioError(std::move(diags));
   s.source_file = file_name_for_messages;
   return s;
+}
+
+// Here rather than in keys.cpp: this file's object pulls every reader's object file (and so
+// every KeySet) into a binary linked with the static library, so none can be missing.
+std::vector<AcceptedKey> accepted_keys() {
+  std::vector<AcceptedKey> out;
+  for (const auto& set : registered_key_sets())
+    for (const auto& key : set.keys()) {
+      AcceptedKey k{set.section(), key};
+      if (std::find(out.begin(), out.end(), k) == out.end()) out.push_back(std::move(k));
+    }
+  return out;
+}
+
+std::vector<AcceptedKey> refused_keys() {
+  std::vector<AcceptedKey> out;
+  for (const auto& set : registered_key_sets())
+    for (const auto& u : set.later()) {
+      AcceptedKey k{set.section(), std::string(u.key)};
+      if (std::find(out.begin(), out.end(), k) == out.end()) out.push_back(std::move(k));
+    }
+  return out;
 }
 
 core::Scenario load_file(const std::string& path, const std::vector<std::string>& overrides) {

@@ -1,5 +1,7 @@
 #include "scenario/read_distribution.hpp"
 
+#include <array>
+
 namespace payquake::scenario {
 namespace {
 
@@ -9,23 +11,24 @@ const std::vector<std::string> kKinds{"constant", "exponential", "lognormal", "u
 const std::vector<Kind> kKindValues{Kind::kConstant, Kind::kExponential, Kind::kLognormal,
                                     Kind::kUniform, Kind::kNormal};
 
-std::vector<std::string> params_of(Kind k) {
-  switch (k) {
-    case Kind::kConstant:
-      return {"dist", "value"};
-    case Kind::kExponential:
-      return {"dist", "mean"};
-    case Kind::kLognormal:
-      return {"dist", "median", "p99", "mu", "sigma"};
-    case Kind::kUniform:
-      return {"dist", "min", "max"};
-    case Kind::kNormal:
-      return {"dist", "mean", "stddev"};
-    case Kind::kZipf:
-      return {"dist", "s"};
-  }
-  return {};
-}
+// Each kind's parameters, in kKinds' order; documented in docs/scenario-format.md (keys.hpp).
+const std::array<KeySet, 5> kParamKeys{{
+    {"dist: constant", {"dist", "value"}},
+    {"dist: exponential", {"dist", "mean"}},
+    {"dist: lognormal", {"dist", "median", "p99", "mu", "sigma"}},
+    {"dist: uniform", {"dist", "min", "max"}},
+    {"dist: normal", {"dist", "mean", "stddev"}},
+}};
+// Card activity is a skew, not a time or an amount: only zipf (read_activity).
+const KeySet kZipfKeys{"dist: zipf", {"dist", "s"}};
+
+// Without a known kind, any parameter name is accepted so the one mistake is reported once.
+const KeySet kAnyParam = [] {
+  std::vector<const KeySet*> sets;
+  for (const auto& k : kParamKeys) sets.push_back(&k);
+  sets.push_back(&kZipfKeys);
+  return KeySet::any_of(sets);
+}();
 
 // Reads the distribution parameters of one kind; every one is checked even after a failure.
 class Params {
@@ -101,15 +104,12 @@ std::optional<core::Distribution> read_distribution(Reader& r, const Value& v,
       r.get(v, path, "dist", true, "one of constant, exponential, lognormal, uniform, normal");
   const auto index = dist ? r.choice(*dist, join(path, "dist"), kKinds) : std::nullopt;
   if (!index) {
-    // Without a known kind, accept any parameter name so the one mistake is reported once.
-    r.mapping(
-        v, path,
-        {"dist", "value", "mean", "median", "p99", "mu", "sigma", "min", "max", "stddev", "s"});
+    r.mapping(v, path, kAnyParam);
     return std::nullopt;
   }
   const Kind kind = kKindValues[*index];
   const std::size_t errors = r.error_count();
-  r.mapping(v, path, params_of(kind));
+  r.mapping(v, path, kParamKeys[*index]);
   Params p(r, v, path, unit);
   std::optional<core::Distribution> d;
   switch (kind) {
@@ -157,7 +157,7 @@ std::optional<core::Distribution> read_activity(Reader& r, const Value& v,
     return std::nullopt;
   }
   const std::size_t errors = r.error_count();
-  r.mapping(v, path, {"dist", "s"});
+  r.mapping(v, path, kZipfKeys);
   const Value* s = r.get(v, path, "s", true, "a number >= 0");
   const auto exponent = s ? r.number(*s, join(path, "s"), Bound::kNonNegative) : std::nullopt;
   if (!exponent || r.error_count() != errors) return std::nullopt;

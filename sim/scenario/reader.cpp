@@ -56,9 +56,8 @@ std::optional<std::string> Reader::scalar(const Value& v, const std::string& pat
   return v.text;
 }
 
-bool Reader::mapping(const Value& v, const std::string& path,
-                     const std::vector<std::string>& allowed,
-                     const std::vector<Unsupported>& unsupported) {
+bool Reader::mapping(const Value& v, const std::string& path, const KeySet& keys) {
+  const std::vector<std::string>& allowed = keys.keys();
   if (!v.is_mapping()) {
     mismatch(v, path, "a mapping");
     return false;
@@ -77,7 +76,7 @@ bool Reader::mapping(const Value& v, const std::string& path,
     for (const auto& a : allowed) known = known || a == key.text;
     if (known) continue;
     bool later = false;
-    for (const auto& u : unsupported) {
+    for (const auto& u : keys.later()) {
       if (u.key != key.text) continue;
       error(key.loc, key_path, "not supported yet (" + std::string(u.belongs_to) + ")");
       later = true;

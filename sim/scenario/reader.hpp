@@ -3,22 +3,18 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "scenario/keys.hpp"
 #include "scenario/tree.hpp"
 
 namespace payquake::scenario {
 
 enum class Bound { kAny, kNonNegative, kPositive };
-
-// A key of a later feature: rejected with "not supported yet (<belongs_to>)", never ignored.
-struct Unsupported {
-  std::string_view key;
-  std::string_view belongs_to;
-};
 
 class Reader {
  public:
@@ -27,10 +23,15 @@ class Reader {
   void error(const Loc& at, const std::string& path, std::string message);
   std::size_t error_count() const { return diags_.size(); }
 
-  // True when `v` is a mapping (else reports it). Reports keys given twice, unsupported
-  // keys and unknown keys (with the nearest allowed key).
-  bool mapping(const Value& v, const std::string& path, const std::vector<std::string>& allowed,
-               const std::vector<Unsupported>& unsupported = {});
+  // True when `v` is a mapping (else reports it). Reports keys given twice, keys of `keys`
+  // not supported yet, and keys not in `keys` (with the nearest allowed key). `keys` is a
+  // KeySet declared at namespace scope (keys.hpp), never a list written at the call: that is
+  // how the reference, docs/scenario-format.md, is held to every key the loader accepts.
+  bool mapping(const Value& v, const std::string& path, const KeySet& keys);
+  // Keys listed at the call are refused at compile time: declare a namespace-scope KeySet
+  // (keys.hpp) and document its keys in docs/scenario-format.md.
+  bool mapping(const Value& v, const std::string& path,
+               std::initializer_list<const char*> keys) = delete;
   // True when `v` is a list (else reports it).
   bool list(const Value& v, const std::string& path);
 
