@@ -19,7 +19,7 @@ help:
 
 run:
 	bash $(BOOTSTRAP)
-	$(PAYQUAKE) run scenarios/quickstart.yaml
+	$(PAYQUAKE) run scenarios/quickstart.yaml --force
 
 test:
 	bash $(BOOTSTRAP)
