@@ -184,8 +184,12 @@ int run_command(const RunRequest& request) {
   info.engine_mode = engine::to_string(mode);
   info.events = result.events;
   info.peak_payments_in_flight = flow.peak_payments_in_flight();
+  flow.close_books(result.end_time_s);
   info.accounts_opening_minor = flow.accounts_opening_minor();
   info.accounts_final_minor = flow.accounts_current_minor();
+  info.accounts_held_minor = flow.accounts().held_total();
+  info.accounts_settled_minor = flow.accounts().settled_total();
+  info.accounts = flow.accounts().size();
 
   nlohmann::ordered_json summary = report::summary_json(scenario, metrics, info);
   summary["slo"] = {{"window_seconds", scenario.slo.window_s},
