@@ -1,17 +1,21 @@
 #include "payments/accounts.hpp"
 
+#include <algorithm>
 #include <cassert>
 
 namespace payquake::payments {
 
-Accounts::Hold Accounts::hold(std::uint64_t card_key, std::int64_t amount, double due_s,
-                              bool captures) {
-  Account& a = accounts_.at(card_key);
+Accounts::Hold Accounts::hold(std::uint64_t card_key, Account& a, std::int64_t amount,
+                              double due_s, bool captures) {
+  assert(amount >= 0 && "hold: a negative amount");
   a.available -= amount;
-  a.held += amount;
-  held_total_ += amount;
-  const Hold h{next_hold_id_++, due_s, captures};
-  due_.push(Due{due_s, h.id << 1 | (captures ? 1u : 0u), card_key, amount});
+  if (captures) {
+    captures_.push_back(Capture{due_s, amount});
+    return Hold{captures_.size(), due_s, true};
+  }
+  const Hold h{next_expiry_id_++, due_s, false};
+  expiries_.push(Expiry{due_s, h.id, card_key, amount});
+  expiring_held_ += amount;
   return h;
 }
 
@@ -20,40 +24,55 @@ void Accounts::reverse(std::uint64_t card_key, const Hold& h, std::int64_t amoun
   assert(h.id != 0 && "reverse: no hold");
   settle_until(now_s);
   Account& a = accounts_.at(card_key);
-  if (h.due_s > now_s) {
-    // Still standing: released now, and its capture or expiry will not happen.
-    cancelled_.insert(h.id);
-    a.held -= amount;
+  if (h.captures) {
+    // Standing or settled, the amount comes back; the capture no longer counts.
+    Capture& c = captures_[h.id - 1];
+    assert(c.amount == amount && "reverse: a capture reversed twice");
+    c.amount = kReversed;
     a.available += amount;
-    held_total_ -= amount;
-  } else if (h.captures) {
-    // Already settled to the merchant: the reversal comes back as a refund.
-    settled_total_ -= amount;
+  } else if (h.due_s > now_s_) {
+    cancelled_.insert(h.id);
+    expiring_held_ -= amount;
     a.available += amount;
   }
 }
 
 void Accounts::settle_until(double now_s) {
-  while (!due_.empty() && due_.top().due_s <= now_s) {
-    const Due d = due_.top();
-    due_.pop();
-    if (cancelled_.erase(d.tag >> 1) != 0) continue;
-    Account& a = accounts_.at(d.card_key);
-    a.held -= d.amount;
-    held_total_ -= d.amount;
-    if ((d.tag & 1) != 0) {
-      settled_total_ += d.amount;
-      ++captured_;
-    } else {
-      a.available += d.amount;
-      ++expired_;
-    }
+  now_s_ = std::max(now_s_, now_s);
+  while (!expiries_.empty() && expiries_.top().due_s <= now_s_) {
+    const Expiry e = expiries_.top();
+    expiries_.pop();
+    if (cancelled_.erase(e.id) != 0) continue;
+    accounts_.at(e.card_key).available += e.amount;
+    expiring_held_ -= e.amount;
+    ++expired_;
   }
 }
 
+std::int64_t Accounts::held_total() const {
+  std::int64_t held = expiring_held_;
+  for (const Capture& c : captures_)
+    if (c.amount != kReversed && c.due_s > now_s_) held += c.amount;
+  return held;
+}
+
+std::int64_t Accounts::settled_total() const {
+  std::int64_t settled = 0;
+  for (const Capture& c : captures_)
+    if (c.amount != kReversed && c.due_s <= now_s_) settled += c.amount;
+  return settled;
+}
+
+std::uint64_t Accounts::captured() const {
+  std::uint64_t n = 0;
+  for (const Capture& c : captures_)
+    if (c.amount != kReversed && c.due_s <= now_s_) ++n;
+  return n;
+}
+
 std::int64_t Accounts::current_total() const {
-  std::int64_t total = settled_total_;
-  for (const auto& [card, a] : accounts_) total += a.available + a.held;
+  std::int64_t total = held_total() + settled_total();
+  for (const auto& [card, a] : accounts_) total += a.available;
   return total;
 }
 

@@ -34,7 +34,7 @@ void Flow::serve_at_issuer(std::uint32_t a, double t) {
   const auto hold = [&](Charge& c, std::size_t ordinal) {
     if (!funds) return;
     const Accounts::Hold fate = hold_fate(issuer, stations_[s].node, p, ordinal, t);
-    c.hold = accounts_.hold(card, p.amount.minor, fate.due_s, fate.captures);
+    c.hold = accounts_.hold(card, *account, p.amount.minor, fate.due_s, fate.captures);
     c.applied = true;
   };
   const auto release = [&](Charge& c) {
