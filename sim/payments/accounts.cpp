@@ -5,8 +5,8 @@
 
 namespace payquake::payments {
 
-Accounts::Hold Accounts::hold(std::uint64_t card_key, Account& a, std::int64_t amount,
-                              double due_s, bool captures) {
+Accounts::Hold Accounts::hold(std::uint64_t card_key, Account& a, std::int64_t amount, double due_s,
+                              bool captures) {
   assert(amount >= 0 && "hold: a negative amount");
   a.available -= amount;
   if (captures) {
@@ -19,8 +19,7 @@ Accounts::Hold Accounts::hold(std::uint64_t card_key, Account& a, std::int64_t a
   return h;
 }
 
-void Accounts::reverse(std::uint64_t card_key, const Hold& h, std::int64_t amount,
-                       double now_s) {
+void Accounts::reverse(std::uint64_t card_key, const Hold& h, std::int64_t amount, double now_s) {
   assert(h.id != 0 && "reverse: no hold");
   settle_until(now_s);
   Account& a = accounts_.at(card_key);

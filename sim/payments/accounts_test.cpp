@@ -61,7 +61,8 @@ TEST(Accounts, TotalsAddUpOverAccountsAndHoldsDoNotChangeThem) {
 
 TEST(Accounts, ACapturedHoldIsSettledAndNeverComesBack) {
   Accounts accounts;
-  const Accounts::Hold h = accounts.hold(1, accounts.get(1, core::Money{10'000}), 3'000, 3600.0, true);
+  const Accounts::Hold h =
+      accounts.hold(1, accounts.get(1, core::Money{10'000}), 3'000, 3600.0, true);
   EXPECT_EQ(h.due_s, 3600.0);
   EXPECT_TRUE(h.captures);
   accounts.settle_until(3599.0);

@@ -27,11 +27,11 @@ struct Declines {
 
 Declines run_for(const std::string& duration) {
   const std::string dir = temp_dir("funds-drift");
-  const std::string yaml = fill_template(
-      kDrillShape, {{"DRILL", source_dir() + "/scenarios/issuer-outage-drill.yaml"}});
-  const RunOutput r = run_scenario(write_file(dir, "drift.yaml", yaml),
-                                   {"--set", "duration=" + duration, "--set",
-                                    "payers.shoppers.cards=8_000_000"});
+  const std::string yaml =
+      fill_template(kDrillShape, {{"DRILL", source_dir() + "/scenarios/issuer-outage-drill.yaml"}});
+  const RunOutput r =
+      run_scenario(write_file(dir, "drift.yaml", yaml),
+                   {"--set", "duration=" + duration, "--set", "payers.shoppers.cards=8_000_000"});
   // The drill's own hypotheses (exit 1 when one fails) are not what is tested here.
   EXPECT_TRUE(r.exit_code == 0 || r.exit_code == 1) << r.err;
   EXPECT_EQ(r.summary["conservation"]["ok"], true);
@@ -55,8 +55,8 @@ TEST(Funds, TheInsufficientFundsShareDoesNotDriftWithRunLength) {
   const double se = std::sqrt(p * (1 - p) * (1 / short_run.n + 1 / long_run.n));
   const double z = boost::math::quantile(boost::math::normal(), 0.5 + kConfidence / 2);
   EXPECT_LT(std::abs(long_run.share_51 - short_run.share_51), z * se)
-      << "5 min: " << short_run.share_51 << " of " << short_run.n << ", 30 min: "
-      << long_run.share_51 << " of " << long_run.n;
+      << "5 min: " << short_run.share_51 << " of " << short_run.n
+      << ", 30 min: " << long_run.share_51 << " of " << long_run.n;
 }
 
 }  // namespace
