@@ -202,6 +202,9 @@ report::RunInfo run_info(const core::Scenario& scenario, const engine::RunResult
   info.peak_payments_in_flight = flow.peak_payments_in_flight();
   info.accounts_opening_minor = flow.accounts_opening_minor();
   info.accounts_final_minor = flow.accounts_current_minor();
+  info.accounts_held_minor = flow.accounts().held_total();
+  info.accounts_settled_minor = flow.accounts().settled_total();
+  info.accounts = flow.accounts().size();
   info.command_line = request.command_line;
   info.overrides = request.overrides;
   return info;
@@ -233,6 +236,8 @@ Outcome simulate(const core::Scenario& scenario, const topology::Topology& topo,
   const engine::RunResult result = engine::run(*platform, calendar, flow, options);
   progress.clear();
   metrics.finish(result.end_time_s, result.interrupted);
+  // Captures and expiries due by the end are applied before the books are read.
+  flow.close_books(result.end_time_s);
 
   Outcome out;
   out.info = run_info(scenario, result, flow, request, mode, wall_start);

@@ -32,6 +32,7 @@ const char* to_string(DuplicateCause c) {
     case DuplicateCause::kLostReversal: return "lost_reversal";
     case DuplicateCause::kStandIn: return "stand_in";
     case DuplicateCause::kReplay: return "replay";
+    case DuplicateCause::kKeyNotStored: return "key_not_stored";
     case DuplicateCause::kCount: break;
   }
   return "?";

@@ -30,8 +30,13 @@ const char* to_string(Outcome o);
 Outcome outcome_of(ResponseCode c);
 
 // How a payment came to be charged more than once (DESIGN.md section 5).
+// kClientRetry: the customer pressed pay again without a key, or with a new one.
+// kKeyNotStored: the customer pressed again with the same key, but the gateway's store held
+// no result for it (the first press ended in an error, 91/96, which is not stored; or
+// the store was down and failing open, or the key had expired), so the retry charged again.
 enum class DuplicateCause : std::uint8_t {
-  kClientRetry, kGatewayRetry, kDoubleSubmit, kLostReversal, kStandIn, kReplay, kCount
+  kClientRetry, kGatewayRetry, kDoubleSubmit, kLostReversal, kStandIn, kReplay, kKeyNotStored,
+  kCount
 };
 const char* to_string(DuplicateCause c);
 

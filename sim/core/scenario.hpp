@@ -88,10 +88,25 @@ struct StandIn {
   Money max_amount{20000};
 };
 
-// The issuer's cardholder accounts. Without `balance`, funds are unlimited.
+// How an approved authorization's hold ends (Visa/Mastercard card-not-present practice):
+// the merchant captures most of them within hours to a day or two (the held amount is
+// settled: spent); the rest are never captured and expire, and the cardholder gets the
+// amount back. A reversal before then releases the hold at once.
+struct Capture {
+  double share = 0.95;  // of approved authorizations, captured by the merchant
+  // From approval to capture, seconds: median 6 h, p99 2 days (capture at shipment or at
+  // the end-of-day batch).
+  Distribution after = Distribution::lognormal_from_median_p99(6.0 * 3600.0, 48.0 * 3600.0);
+};
+
+// The issuer's cardholder accounts. Without `balance`, funds are unlimited. An account
+// exists from its card's first authorization at the issuer, opened with a balance drawn
+// from (seed, issuer, card): cards that never pay cost nothing.
 struct Accounts {
   bool enabled = false;
   Distribution balance = Distribution::constant(1000.0);  // major units, per card
+  Capture capture;
+  double hold_expiry_s = 7.0 * 86400.0;  // an uncaptured hold is released after this
 };
 
 struct Node {

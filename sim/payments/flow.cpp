@@ -53,6 +53,7 @@ Flow::Flow(const core::Scenario& scenario, const engine::NetworkView& network,
       for (std::size_t i = 0; i < nodes.size(); ++i)
         if (nodes[i].role == core::Role::kIssuer)
           spec.next.push_back(static_cast<std::uint32_t>(i));
+    spec.hold_salt = core::stable_hash("accounts/" + node.id + "/holds");
     nodes_.push_back(std::move(spec));
     for (int r = 0; r < node.replicas; ++r)
       stations_.push_back(Station{static_cast<std::uint32_t>(n),
@@ -619,9 +620,9 @@ bool Flow::still_reachable(std::uint32_t from_station, std::uint32_t to_station)
   return route_open(stations_[from_station].node, stations_[to_station].node);
 }
 
-TryKind Flow::root_try_kind(std::uint32_t a) const {
+std::uint32_t Flow::root_of(std::uint32_t a) const {
   while (attempts_[a].parent != kNone) a = attempts_[a].parent;
-  return attempts_[a].try_kind;
+  return a;
 }
 
 Path Flow::path_of(std::uint32_t a) const {

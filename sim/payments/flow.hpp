@@ -49,6 +49,10 @@ class Flow : public engine::EventHandler, public engine::FaultHooks {
   // Conservation (DESIGN.md section 5): the issuers' accounts hold what they opened with.
   std::int64_t accounts_opening_minor() const { return accounts_.opening_total(); }
   std::int64_t accounts_current_minor() const { return accounts_.current_total(); }
+  // Captures and expiries due by `t` (the end of the run) are applied; the figures below
+  // are then as of `t`.
+  void close_books(double t) { accounts_.settle_until(t); }
+  const Accounts& accounts() const { return accounts_; }
 
   // engine::FaultHooks: the chaos injector calls these at the fault's time.
   void crash(std::uint32_t node, std::uint32_t replica, double t) override;
@@ -85,6 +89,7 @@ class Flow : public engine::EventHandler, public engine::FaultHooks {
     core::RandomStream service_rng;
     core::RandomStream retry_rng;
     double retry_tokens = core::kRetryBudgetTokens;  // the retry budget's bucket
+    std::uint64_t hold_salt = 0;  // issuers: keys the draws of each hold's capture or expiry
   };
 
   struct Station {
@@ -233,7 +238,12 @@ class Flow : public engine::EventHandler, public engine::FaultHooks {
   }
   Path path_of(std::uint32_t attempt) const;
   // The payer's press at the root of an attempt's path: where the request came from.
-  TryKind root_try_kind(std::uint32_t attempt) const;
+  std::uint32_t root_of(std::uint32_t attempt) const;
+  TryKind root_try_kind(std::uint32_t attempt) const { return attempts_[root_of(attempt)].try_kind; }
+  // How the hold of the `ordinal`th charge of a payment ends: captured after the issuer's
+  // capture delay, or expired, drawn from (seed, issuer, payment, ordinal).
+  Accounts::Hold hold_fate(const core::Node& issuer, std::uint32_t node, const core::Payment& p,
+                           std::size_t ordinal, double t) const;
   // A copy of an originated reversal or advice, sent once more.
   std::uint32_t resend_of(const Attempt& sent, std::uint32_t to_node);
   core::StationRef ref(std::uint32_t station) const {

@@ -19,23 +19,31 @@ void Flow::serve_at_issuer(std::uint32_t a, double t) {
   const core::Payment& p = ps.payment;
   PaymentLedger& ledger = ps.ledger;
   const bool funds = issuer.accounts.enabled;
+  const std::uint64_t card = card_key(p);
   Accounts::Account* account = nullptr;
   if (funds) {
-    core::RandomStream rng(seed_ ^ mix(card_key(p)), "accounts/" + issuer.id);
-    account = &accounts_.get(card_key(p),
-                             core::money_from_major(core::sample(issuer.accounts.balance, rng)));
+    // Holds due by now are captured or expired first: the decision sees today's balance.
+    accounts_.settle_until(t);
+    account = &accounts_.get(card, [&] {
+      // Keyed by (seed, issuer, card): the same card opens with the same balance whatever
+      // order the cards are first used in.
+      core::RandomStream rng(seed_ ^ mix(card), "accounts/" + issuer.id);
+      return core::money_from_major(core::sample(issuer.accounts.balance, rng)).minor;
+    });
   }
-  const auto hold = [&](Charge& c) {
+  const auto hold = [&](Charge& c, std::size_t ordinal) {
     if (!funds) return;
-    account->available -= p.amount.minor;
-    account->held += p.amount.minor;
+    const Accounts::Hold fate = hold_fate(issuer, stations_[s].node, p, ordinal, t);
+    c.hold = accounts_.hold(card, *account, p.amount.minor, fate.due_s, fate.captures);
     c.applied = true;
   };
   const auto release = [&](Charge& c) {
     if (!c.applied) return;
-    account->available += p.amount.minor;
-    account->held -= p.amount.minor;
+    accounts_.reverse(card, c.hold, p.amount.minor, t);
     c.applied = false;
+  };
+  const auto ordinal_of = [&ledger](const Charge& c) {
+    return static_cast<std::size_t>(&c - ledger.charges.data());
   };
 
   ResponseCode code = ResponseCode::kApproved;
@@ -49,7 +57,7 @@ void Flow::serve_at_issuer(std::uint32_t a, double t) {
       if (stood_in != nullptr) {
         // The network already approved this very request on the issuer's behalf: the
         // issuer books that charge (if the advice has not) rather than a second one.
-        if (!stood_in->booked) hold(*stood_in);
+        if (!stood_in->booked) hold(*stood_in, ordinal_of(*stood_in));
         stood_in->booked = true;
         break;
       }
@@ -60,8 +68,9 @@ void Flow::serve_at_issuer(std::uint32_t a, double t) {
       Charge charge;
       charge.path = path;
       charge.try_kind = root_try_kind(a);
+      charge.key = attempts_[root_of(a)].key;
       charge.approved_s = t;
-      hold(charge);
+      hold(charge, ledger.charges.size());
       for (const auto& [id, depth] : ledger.reversed_targets) {
         if (charge.path.matches(id, depth)) {  // its reversal overtook it
           release(charge);
@@ -86,13 +95,28 @@ void Flow::serve_at_issuer(std::uint32_t a, double t) {
           continue;
         // Applied without a funds check: the network has already promised the merchant.
         // Unless the issuer approved the request itself: then it is already booked.
-        if (!c.reversed && !c.booked && !c.merged) hold(c);
+        if (!c.reversed && !c.booked && !c.merged) hold(c, ordinal_of(c));
         c.booked = true;
       }
       break;
   }
   release_worker(s, t);
   answer(a, code, t);
+}
+
+Accounts::Hold Flow::hold_fate(const core::Node& issuer, std::uint32_t node,
+                              const core::Payment& p, std::size_t ordinal, double t) const {
+  core::RandomStream rng(seed_ ^ nodes_[node].hold_salt ^ mix(p.id * 64 + ordinal), {});
+  const core::Capture& capture = issuer.accounts.capture;
+  Accounts::Hold fate;
+  // Both draws are made for every hold, so the share never shifts the delays.
+  const double u = rng.uniform01();
+  const double after_s = core::sample(capture.after, rng);
+  // An authorization is valid until its hold expires: a merchant that has not captured by
+  // then has lost it.
+  fate.captures = u < capture.share && after_s <= issuer.accounts.hold_expiry_s;
+  fate.due_s = t + (fate.captures ? after_s : issuer.accounts.hold_expiry_s);
+  return fate;
 }
 
 void Flow::stand_in(std::uint32_t a, double t) {
@@ -107,6 +131,7 @@ void Flow::stand_in(std::uint32_t a, double t) {
   Charge charge;
   charge.path = path_of(a);
   charge.try_kind = root_try_kind(a);
+  charge.key = attempts_[root_of(a)].key;
   charge.stand_in = true;
   charge.approved_s = t;
   // The issuer may already have approved this very request (its answer is what timed

@@ -18,21 +18,6 @@ int Path::divergence(const Path& other) const {
   return n;
 }
 
-Accounts::Account& Accounts::get(std::uint64_t card_key, core::Money opening_if_new) {
-  auto [it, inserted] = accounts_.try_emplace(card_key);
-  if (inserted) {
-    it->second.available = opening_if_new.minor;
-    opening_total_ += opening_if_new.minor;
-  }
-  return it->second;
-}
-
-std::int64_t Accounts::current_total() const {
-  std::int64_t total = 0;
-  for (const auto& [card, a] : accounts_) total += a.available + a.held;
-  return total;
-}
-
 Reconciliation reconcile(const PaymentLedger& ledger) {
   Reconciliation r;
   // The two earliest standing charges (no allocation: this runs once per payment).
@@ -60,10 +45,14 @@ Reconciliation reconcile(const PaymentLedger& ledger) {
   if (first->stand_in || extra->stand_in) {
     r.cause = DuplicateCause::kStandIn;
   } else if (first->path.divergence(extra->path) == 0) {
-    // Two presses of "pay" by the payer.
-    r.cause = first->try_kind == TryKind::kDoubleSubmit || extra->try_kind == TryKind::kDoubleSubmit
-                  ? DuplicateCause::kDoubleSubmit
-                  : DuplicateCause::kClientRetry;
+    // Two presses of "pay" by the payer. With one key on both, the gateway's store should
+    // have answered the second from the first's result: it had none to give.
+    if (first->try_kind == TryKind::kDoubleSubmit || extra->try_kind == TryKind::kDoubleSubmit)
+      r.cause = DuplicateCause::kDoubleSubmit;
+    else if (first->key != 0 && first->key == extra->key)
+      r.cause = DuplicateCause::kKeyNotStored;
+    else
+      r.cause = DuplicateCause::kClientRetry;
   } else if (reversal_attempted(*first) || reversal_attempted(*extra)) {
     // A hop retried after a timeout and reversed the first request, but the reversal
     // never reached the issuer.

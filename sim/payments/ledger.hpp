@@ -14,6 +14,7 @@
 #include "core/money.hpp"
 #include "core/payment.hpp"
 #include "core/scenario.hpp"
+#include "payments/accounts.hpp"
 
 namespace payquake::payments {
 
@@ -46,30 +47,11 @@ struct Charge {
   bool reversed = false;
   bool merged = false;              // a stand-in the issuer had approved itself
   double approved_s = 0.0;
+  std::uint64_t key = 0;            // the idempotency key of the payer's press (0: none)
+  Accounts::Hold hold;              // while applied: the account's hold for it
 };
 
 using core::DuplicateCause;
-
-// Per-card accounts at the issuers. REQUIRES for conservation: every change goes
-// through hold/release.
-class Accounts {
- public:
-  // Returns the account, created with `opening` on first use.
-  struct Account {
-    std::int64_t available = 0;
-    std::int64_t held = 0;
-  };
-  Account& get(std::uint64_t card_key, core::Money opening_if_new);
-  bool exists(std::uint64_t card_key) const { return accounts_.count(card_key) != 0; }
-
-  // Conservation: the sum over accounts of available + held, against what they opened with.
-  std::int64_t opening_total() const { return opening_total_; }
-  std::int64_t current_total() const;
-
- private:
-  std::unordered_map<std::uint64_t, Account> accounts_;
-  std::int64_t opening_total_ = 0;
-};
 
 // One payment's charges while it is live. Almost every payment has one charge or none:
 // keep one inline, so the hot path allocates only for the rare payment charged twice.

@@ -1,6 +1,5 @@
 // The ledger: transaction paths, reconciliation of one payment's charges into "standing"
-// and a duplicate cause (DESIGN.md section 5), and the issuer's accounts' conservation
-// totals. Pure code: no engine, no flow.
+// and a duplicate cause (DESIGN.md section 5). Pure code: no engine, no flow.
 #include "payments/ledger.hpp"
 
 #include <gtest/gtest.h>
@@ -116,6 +115,25 @@ TEST(Reconcile, TwoPressesOfPayAreAClientRetry) {
   EXPECT_EQ(r.extra_charge_s, 1.7);
 }
 
+TEST(Reconcile, TwoPressesWithOneKeyBothChargedAreAKeyNotStored) {
+  // The key was reused, yet the retry charged again: the store held nothing for it.
+  PaymentLedger ledger;
+  Charge first = charge(path({1, 2, 3, 4}), 0.2);
+  Charge retry = charge(path({5, 6, 7, 8}), 1.7, TryKind::kClientRetry);
+  first.key = retry.key = 33;
+  ledger.charges.push_back(first);
+  ledger.charges.push_back(retry);
+  EXPECT_TRUE(reconcile(ledger).duplicate);
+  EXPECT_EQ(reconcile(ledger).cause, DuplicateCause::kKeyNotStored);
+  // A new key per press is a plain client retry.
+  ledger.charges[1].key = 34;
+  EXPECT_EQ(reconcile(ledger).cause, DuplicateCause::kClientRetry);
+  // A double submit with the same key stays a double submit.
+  ledger.charges[1].key = 33;
+  ledger.charges[1].try_kind = TryKind::kDoubleSubmit;
+  EXPECT_EQ(reconcile(ledger).cause, DuplicateCause::kDoubleSubmit);
+}
+
 TEST(Reconcile, TwoPressesOneOfThemADoubleSubmitAreADoubleSubmit) {
   for (const bool double_submit_first : {false, true}) {
     SCOPED_TRACE(double_submit_first ? "the double submit approved first"
@@ -224,46 +242,6 @@ TEST(Reconcile, TheExtraChargeIsTheSecondEarliestApprovalWhateverTheOrderOfCharg
   EXPECT_TRUE(r.duplicate);
   EXPECT_EQ(r.extra_charge_s, 3.0);
   EXPECT_EQ(r.cause, DuplicateCause::kClientRetry);
-}
-
-// ---- Accounts -----------------------------------------------------------------------------
-
-TEST(Accounts, GetCreatesAnAccountOnceWithItsOpeningBalance) {
-  Accounts accounts;
-  EXPECT_FALSE(accounts.exists(7));
-  Accounts::Account& a = accounts.get(7, core::Money{10'000});
-  EXPECT_TRUE(accounts.exists(7));
-  EXPECT_EQ(a.available, 10'000);
-  EXPECT_EQ(a.held, 0);
-  a.available -= 2'500;
-  a.held += 2'500;
-  // A second get returns the same account; its opening balance is ignored.
-  Accounts::Account& again = accounts.get(7, core::Money{99'999});
-  EXPECT_EQ(&again, &a);
-  EXPECT_EQ(again.available, 7'500);
-  EXPECT_EQ(again.held, 2'500);
-  EXPECT_EQ(accounts.opening_total(), 10'000);
-  EXPECT_FALSE(accounts.exists(8));
-}
-
-TEST(Accounts, TotalsAddUpOverAccountsAndHoldsDoNotChangeThem) {
-  Accounts accounts;
-  EXPECT_EQ(accounts.opening_total(), 0);
-  EXPECT_EQ(accounts.current_total(), 0);
-  accounts.get(1, core::Money{100});
-  accounts.get(2, core::Money{2'000});
-  accounts.get(3, core::Money{30'000});
-  EXPECT_EQ(accounts.opening_total(), 32'100);
-  EXPECT_EQ(accounts.current_total(), 32'100);
-  // A hold moves money from available to held: conservation holds.
-  Accounts::Account& b = accounts.get(2, core::Money{0});
-  b.available -= 1'500;
-  b.held += 1'500;
-  EXPECT_EQ(accounts.current_total(), 32'100);
-  // A change outside hold/release shows as a difference.
-  accounts.get(3, core::Money{0}).available -= 1;
-  EXPECT_EQ(accounts.current_total(), 32'099);
-  EXPECT_EQ(accounts.opening_total(), 32'100);
 }
 
 }  // namespace

@@ -29,6 +29,11 @@ struct RunInfo {
   // Conservation: the issuers' accounts at the start and at the end (minor units).
   std::int64_t accounts_opening_minor = 0;
   std::int64_t accounts_final_minor = 0;
+  // Of the final total: what is still held by authorizations, and what was captured and
+  // settled to merchants. Accounts exist for cards that paid; the totals cover those.
+  std::int64_t accounts_held_minor = 0;
+  std::int64_t accounts_settled_minor = 0;
+  std::uint64_t accounts = 0;
   bool conserved() const { return accounts_opening_minor == accounts_final_minor; }
 };
 

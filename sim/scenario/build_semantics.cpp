@@ -36,7 +36,8 @@ const KeySet kReversalKeys{"nodes.reversal", {"on_timeout", "attempts", "backoff
 const KeySet kIdempotencyKeys{"nodes.idempotency",
                               {"enabled", "ttl", "concurrent", "on_store_failure"}};
 const KeySet kStandInKeys{"nodes.stand_in", {"enabled", "max_amount"}};
-const KeySet kAccountsKeys{"nodes.accounts", {"balance"}};
+const KeySet kAccountsKeys{"nodes.accounts", {"balance", "capture", "hold_expiry"}};
+const KeySet kCaptureKeys{"nodes.accounts.capture", {"after", "share"}};
 const KeySet kClientKeys{"payers.client",
                          {"timeout", "retries", "retry_delay", "idempotency_key", "double_submit",
                           "double_submit_delay"}};
@@ -119,8 +120,18 @@ void read_stand_in(Reader& r, const Value& m, const std::string& path, core::Sta
       out.max_amount = core::Money{std::llround(*major * 100.0)};  // exact: at most two decimals
 }
 
+void read_capture(Reader& r, const Value& m, const std::string& path, core::Capture& out) {
+  if (!r.mapping(m, path, kCaptureKeys)) return;
+  if (const Value* x = m.find("after"))
+    if (auto d = read_distribution(r, *x, join(path, "after"), ParamUnit::kDuration)) out.after = *d;
+  if (const Value* x = m.find("share"))
+    if (const auto f = r.percent(*x, join(path, "share"))) out.share = *f;
+}
+
 void read_accounts(Reader& r, const Value& m, const std::string& path, core::Accounts& out) {
   if (!r.mapping(m, path, kAccountsKeys)) return;
+  if (const Value* x = m.find("capture")) read_capture(r, *x, join(path, "capture"), out.capture);
+  r.duration_field(m, path, "hold_expiry", Bound::kPositive, false, out.hold_expiry_s);
   const Value* balance = m.find("balance");
   if (!balance) return;  // no balance: funds are unlimited
   if (auto d = read_distribution(r, *balance, join(path, "balance"), ParamUnit::kMoney)) {

@@ -121,6 +121,12 @@ void emit_accounts(YAML::Emitter& out, const core::Accounts& a) {
   // A block mapping: a lognormal's comment inside a flow mapping would split it over lines.
   out << YAML::BeginMap << YAML::Key << "balance" << YAML::Value;
   emit_distribution(out, a.balance, Unit::kMoney);
+  out << YAML::Key << "capture" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "after" << YAML::Value;
+  emit_distribution(out, a.capture.after, Unit::kDuration);
+  out << YAML::Key << "share" << YAML::Value << format_percent(a.capture.share);
+  out << YAML::EndMap;
+  out << YAML::Key << "hold_expiry" << YAML::Value << format_duration(a.hold_expiry_s);
   out << YAML::EndMap;
 }
 

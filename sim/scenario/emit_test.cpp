@@ -75,6 +75,9 @@ void expect_equal(const core::Scenario& a, const core::Scenario& b) {
     EXPECT_EQ(x.stand_in.max_amount, y.stand_in.max_amount);
     EXPECT_EQ(x.accounts.enabled, y.accounts.enabled);
     expect_equal(x.accounts.balance, y.accounts.balance, "accounts.balance");
+    expect_equal(x.accounts.capture.after, y.accounts.capture.after, "accounts.capture.after");
+    EXPECT_EQ(x.accounts.capture.share, y.accounts.capture.share);
+    EXPECT_EQ(x.accounts.hold_expiry_s, y.accounts.hold_expiry_s);
   }
   ASSERT_EQ(a.payers.size(), b.payers.size());
   for (std::size_t i = 0; i < a.payers.size(); ++i) {
@@ -191,7 +194,8 @@ TEST(Emit, PaymentSemanticsRoundTrip) {
               "    accounts: {balance: {dist: lognormal, median: 800.00, p99: 20000.00}}\n"
               "  - {id: iss2, role: issuer, site: west, bins: [\"4222\"], workers: 1, "
               "service_time: {dist: constant, value: 1ms}, accounts: {balance: {dist: normal, "
-              "mean: 500.10, stddev: 99.99}}}\n");
+              "mean: 500.10, stddev: 99.99}, capture: {after: {dist: exponential, mean: 2h}, share: "
+              "90%}, hold_expiry: 5d}}\n");
   text.insert(text.find("load:"),
               "    client: {timeout: 7.5s, retries: 2, retry_delay: {dist: exponential, mean: "
               "3.3s}, idempotency_key: new, double_submit: 0.1%, double_submit_delay: {dist: "

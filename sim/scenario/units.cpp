@@ -84,8 +84,15 @@ std::string format_with_units(double v, const Unit* units, std::size_t n) {
   return best;
 }
 
-constexpr std::array<Unit, 5> kDurationUnits{
-    {{"s", 1, false}, {"ms", 1e3, true}, {"us", 1e6, true}, {"m", 60, false}, {"h", 3600, false}}};
+// Days are read (`7d`: a hold's expiry) but not written: a duration is written in the
+// units of DESIGN.md section 4, so `24h` stays `24h` in a resolved scenario.
+constexpr std::array<Unit, 6> kDurationUnits{{{"s", 1, false},
+                                              {"ms", 1e3, true},
+                                              {"us", 1e6, true},
+                                              {"m", 60, false},
+                                              {"h", 3600, false},
+                                              {"d", 86400, false}}};
+constexpr std::size_t kWrittenDurationUnits = 5;
 constexpr std::array<Unit, 4> kBandwidthUnits{
     {{"bps", 1, false}, {"kbps", 1e3, false}, {"Mbps", 1e6, false}, {"Gbps", 1e9, false}}};
 
@@ -175,7 +182,7 @@ std::string format_number(double v) {
 }
 
 std::string format_duration(double seconds) {
-  return format_with_units(seconds, kDurationUnits.data(), kDurationUnits.size());
+  return format_with_units(seconds, kDurationUnits.data(), kWrittenDurationUnits);
 }
 
 std::string format_rate(double per_second) { return format_number(per_second) + "/s"; }

@@ -12,6 +12,7 @@ TEST(Units, DurationsInEveryUnit) {
   EXPECT_EQ(parse_duration("2s"), 2.0);
   EXPECT_EQ(parse_duration("5m"), 300.0);
   EXPECT_EQ(parse_duration("1h"), 3600.0);
+  EXPECT_EQ(parse_duration("7d"), 7 * 86400.0);
   EXPECT_EQ(parse_duration("0s"), 0.0);
   EXPECT_EQ(parse_duration("1_000ms"), 1.0);
   EXPECT_EQ(parse_duration("-1s"), -1.0);  // the reader rejects it with a bound message
@@ -91,6 +92,7 @@ TEST(Units, FormatsPickTheShortestExactSpelling) {
   EXPECT_EQ(format_duration(2.0), "2s");
   EXPECT_EQ(format_duration(300.0), "5m");
   EXPECT_EQ(format_duration(3600.0), "1h");
+  EXPECT_EQ(format_duration(86400.0), "24h");  // days are read, never written
   EXPECT_EQ(format_duration(0.0005), "0.5ms");
   EXPECT_EQ(format_duration(0.00025), "250us");
   EXPECT_EQ(format_duration(0.0), "0s");

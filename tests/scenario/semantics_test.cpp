@@ -103,7 +103,9 @@ TEST(Duplicates, AKeyUsedAfterItsTtlChargesAgain) {
                             {"CLIENT", client}},
                            "ttl-expired");
   EXPECT_EQ(expired["duplicates"]["count"], 3);
-  EXPECT_EQ(cause(expired, "client_retry"), 3);
+  // The retry carried the same key, but its stored result had expired.
+  EXPECT_EQ(cause(expired, "key_not_stored"), 3);
+  EXPECT_EQ(cause(expired, "client_retry"), 0);
   const auto kept = run({{"ISS_SERVICE", "1s"},
                          {"GW_EXTRA", ", idempotency: {enabled: true, ttl: 24h}"},
                          {"CLIENT", client}},
@@ -111,6 +113,34 @@ TEST(Duplicates, AKeyUsedAfterItsTtlChargesAgain) {
   EXPECT_EQ(kept["duplicates"]["count"], 0);
   EXPECT_EQ(kept["idempotency"]["replays"], 3);
   EXPECT_EQ(kept["payments"]["approved"], 3);
+}
+
+TEST(Duplicates, ARetryWithTheSameKeyAfterAnErrorChargesAgainAsKeyNotStored) {
+  // The gateway waits 1 s for the issuer's 2 s and answers 91; an error is not stored, so
+  // the key is forgotten. The customer presses again 500 ms later with the same key: the
+  // gateway processes it as new and the issuer approves it too. Both charges stand.
+  const std::string client =
+      "{timeout: 30s, retries: 1, retry_delay: {dist: constant, value: 500ms}, "
+      "idempotency_key: {POLICY}}";
+  const auto keyed = run({{"ISS_SERVICE", "2s"},
+                          {"GW_TIMEOUT", "1s"},
+                          {"GW_EXTRA", ", idempotency: {enabled: true}"},
+                          {"CLIENT", fill_template(client, {{"POLICY", "reuse"}})}},
+                         "key-not-stored");
+  EXPECT_EQ(keyed["duplicates"]["count"], 3);
+  EXPECT_EQ(cause(keyed, "key_not_stored"), 3);
+  EXPECT_EQ(cause(keyed, "client_retry"), 0);
+  EXPECT_EQ(keyed["attempts"]["client_retries"], 3);
+  EXPECT_EQ(keyed["payments"]["failed"], 3);  // the retry timed out at the gateway too
+  // The same retries without a key are what client_retry means.
+  const auto plain = run({{"ISS_SERVICE", "2s"},
+                          {"GW_TIMEOUT", "1s"},
+                          {"GW_EXTRA", ", idempotency: {enabled: true}"},
+                          {"CLIENT", fill_template(client, {{"POLICY", "none"}})}},
+                         "key-none");
+  EXPECT_EQ(plain["duplicates"]["count"], 3);
+  EXPECT_EQ(cause(plain, "client_retry"), 3);
+  EXPECT_EQ(cause(plain, "key_not_stored"), 0);
 }
 
 TEST(Duplicates, AGatewayRetryAfterATimeoutChargesTwice) {
@@ -238,6 +268,44 @@ TEST(Funds, InsufficientFundsDeclinesExactlyThePaymentsBeyondTheBalance) {
   EXPECT_EQ(s["payments"]["approved"], 3);
   EXPECT_EQ(s["payments"]["declined"], 7);
   EXPECT_EQ(s["payments"]["by_code"]["51"], 7);
+  EXPECT_EQ(s["conservation"]["accounts_total"], "100.00");
+  // By default holds are captured hours later: at the end all three are still held.
+  EXPECT_EQ(s["conservation"]["held"], "90.00");
+  EXPECT_EQ(s["conservation"]["settled"], "0.00");
+  EXPECT_EQ(s["conservation"]["accounts"], 1);
+}
+
+TEST(Funds, ACapturedHoldIsSpentAndSettledToTheMerchant) {
+  // Captured 1 s after approval: the money has left the account, so the same three fit.
+  const auto s = run({{"CARDS", "1"},
+                      {"AMOUNT", "30.00"},
+                      {"RATE", "1/s"},
+                      {"DURATION", "10s"},
+                      {"ISS_EXTRA",
+                       ", accounts: {balance: {dist: constant, value: 100.00}, capture: {after: "
+                       "{dist: constant, value: 1s}, share: 100%}}"}},
+                     "funds-captured");
+  EXPECT_EQ(s["payments"]["approved"], 3);
+  EXPECT_EQ(s["payments"]["by_code"]["51"], 7);
+  EXPECT_EQ(s["conservation"]["held"], "0.00");
+  EXPECT_EQ(s["conservation"]["settled"], "90.00");
+  EXPECT_EQ(s["conservation"]["accounts_total"], "100.00");
+}
+
+TEST(Funds, AnUncapturedHoldExpiresAndTheCardholderCanPayAgain) {
+  // Nothing is captured and holds expire after 1.5 s: at most one 30.00 is held when a
+  // payment arrives (one a second), so every one of the ten fits in 100.00.
+  const auto s = run({{"CARDS", "1"},
+                      {"AMOUNT", "30.00"},
+                      {"RATE", "1/s"},
+                      {"DURATION", "10s"},
+                      {"ISS_EXTRA",
+                       ", accounts: {balance: {dist: constant, value: 100.00}, capture: "
+                       "{share: 0%}, hold_expiry: 1500ms}"}},
+                     "funds-expired");
+  EXPECT_EQ(s["payments"]["approved"], 10);
+  EXPECT_EQ(s["payments"]["declined"], 0);
+  EXPECT_EQ(s["conservation"]["settled"], "0.00");
   EXPECT_EQ(s["conservation"]["accounts_total"], "100.00");
 }
 

@@ -16,7 +16,8 @@ namespace {
 // Two sites, replicas everywhere, round-robin and least-outstanding routing, two
 // issuers, two populations and every service-time distribution; the spike overloads the
 // issuers (small waiting rooms: rejections, code 96) and the network's 150 ms timeout
-// fires while late answers still come back.
+// fires while late answers still come back. iss-a's cards run out of funds, and its holds
+// are captured, expire and are reversed within the run.
 constexpr const char* kBusyNetwork = R"(name: busy-network
 seed: 5
 duration: 20s
@@ -32,7 +33,7 @@ nodes:
   - {id: acq-a, role: acquirer, site: east, replicas: 2, workers: 8, queue: 100, service_time: {dist: exponential, mean: 1ms}, next: [net], routing: least_outstanding, timeout: 1s}
   - {id: acq-b, role: acquirer, site: east, replicas: 3, workers: 4, queue: 50, service_time: {dist: uniform, min: 0.5ms, max: 2ms}, next: [net], routing: round_robin, timeout: 1s}
   - {id: net, role: network, site: west, replicas: 3, workers: 32, queue: unlimited, service_time: {dist: constant, value: 0.3ms}, routing: by_bin, timeout: 150ms}
-  - {id: iss-a, role: issuer, site: west, replicas: 2, bins: ["4111", "4112"], workers: 4, queue: 20, service_time: {dist: lognormal, median: 4ms, p99: 100ms}}
+  - {id: iss-a, role: issuer, site: west, replicas: 2, bins: ["4111", "4112"], workers: 4, queue: 20, service_time: {dist: lognormal, median: 4ms, p99: 100ms}, accounts: {balance: {dist: lognormal, median: 300.00, p99: 5000.00}, capture: {after: {dist: exponential, mean: 3s}, share: 90%}, hold_expiry: 6s}}
   - {id: iss-b, role: issuer, site: west, bins: ["4222"], workers: 6, queue: 10, service_time: {dist: normal, mean: 5ms, stddev: 3ms}}
 payers:
   - {id: shoppers, share: 80%, cards: 100000, activity: {dist: zipf, s: 1.1}, issuers: {iss-a: 60%, iss-b: 40%}, entry: gw, amount: {dist: lognormal, median: 42.00, p99: 900.00}}
@@ -79,6 +80,9 @@ void expect_busy(const nlohmann::json& s) {
   EXPECT_GT(n["acq-a"]["served"].get<int>(), 0);
   EXPECT_GT(n["acq-b"]["served"].get<int>(), 0);
   EXPECT_GT(s["payments"]["approved"].get<int>(), 0);
+  EXPECT_GT(s["payments"]["by_code"]["51"].get<int>(), 0) << "no card ran out of funds";
+  EXPECT_NE(s["conservation"]["settled"], "0.00") << "no hold captured";
+  EXPECT_EQ(s["conservation"]["ok"], true);
 }
 
 TEST(Determinism, TheSameSeedGivesTheSameBytes) {
