@@ -6,10 +6,25 @@
 namespace payquake::scenario {
 namespace {
 
-const std::vector<std::string> kNodeKeys{
-    "id",    "role",         "site",        "replicas", "workers", "queue",
-    "io",    "service_time", "next",        "routing",  "timeout", "bins",
-    "retry", "reversal",     "idempotency", "stand_in", "accounts"};
+const std::vector<std::string> kNodeKeys{"id",
+                                         "role",
+                                         "site",
+                                         "replicas",
+                                         "workers",
+                                         "queue",
+                                         "io",
+                                         "service_time",
+                                         "next",
+                                         "routing",
+                                         "timeout",
+                                         "bins",
+                                         "retry",
+                                         "reversal",
+                                         "idempotency",
+                                         "stand_in",
+                                         "accounts",
+                                         "health_check",
+                                         "outlier_detection"};
 const std::vector<Unsupported> kNodeLater{{"fraud", "fraud"}};
 const std::vector<std::string> kRoles{"gateway", "acquirer", "network", "issuer"};
 const std::vector<std::string> kRoutings{"failover", "round_robin", "least_outstanding", "by_bin"};

@@ -14,9 +14,9 @@ seed: 9
 duration: 150s
 sites: [{id: s, internal_latency: 1ms}]
 nodes:
-  - {id: gw, role: gateway, site: s, workers: 1000, service_time: {dist: constant, value: 0ms}, next: [acq], timeout: 10s}
-  - {id: acq, role: acquirer, site: s, workers: 1000, service_time: {dist: constant, value: 0ms}, next: [net], timeout: 8s}
-  - {id: net, role: network, site: s, workers: 1000, service_time: {dist: constant, value: 0ms}, timeout: 2s}
+  - {id: gw, role: gateway, site: s, workers: 1000, service_time: {dist: constant, value: 0ms}, next: [acq], timeout: 10s, health_check: {mode: oracle}}
+  - {id: acq, role: acquirer, site: s, workers: 1000, service_time: {dist: constant, value: 0ms}, next: [net], timeout: 8s, health_check: {mode: oracle}}
+  - {id: net, role: network, site: s, workers: 1000, service_time: {dist: constant, value: 0ms}, timeout: 2s, health_check: {mode: oracle}}
   - {id: iss, role: issuer, site: s, bins: ["4111"], workers: 10, service_time: {dist: constant, value: 10ms}}
 payers:
   - {id: p, cards: 1000000, issuers: {iss: 100%}, entry: gw, amount: {dist: constant, value: 10.00}}
