@@ -18,13 +18,8 @@ bool ProbeHealth::record(bool passed, const core::HealthCheck& hc) {
   return true;
 }
 
-bool OutlierHealth::record(bool error, const core::OutlierDetection& od) {
+bool OutlierHealth::record_error(const core::OutlierDetection& od) {
   if (ejected_) return false;  // answers to requests sent before the ejection
-  if (!error) {
-    errors_ = 0;
-    half_open_ = false;
-    return false;
-  }
   if (errors_ < UINT16_MAX) ++errors_;
   return half_open_ || errors_ >= od.consecutive_errors;
 }

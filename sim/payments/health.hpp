@@ -30,7 +30,14 @@ class OutlierHealth {
  public:
   // Records one answer (`error`: 91/96 or a timeout). Returns true when the target should be
   // ejected now; the caller checks the cap (max_ejected) and then calls eject().
-  bool record(bool error, const core::OutlierDetection& od);
+  // Inline: it runs for every answer a requester gets (the hot path).
+  bool record(bool error, const core::OutlierDetection& od) {
+    if (!error) {
+      if (errors_ != 0 || half_open_) close();
+      return false;
+    }
+    return record_error(od);
+  }
   // REQUIRES: !ejected(). Ejects at `t`; returns when it is back (at an interval sweep).
   double eject(double t, const core::OutlierDetection& od);
   // The ejection is over: back in the pool, half-open.
@@ -39,6 +46,12 @@ class OutlierHealth {
   int ejections() const { return ejections_; }
 
  private:
+  void close() {
+    errors_ = 0;
+    half_open_ = false;
+  }
+  bool record_error(const core::OutlierDetection& od);
+
   std::uint16_t errors_ = 0;  // consecutive errors
   std::uint16_t ejections_ = 0;
   bool ejected_ = false;
