@@ -31,6 +31,9 @@ struct State {
   std::set<std::pair<int, int>> partitions;      // node pairs (a < b)
   std::set<std::pair<int, int>> site_partitions;  // site pairs (a < b) with no direct link
   std::vector<bool> store_up;                    // per node
+  std::vector<double> node_loss;                 // per node: messages to or from it
+  std::vector<double> node_add_s;
+  std::vector<double> node_jitter_s;
 };
 
 std::pair<int, int> ordered(int a, int b) { return a < b ? std::pair{a, b} : std::pair{b, a}; }
@@ -63,6 +66,9 @@ State state_at(const core::Scenario& s, const topology::Topology& topo, double t
   st.link_jitter_s.assign(s.links.size(), 0.0);
   for (const auto& l : s.links) st.link_latency_s.push_back(l.latency_s);
   st.store_up.assign(s.nodes.size(), true);
+  st.node_loss.assign(s.nodes.size(), 0.0);
+  st.node_add_s.assign(s.nodes.size(), 0.0);
+  st.node_jitter_s.assign(s.nodes.size(), 0.0);
 
   const auto each_replica = [&](const Fault& f, auto&& fn) {
     const int n = node_index(s, f.node);
@@ -113,12 +119,23 @@ State state_at(const core::Scenario& s, const topology::Topology& topo, double t
         }
         break;
       case Fault::Kind::kLatency:
+        if (!f.node.empty()) {
+          const auto n = static_cast<std::size_t>(node_index(s, f.node));
+          st.node_add_s[n] += f.add_s;
+          st.node_jitter_s[n] += f.jitter_s;
+          break;
+        }
         for (const int l : links_of(s, f)) {
           st.link_latency_s[static_cast<std::size_t>(l)] += f.add_s;
           st.link_jitter_s[static_cast<std::size_t>(l)] += f.jitter_s;
         }
         break;
       case Fault::Kind::kLoss:
+        if (!f.node.empty()) {
+          double& rate = st.node_loss[static_cast<std::size_t>(node_index(s, f.node))];
+          rate = 1 - (1 - rate) * (1 - f.rate);
+          break;
+        }
         for (const int l : links_of(s, f)) {
           double& rate = st.link_loss[static_cast<std::size_t>(l)];
           rate = 1 - (1 - rate) * (1 - f.rate);
@@ -209,6 +226,12 @@ void apply(const core::Scenario& s, const topology::Topology& topo, const State&
   for (const auto& p : to.site_partitions)
     if (!from.site_partitions.count(p))
       flow.set_site_partition(static_cast<std::uint32_t>(p.first), static_cast<std::uint32_t>(p.second), true);
+  for (std::size_t n = 0; n < to.node_loss.size(); ++n) {
+    if (from.node_loss[n] != to.node_loss[n] || from.node_add_s[n] != to.node_add_s[n] ||
+        from.node_jitter_s[n] != to.node_jitter_s[n])
+      flow.set_node_link(static_cast<std::uint32_t>(n), to.node_loss[n], to.node_add_s[n],
+                         to.node_jitter_s[n]);
+  }
   for (std::size_t n = 0; n < to.store_up.size(); ++n)
     if (from.store_up[n] != to.store_up[n])
       flow.set_store_available(static_cast<std::uint32_t>(n), to.store_up[n]);

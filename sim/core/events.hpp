@@ -31,6 +31,14 @@ enum class SendReason : std::uint8_t {
 // What the gateway's idempotency store did with a keyed request.
 enum class KeyResult : std::uint8_t { kReplayed, kConflict, kWaited, kStoreUnavailable };
 
+// What a node learned about a replica of one of its next hops.
+enum class HealthChange : std::uint8_t {
+  kUnhealthy,  // active health checks failed `unhealthy_after` times in a row
+  kHealthy,    // ... and passed `healthy_after` times in a row again
+  kEjected,    // outlier detection took it out of the pool
+  kReturned,   // its ejection is over (half-open)
+};
+
 // A payment's account once all its work has drained (retries, reversals, advices).
 struct ReconciledPayment {
   Outcome outcome = Outcome::kFailed;  // what the payer saw
@@ -74,6 +82,8 @@ class FlowObserver {
   virtual void on_idempotency(StationRef s, const Payment& p, KeyResult r, double t) {}
   // The payment's work has drained and the ledger has reconciled it.
   virtual void on_reconciled(const Payment& p, const ReconciledPayment& r, double t) {}
+  // `checker` (a node) changed its view of replica `target` of one of its next hops.
+  virtual void on_health(std::uint32_t checker, StationRef target, HealthChange change, double t) {}
   // The calendar reached `t`; observers that keep windows may close them.
   virtual void on_clock(double t) {}
 };

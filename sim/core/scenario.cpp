@@ -26,6 +26,8 @@ const char* to_string(Routing r) {
   return "?";
 }
 
+const char* to_string(Detection d) { return d == Detection::kProbe ? "probe" : "oracle"; }
+
 const char* to_string(ArrivalProcess a) {
   return a == ArrivalProcess::kPoisson ? "poisson" : "uniform";
 }

@@ -109,6 +109,41 @@ struct Accounts {
   double hold_expiry_s = 7.0 * 86400.0;  // an uncaptured hold is released after this
 };
 
+// How a node learns that a replica of a next hop is gone (DESIGN.md section 2, "How
+// failures are noticed"). kProbe: active health checks, one probe per `interval_s` to every
+// replica of every next hop; a probe fails when the replica is down, the route to it is
+// cut, or the probe (or its answer) is lost or would come back later than `timeout_s`.
+// After `unhealthy_after` consecutive failures the replica is unhealthy, after
+// `healthy_after` consecutive passes healthy again. kOracle: the router knows the
+// platform's state at once (payquake before detection was modelled; a what-if baseline).
+// Defaults: the DESIGN.md section 4 example, which is the shape of Envoy's documented
+// examples (interval 5 s, timeout 1 s, 2-3 failures to mark unhealthy, 2 passes to return).
+enum class Detection { kProbe, kOracle };
+const char* to_string(Detection d);
+struct HealthCheck {
+  Detection mode = Detection::kProbe;
+  double interval_s = 5.0;
+  double timeout_s = 1.0;
+  int unhealthy_after = 3;
+  int healthy_after = 2;
+};
+
+// Passive outlier detection per replica of a next hop, as Envoy's consecutive_5xx: after
+// `consecutive_errors` answers in a row that are 91/96 or timeouts, the replica is ejected
+// for base_ejection x (its ejections so far), at most kMaxEjectionS; it returns at the
+// first `interval_s` sweep after that. At most `max_ejected` of a next hop's replicas are
+// out at once, and at least one may be (Envoy). Defaults are Envoy's: 5, 10 s, 30 s, 10%.
+struct OutlierDetection {
+  bool enabled = true;  // off by default under health_check mode oracle
+  int consecutive_errors = 5;
+  double interval_s = 10.0;
+  double base_ejection_s = 30.0;
+  double max_ejected = 0.10;
+};
+// Envoy's max_ejection_time default: an ejection never lasts longer than this (or than
+// base_ejection, when that is longer).
+inline constexpr double kMaxEjectionS = 300.0;
+
 struct Node {
   std::string id;
   Role role = Role::kGateway;
@@ -129,6 +164,8 @@ struct Node {
   Idempotency idempotency;               // gateway only
   StandIn stand_in;                      // network only
   Accounts accounts;                     // issuer only
+  HealthCheck health_check;              // gateway, acquirer, network
+  OutlierDetection outlier_detection;    // gateway, acquirer, network
 };
 
 inline constexpr std::int64_t kUnlimitedQueue = -1;
@@ -199,7 +236,8 @@ struct Fault {
 
   // Resolved target. crash, slowdown, errors, store_outage: `node` (and `replica`, -1 for
   // all replicas). partition: `between` two sites or two nodes. latency, loss: the link
-  // between sites `between` (or every link of site `site`). site_outage: `site`.
+  // between sites `between` (or every link of site `site`, or, with `node` set, every
+  // message to or from that node's replicas). site_outage: `site`.
   std::string node;
   int replica = -1;
   std::pair<std::string, std::string> between;

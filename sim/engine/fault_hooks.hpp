@@ -22,6 +22,9 @@ class FaultHooks {
   // Per site pair, with every link fault along the route between them folded in.
   virtual void set_link_loss(std::uint32_t site_a, std::uint32_t site_b, double rate) = 0;
   virtual void set_link_jitter(std::uint32_t site_a, std::uint32_t site_b, double jitter_s) = 0;
+  // Every message to or from a replica of `node`: lost with probability `loss`, delayed by
+  // `add_s` plus uniform [0, jitter_s]. All zero ends it.
+  virtual void set_node_link(std::uint32_t node, double loss, double add_s, double jitter_s) = 0;
   // Messages between the two nodes (or sites) are lost.
   virtual void set_partition(std::uint32_t node_a, std::uint32_t node_b, bool partitioned) = 0;
   virtual void set_site_partition(std::uint32_t site_a, std::uint32_t site_b,

@@ -199,6 +199,12 @@ void RunMetrics::on_queue_change(core::StationRef s, double t, std::int32_t leng
   if (t >= measured_from_ && t <= measured_to_) node.max_queue = std::max(node.max_queue, length);
 }
 
+void RunMetrics::on_health(std::uint32_t, core::StationRef target, core::HealthChange change,
+                           double) {
+  if (change == core::HealthChange::kEjected) ++nodes_[target.node].ejections;
+  if (change == core::HealthChange::kUnhealthy) ++nodes_[target.node].marked_unhealthy;
+}
+
 void RunMetrics::on_rejected(core::StationRef s, const core::Payment& p, double t) {
   if (measured(p)) ++nodes_[s.node].rejected;
 }

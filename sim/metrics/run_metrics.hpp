@@ -45,6 +45,10 @@ struct NodeStats {
   std::uint64_t rejected = 0;
   std::uint64_t timeouts = 0;      // attempts this node gave up on
   std::uint64_t late_answers = 0;  // answers this node received after giving up
+  // Whole run: how often a replica of this node was ejected by a caller's outlier detection,
+  // or marked unhealthy by a caller's health checks.
+  std::uint64_t ejections = 0;
+  std::uint64_t marked_unhealthy = 0;
   std::int32_t max_queue = 0;
   TimeIntegral busy;
   TimeIntegral queue;
@@ -117,6 +121,8 @@ class RunMetrics : public core::FlowObserver {
   void on_rejected(core::StationRef s, const core::Payment& p, double t) override;
   void on_timeout(core::StationRef s, const core::Payment& p, double t) override;
   void on_late_answer(core::StationRef s, const core::Payment& p, double t) override;
+  void on_health(std::uint32_t checker, core::StationRef target, core::HealthChange change,
+                 double t) override;
   void on_clock(double t) override {
     if (t >= window_end_s_) close_windows_until(t);
     if (t >= static_cast<double>(slo_closed_ + 1) * slo_window_s_) close_slo_windows_until(t);

@@ -24,7 +24,8 @@ Flow::Flow(const core::Scenario& scenario, const engine::NetworkView& network,
       seed_(scenario.seed),
       view_(network),
       link_rng_(scenario.seed, "faults/links"),
-      error_rng_(scenario.seed, "faults/errors") {
+      error_rng_(scenario.seed, "faults/errors"),
+      probe_rng_(scenario.seed, "health/probes") {
   const auto& nodes = scenario.nodes;
   site_count_ = scenario.sites.size();
   for (const auto& node : nodes) {
@@ -71,6 +72,13 @@ Flow::Flow(const core::Scenario& scenario, const engine::NetworkView& network,
   }
   hop_deadlines_.resize(nodes_.size());
   key_stores_.resize(nodes_.size());
+  node_loss_.assign(nodes_.size(), 0.0);
+  node_add_s_.assign(nodes_.size(), 0.0);
+  node_jitter_s_.assign(nodes_.size(), 0.0);
+  watch_.resize(nodes_.size() * stations_.size());
+  alive_.assign(nodes_.size() * stations_.size(), 1);
+  usable_.assign(nodes_.size() * stations_.size(), 1);
+  ejected_.assign(nodes_.size() * nodes_.size(), 0);
 
   refresh_platform_cache();
   issuer_bins_.resize(nodes_.size());
@@ -111,6 +119,7 @@ void Flow::start(engine::Calendar& calendar) {
     calendar.schedule(first, kArrival, i);
     ++pending_arrivals_;
   }
+  start_health_checks();
 }
 
 void Flow::handle(const engine::Event& e) {
@@ -128,6 +137,12 @@ void Flow::handle(const engine::Event& e) {
     case kClientPress:
       assert(payments_[e.index].generation == e.generation);
       on_press(e.index, e.arg != 0, e.time_s);
+      return;
+    case kHealthProbe:
+      on_health_probe(e.index, e.time_s);
+      return;
+    case kUneject:
+      on_uneject(e.index, e.time_s);
       return;
     default:
       break;
@@ -293,7 +308,8 @@ void Flow::forward(std::uint32_t a, double t) {
   const std::uint32_t n = stations_[s].node;
   const std::uint32_t next = choose_next_node(n, payment_of(a));
   if (next == kNone) {
-    // Every next hop is down or cut off. Health checks know it at once: answer now.
+    // Every next hop is unhealthy as far as this node knows: fail fast, as an open circuit
+    // breaker does (flow_health.cpp).
     const bool stand_in_possible = nodes_[n].spec.role == core::Role::kNetwork &&
                                    nodes_[n].spec.stand_in.enabled &&
                                    attempts_[a].message == Message::kAuthorization;
@@ -371,6 +387,7 @@ void Flow::on_response_arrives(std::uint32_t a, ResponseCode code, double t) {
   }
   attempts_[a].state = AttemptState::kAnswered;
   --stations_[attempts_[a].to].outstanding;
+  observe_answer(stations_[attempts_[a].from].node, attempts_[a].to, retriable(code), t);
   child_resolved(a, false, code, t);
   free_attempt(a, t);
 }
@@ -391,6 +408,7 @@ void Flow::on_hop_timeouts(std::uint32_t node, double t) {
     a.state = AttemptState::kTimedOut;
     --stations_[a.to].outstanding;
     observer_.on_timeout(ref(a.from), payment_of(due.attempt), t);
+    observe_answer(node, a.to, true, t);
     const bool lost = a.lost;
     // The attempt lives on until its late answer arrives (if one ever will).
     child_resolved(due.attempt, true, ResponseCode::kIssuerInoperative, t);
@@ -488,7 +506,8 @@ void Flow::depart(std::uint32_t a, double t) {
   if (attempt.to == kNone) {
     const core::Routing policy =
         attempt.from == kPayer ? core::Routing::kRoundRobin : node_of(attempt.from).routing;
-    attempt.to = choose_replica(attempt.to_node, policy);
+    attempt.to = choose_replica(attempt.from == kPayer ? kPayer : stations_[attempt.from].node,
+                                attempt.to_node, policy);
   }
   attempt.state = AttemptState::kInFlight;
   ++stations_[attempt.to].outstanding;
@@ -527,8 +546,8 @@ void Flow::depart(std::uint32_t a, double t) {
 
 std::uint32_t Flow::choose_next_node(std::uint32_t node, const core::Payment& p) {
   NodeSpec& spec = nodes_[node];
-  // Health checks are perfect and instant: a next hop with no replica up, or one this
-  // node cannot reach, is skipped (kNone when none is left).
+  // A next hop whose replicas this node believes all unhealthy is skipped (kNone when none
+  // is left): see node_reachable.
   switch (spec.spec.routing) {
     case core::Routing::kByBin: {
       const std::uint32_t issuer = bin_owner_[p.bin];
@@ -565,33 +584,55 @@ std::uint32_t Flow::choose_next_node(std::uint32_t node, const core::Payment& p)
 }
 
 bool Flow::node_reachable(std::uint32_t from_node, std::uint32_t to_node) const {
-  if (!route_open(from_node, to_node)) return false;
+  const std::uint8_t* alive = &alive_[watch_index(from_node, nodes_[to_node].first_station)];
   for (int r = 0; r < nodes_[to_node].spec.replicas; ++r)
-    if (stations_[nodes_[to_node].first_station + static_cast<std::uint32_t>(r)].up) return true;
+    if (alive[r]) return true;
   return false;
 }
 
-std::uint32_t Flow::choose_replica(std::uint32_t node, core::Routing routing) {
+template <typename Ok>
+std::uint32_t Flow::pick_replica(std::uint32_t node, core::Routing routing, Ok ok) {
   NodeSpec& spec = nodes_[node];
   const auto replicas = static_cast<std::uint32_t>(spec.spec.replicas);
-  if (replicas == 1) return spec.first_station;
   if (routing == core::Routing::kLeastOutstanding) {
     std::uint32_t best = kNone;
     for (std::uint32_t r = 0; r < replicas; ++r) {
       const std::uint32_t candidate = spec.first_station + r;
-      if (!station_up(candidate)) continue;
+      if (!ok(candidate)) continue;
       if (best == kNone || stations_[candidate].outstanding < stations_[best].outstanding)
         best = candidate;
     }
-    return best == kNone ? spec.first_station : best;
+    return best;
   }
-  // Replicas behind one name are load-balanced: round robin over the replicas that are
-  // up, unless the sender asks for least outstanding. (With none up the request goes to
-  // one anyway and is lost: the payer's entry has no health check in front of it.)
   for (std::uint32_t tried = 0; tried < replicas; ++tried) {
     const std::uint32_t candidate = spec.first_station + (spec.replica_cursor++ % replicas);
-    if (station_up(candidate)) return candidate;
+    if (ok(candidate)) return candidate;
   }
+  return kNone;
+}
+
+std::uint32_t Flow::choose_replica(std::uint32_t checker, std::uint32_t node,
+                                   core::Routing routing) {
+  NodeSpec& spec = nodes_[node];
+  const auto replicas = static_cast<std::uint32_t>(spec.spec.replicas);
+  if (replicas == 1) return spec.first_station;
+  // Replicas behind one name are load-balanced: round robin, unless the sender asks for
+  // least outstanding, over the replicas the sender believes healthy and not ejected; else
+  // over the healthy ones (panic routing: ejections never empty the pool); else over those
+  // that are up. (With none up the request goes to one anyway and is lost. The payer's
+  // entry has no health check in front of it: it sees which replicas are up.)
+  std::uint32_t s = kNone;
+  if (checker != kPayer) {
+    const std::uint8_t* usable = &usable_[watch_index(checker, 0)];
+    const std::uint8_t* alive = &alive_[watch_index(checker, 0)];
+    s = pick_replica(node, routing, [usable](std::uint32_t c) { return usable[c] != 0; });
+    if (s == kNone)
+      s = pick_replica(node, routing, [alive](std::uint32_t c) { return alive[c] != 0; });
+  }
+  if (s == kNone)
+    s = pick_replica(node, routing, [this](std::uint32_t c) { return station_up(c); });
+  if (s != kNone) return s;
+  if (routing == core::Routing::kLeastOutstanding) return spec.first_station;
   return spec.first_station + (spec.replica_cursor++ % replicas);
 }
 
@@ -603,10 +644,17 @@ bool Flow::transmit(std::uint32_t from_station, std::uint32_t to_station, double
   if (!route_open(a, b)) return false;
   *delay_s = pair_latency_s_[a * nodes_.size() + b];
   const std::size_t sites = node_site_[a] * site_count_ + node_site_[b];
+  double loss = link_loss_[sites];
+  double jitter = link_jitter_[sites];
+  if (node_link_faults_) {
+    loss = 1.0 - (1.0 - loss) * (1.0 - node_loss_[a]) * (1.0 - node_loss_[b]);
+    jitter += node_jitter_s_[a] + node_jitter_s_[b];
+    *delay_s += node_add_s_[a] + node_add_s_[b];
+  }
   // Draws happen only while a loss or jitter fault is on, so a fault never shifts the
   // random numbers of a run's other streams.
-  if (link_loss_[sites] > 0 && link_rng_.uniform01() < link_loss_[sites]) return false;
-  if (link_jitter_[sites] > 0) *delay_s += link_jitter_[sites] * link_rng_.uniform01();
+  if (loss > 0 && link_rng_.uniform01() < loss) return false;
+  if (jitter > 0) *delay_s += jitter * link_rng_.uniform01();
   return true;
 }
 

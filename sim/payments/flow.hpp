@@ -22,6 +22,7 @@
 #include "engine/fault_hooks.hpp"
 #include "engine/network_view.hpp"
 #include "load/arrivals.hpp"
+#include "payments/health.hpp"
 #include "payments/idempotency_store.hpp"
 #include "payments/ledger.hpp"
 #include "payments/ring_queue.hpp"
@@ -59,6 +60,7 @@ class Flow : public engine::EventHandler, public engine::FaultHooks {
   void set_errors(std::uint32_t node, int replica, double rate, core::ResponseCode code) override;
   void set_link_loss(std::uint32_t site_a, std::uint32_t site_b, double rate) override;
   void set_link_jitter(std::uint32_t site_a, std::uint32_t site_b, double jitter_s) override;
+  void set_node_link(std::uint32_t node, double loss, double add_s, double jitter_s) override;
   void set_partition(std::uint32_t node_a, std::uint32_t node_b, bool partitioned) override;
   void set_site_partition(std::uint32_t site_a, std::uint32_t site_b, bool partitioned) override;
   void set_store_available(std::uint32_t node, bool available) override;
@@ -76,6 +78,8 @@ class Flow : public engine::EventHandler, public engine::FaultHooks {
     kHopTimeouts,      // index: node
     kClientTimeouts,   // index: population
     kClientPress,      // index: payment slot, arg: 1 for a double submit
+    kHealthProbe,      // index: node (the verdicts of its probes of this interval)
+    kUneject,          // index: watch (node x stations + station)
   };
   static constexpr std::uint32_t kNone = 0xffffffffu;
   static constexpr std::uint32_t kPayer = 0xffffffffu;  // the requester of a payer's press
@@ -189,6 +193,28 @@ class Flow : public engine::EventHandler, public engine::FaultHooks {
   void on_hop_timeouts(std::uint32_t node, double t);
   void on_client_timeouts(std::uint32_t population, double t);
 
+  // Detection (flow_health.cpp): what each node knows of the replicas of its next hops.
+  // Routing reads two flags per (node, station); probes and answers update them.
+  struct Watch {
+    ProbeHealth probe;
+    OutlierHealth outlier;
+  };
+  std::size_t watch_index(std::uint32_t node, std::uint32_t station) const {
+    return node * stations_.size() + station;
+  }
+  void start_health_checks();
+  void on_health_probe(std::uint32_t node, double t);
+  bool probe_passes(std::uint32_t node, std::uint32_t station);
+  // An answer (or, `error` with a timeout) from `station` to a requester of `node`.
+  void observe_answer(std::uint32_t node, std::uint32_t station, bool error, double t) {
+    if (nodes_[node].spec.outlier_detection.enabled) record_outcome(node, station, error, t);
+  }
+  void record_outcome(std::uint32_t node, std::uint32_t station, bool error, double t);
+  void on_uneject(std::uint32_t watch, double t);
+  void update_usable(std::size_t watch);
+  // Oracle nodes: health is the platform's state (called whenever it changes).
+  void refresh_oracle_health();
+
   // Payer side.
   void press(std::uint32_t slot, TryKind kind, double t);
   void payer_answered(std::uint32_t attempt, core::ResponseCode code, double t);
@@ -224,12 +250,18 @@ class Flow : public engine::EventHandler, public engine::FaultHooks {
   void start_service(std::uint32_t station, std::uint32_t attempt, double t);
   void release_worker(std::uint32_t station, double t);
   std::uint32_t choose_next_node(std::uint32_t node, const core::Payment& p);
-  std::uint32_t choose_replica(std::uint32_t node, core::Routing routing);
+  // A replica of `node` for a request from `checker` (a node, or kPayer: no health checks).
+  std::uint32_t choose_replica(std::uint32_t checker, std::uint32_t node, core::Routing routing);
+  // One pass of choose_replica over the replicas for which `ok(station)` holds; kNone if none.
+  template <typename Ok>
+  std::uint32_t pick_replica(std::uint32_t node, core::Routing routing, Ok ok);
   // Whether a message from one station to another gets through (false: lost to a down
   // route, a partition or link loss), and its delay when it does.
   bool transmit(std::uint32_t from_station, std::uint32_t to_station, double* delay_s);
   bool still_reachable(std::uint32_t from_station, std::uint32_t to_station) const;
   bool station_up(std::uint32_t station) const { return stations_[station].up; }
+  // Whether `from_node` believes some replica of `to_node` answers: its health checks (or,
+  // under mode oracle, the platform) say so. Routing skips a next hop for which it is false.
   bool node_reachable(std::uint32_t from_node, std::uint32_t to_node) const;
   // The request will never be answered to its requester (dropped somewhere).
   void lose(std::uint32_t attempt, double t);
@@ -280,6 +312,11 @@ class Flow : public engine::EventHandler, public engine::FaultHooks {
   std::size_t site_count_ = 0;
   std::vector<double> link_loss_;       // site x site
   std::vector<double> link_jitter_;     // site x site
+  // Per node: loss, added latency and jitter of every message to or from its replicas.
+  std::vector<double> node_loss_;
+  std::vector<double> node_add_s_;
+  std::vector<double> node_jitter_s_;
+  bool node_link_faults_ = false;       // some node has one of them on
   std::vector<char> partitioned_;       // node x node
   std::vector<char> site_partitioned_;  // site x site
   // node x node: how often the route between two nodes has been cut. A message is lost
@@ -292,6 +329,11 @@ class Flow : public engine::EventHandler, public engine::FaultHooks {
   std::vector<double> pair_latency_s_;
   core::RandomStream link_rng_;
   core::RandomStream error_rng_;
+  core::RandomStream probe_rng_;        // lost probes: drawn only while a loss fault is on
+  std::vector<Watch> watch_;            // node x stations
+  std::vector<std::uint8_t> alive_;     // node x stations: health checks say it answers
+  std::vector<std::uint8_t> usable_;    // node x stations: alive and not ejected
+  std::vector<std::uint16_t> ejected_;  // node x node: replicas of the second it has ejected
   std::vector<Population> populations_;
   std::vector<std::uint32_t> bin_owner_;                 // bin index -> issuer node
   std::vector<std::vector<std::uint32_t>> issuer_bins_;  // issuer node -> bin indices

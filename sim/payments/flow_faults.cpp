@@ -51,6 +51,7 @@ void Flow::refresh_platform_cache() {
                       view_.route_up(static_cast<int>(a), static_cast<int>(b));
     }
   }
+  refresh_oracle_health();
 }
 
 void Flow::lose(std::uint32_t a, double t) {
@@ -135,6 +136,16 @@ void Flow::set_link_loss(std::uint32_t site_a, std::uint32_t site_b, double rate
 void Flow::set_link_jitter(std::uint32_t site_a, std::uint32_t site_b, double jitter_s) {
   link_jitter_[site_a * site_count_ + site_b] = jitter_s;
   link_jitter_[site_b * site_count_ + site_a] = jitter_s;
+}
+
+void Flow::set_node_link(std::uint32_t node, double loss, double add_s, double jitter_s) {
+  node_loss_[node] = loss;
+  node_add_s_[node] = add_s;
+  node_jitter_s_[node] = jitter_s;
+  node_link_faults_ = false;
+  for (std::size_t n = 0; n < nodes_.size(); ++n)
+    node_link_faults_ =
+        node_link_faults_ || node_loss_[n] > 0 || node_add_s_[n] > 0 || node_jitter_s_[n] > 0;
 }
 
 void Flow::set_partition(std::uint32_t node_a, std::uint32_t node_b, bool partitioned) {

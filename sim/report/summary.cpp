@@ -92,8 +92,11 @@ ordered_json summary_json(const core::Scenario& scenario, const metrics::RunMetr
         {"rejected", n.rejected},
         {"timeouts", n.timeouts},
         {"late_answers", n.late_answers},
+        {"ejections", n.ejections},
+        {"marked_unhealthy", n.marked_unhealthy},
         {"queue_length", {{"mean", metrics.mean_queue_length(i)}, {"max", n.max_queue}}},
-        {"queue_wait_seconds", {{"mean", n.queue_wait_s.mean()}, {"p99", n.queue_wait_s.quantile(0.99)}}},
+        {"queue_wait_seconds",
+         {{"mean", n.queue_wait_s.mean()}, {"p99", n.queue_wait_s.quantile(0.99)}}},
         {"service_seconds", {{"mean", n.service_s.mean()}, {"p99", n.service_s.quantile(0.99)}}},
     };
   }

@@ -48,7 +48,7 @@ const KeySet kAnyFaultKey = [] {
 }();
 
 constexpr std::string_view kNodeTargetForm = "a node id or node[replica], like iss-a or iss-a[0]";
-constexpr std::string_view kLinkTargetForm = "link:<site>/<site> or site:<site>";
+constexpr std::string_view kLinkTargetForm = "link:<site>/<site>, site:<site> or a node id";
 constexpr std::string_view kStoreTargetForm = "<gateway id>.idempotency, like gw.idempotency";
 constexpr std::string_view kBetweenForm = "a list of two site ids or two node ids";
 constexpr std::string_view kStoreSuffix = ".idempotency";
@@ -259,6 +259,18 @@ void Builder::node_target(const Value& v, const std::string& path, core::Fault& 
 
 void Builder::link_target(const Value& v, const std::string& path, core::Fault& f) {
   const std::string text = v.is_scalar() ? v.text : "";
+  if (!text.empty() && s_.find_node(text)) {
+    // A node: every message to or from its replicas (the links of its hosts).
+    f.target = f.node = text;
+    return;
+  }
+  if (const auto parts = split_replica(text);
+      parts && parts->second >= 0 && s_.find_node(parts->first)) {
+    r_.error(v.loc, path,
+             "expected a whole node (loss and latency act on every replica's links), got " +
+                 describe(v) + did_you_mean(parts->first));
+    return;
+  }
   std::vector<std::string> site_ids;
   for (const auto& site : s_.sites) site_ids.push_back(site.id);
   if (text.starts_with("site:")) {

@@ -10,7 +10,8 @@ namespace {
 const KeySet kNodeKeys{
     "nodes",
     {"id", "role", "site", "replicas", "workers", "queue", "io", "service_time", "next", "routing",
-     "timeout", "bins", "retry", "reversal", "idempotency", "stand_in", "accounts"},
+     "timeout", "bins", "retry", "reversal", "idempotency", "stand_in", "accounts",
+     "health_check", "outlier_detection"},
     {{"fraud", "fraud"}}};
 const std::vector<std::string> kRoles{"gateway", "acquirer", "network", "issuer"};
 const std::vector<std::string> kRoutings{"failover", "round_robin", "least_outstanding", "by_bin"};

@@ -21,8 +21,10 @@ struct Placement {
 };
 
 constexpr std::string_view kNoNextHop = "it has no next hop";
-constexpr std::array<Placement, 6> kPlacements{{
+constexpr std::array<Placement, 8> kPlacements{{
     {"timeout", {true, true, true, false}, kNoNextHop},
+    {"health_check", {true, true, true, false}, kNoNextHop},
+    {"outlier_detection", {true, true, true, false}, kNoNextHop},
     {"retry", {true, true, true, false}, kNoNextHop},
     {"reversal", {true, true, true, false}, kNoNextHop},
     {"idempotency", {true, false, false, false}, "only gateways keep idempotency keys"},
@@ -38,6 +40,11 @@ const KeySet kIdempotencyKeys{"nodes.idempotency",
 const KeySet kStandInKeys{"nodes.stand_in", {"enabled", "max_amount"}};
 const KeySet kAccountsKeys{"nodes.accounts", {"balance", "capture", "hold_expiry"}};
 const KeySet kCaptureKeys{"nodes.accounts.capture", {"after", "share"}};
+const KeySet kHealthCheckKeys{"nodes.health_check",
+                              {"mode", "interval", "timeout", "unhealthy_after", "healthy_after"}};
+const KeySet kOutlierKeys{"nodes.outlier_detection",
+                          {"enabled", "consecutive_errors", "interval", "base_ejection",
+                           "max_ejected"}};
 const KeySet kClientKeys{"payers.client",
                          {"timeout", "retries", "retry_delay", "idempotency_key", "double_submit",
                           "double_submit_delay"}};
@@ -140,6 +147,38 @@ void read_accounts(Reader& r, const Value& m, const std::string& path, core::Acc
   }
 }
 
+const std::vector<std::string> kDetections{"probe", "oracle"};  // core::Detection's order
+
+void read_health_check(Reader& r, const Value& m, const std::string& path, core::HealthCheck& out) {
+  if (!r.mapping(m, path, kHealthCheckKeys)) return;
+  if (const Value* x = m.find("mode"))
+    if (const auto i = r.choice(*x, join(path, "mode"), kDetections))
+      out.mode = static_cast<core::Detection>(*i);
+  r.duration_field(m, path, "interval", Bound::kPositive, false, out.interval_s);
+  r.duration_field(m, path, "timeout", Bound::kPositive, false, out.timeout_s);
+  repeat_field(r, m, path, "unhealthy_after", 1, out.unhealthy_after);
+  repeat_field(r, m, path, "healthy_after", 1, out.healthy_after);
+  if (out.timeout_s > out.interval_s) {
+    // One probe per interval is in flight at a time (Envoy requires the same).
+    const Value* x = m.find("timeout");
+    r.error(x->loc, join(path, "timeout"),
+            "expected a probe timeout no longer than the interval (" +
+                format_duration(out.interval_s) + "), got " + describe(*x));
+  }
+}
+
+void read_outlier_detection(Reader& r, const Value& m, const std::string& path,
+                            core::OutlierDetection& out) {
+  if (!r.mapping(m, path, kOutlierKeys)) return;
+  out.enabled = true;  // written: on unless it says otherwise
+  r.bool_field(m, path, "enabled", false, out.enabled);
+  repeat_field(r, m, path, "consecutive_errors", 1, out.consecutive_errors);
+  r.duration_field(m, path, "interval", Bound::kPositive, false, out.interval_s);
+  r.duration_field(m, path, "base_ejection", Bound::kPositive, false, out.base_ejection_s);
+  if (const Value* x = m.find("max_ejected"))
+    if (const auto p = r.percent(*x, join(path, "max_ejected"))) out.max_ejected = *p;
+}
+
 }  // namespace
 
 const Value* Builder::placed(const Value& v, const std::string& path, std::string_view key,
@@ -169,6 +208,12 @@ void Builder::read_node_semantics(const Value& v, const std::string& path, core:
     read_stand_in(r_, *x, join(path, "stand_in"), n.stand_in);
   if (const Value* x = placed(v, path, "accounts", n, role_known))
     read_accounts(r_, *x, join(path, "accounts"), n.accounts);
+  if (const Value* x = placed(v, path, "health_check", n, role_known))
+    read_health_check(r_, *x, join(path, "health_check"), n.health_check);
+  // An oracle knows every failure at once: passive detection has nothing to add unless asked.
+  n.outlier_detection.enabled = n.health_check.mode == core::Detection::kProbe;
+  if (const Value* x = placed(v, path, "outlier_detection", n, role_known))
+    read_outlier_detection(r_, *x, join(path, "outlier_detection"), n.outlier_detection);
 }
 
 void Builder::read_client(const Value& v, const std::string& path, core::Client& c) {

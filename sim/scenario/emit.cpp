@@ -104,6 +104,26 @@ void emit_idempotency(YAML::Emitter& out, const core::Idempotency& i) {
   out << YAML::EndMap;
 }
 
+void emit_health_check(YAML::Emitter& out, const core::HealthCheck& h) {
+  out << YAML::Key << "health_check" << YAML::Value << YAML::Flow << YAML::BeginMap;
+  out << YAML::Key << "mode" << YAML::Value << core::to_string(h.mode);
+  out << YAML::Key << "interval" << YAML::Value << format_duration(h.interval_s);
+  out << YAML::Key << "timeout" << YAML::Value << format_duration(h.timeout_s);
+  out << YAML::Key << "unhealthy_after" << YAML::Value << h.unhealthy_after;
+  out << YAML::Key << "healthy_after" << YAML::Value << h.healthy_after;
+  out << YAML::EndMap;
+}
+
+void emit_outlier_detection(YAML::Emitter& out, const core::OutlierDetection& o) {
+  out << YAML::Key << "outlier_detection" << YAML::Value << YAML::Flow << YAML::BeginMap;
+  out << YAML::Key << "enabled" << YAML::Value << bool_text(o.enabled);
+  out << YAML::Key << "consecutive_errors" << YAML::Value << o.consecutive_errors;
+  out << YAML::Key << "interval" << YAML::Value << format_duration(o.interval_s);
+  out << YAML::Key << "base_ejection" << YAML::Value << format_duration(o.base_ejection_s);
+  out << YAML::Key << "max_ejected" << YAML::Value << format_percent(o.max_ejected);
+  out << YAML::EndMap;
+}
+
 void emit_stand_in(YAML::Emitter& out, const core::StandIn& s) {
   out << YAML::Key << "stand_in" << YAML::Value << YAML::Flow << YAML::BeginMap;
   out << YAML::Key << "enabled" << YAML::Value << bool_text(s.enabled);
@@ -156,6 +176,8 @@ void emit_node(YAML::Emitter& out, const core::Node& n) {
     out << YAML::Key << "timeout" << YAML::Value << format_duration(n.timeout_s);
     emit_retry(out, n.retry);
     emit_reversal(out, n.reversal);
+    emit_health_check(out, n.health_check);
+    emit_outlier_detection(out, n.outlier_detection);
   }
   if (n.role == core::Role::kGateway) emit_idempotency(out, n.idempotency);
   if (n.role == core::Role::kNetwork) emit_stand_in(out, n.stand_in);
@@ -231,6 +253,7 @@ std::string fault_target(const core::Fault& f) {
       return f.replica < 0 ? f.node : f.node + "[" + std::to_string(f.replica) + "]";
     case FK::kLatency:
     case FK::kLoss:
+      if (!f.node.empty()) return f.node;
       return f.site.empty() ? "link:" + f.between.first + "/" + f.between.second : "site:" + f.site;
     case FK::kStoreOutage:
       return f.node + ".idempotency";

@@ -358,21 +358,46 @@ TEST(Faults, LinkTargets) {
                                   "rate: 1%}\n")),
             Errors{"t.yaml:56:26: faults[0].target: expected site:<site> for a site id (one of "
                    "east, west), got 'site:eats' (did you mean 'site:east'?)"});
-  EXPECT_EQ(errors_of(with_faults("  - {kind: loss, target: east, at: 1m, duration: 1m, rate: "
-                                  "1%}\n")),
-            Errors{"t.yaml:56:26: faults[0].target: expected link:<site>/<site> or site:<site>, "
-                   "got 'east' (did you mean 'site:east'?)"});
-  EXPECT_EQ(errors_of(with_faults("  - {kind: loss, target: east/west, at: 1m, duration: 1m, "
-                                  "rate: 1%}\n")),
-            Errors{"t.yaml:56:26: faults[0].target: expected link:<site>/<site> or site:<site>, "
-                   "got 'east/west' (did you mean 'link:east/west'?)"});
-  EXPECT_EQ(errors_of(with_faults("  - {kind: loss, target: \"link:east-west\", at: 1m, "
-                                  "duration: 1m, rate: 1%}\n")),
-            Errors{"t.yaml:56:26: faults[0].target: expected link:<site>/<site> or site:<site>, "
-                   "got 'link:east-west'"});
-  EXPECT_EQ(errors_of(with_faults("  - {kind: loss, at: 1m, duration: 1m, rate: 1%}\n")),
-            Errors{"t.yaml:56:5: faults[0].target: expected link:<site>/<site> or site:<site>, "
-                   "got nothing (the key is missing)"});
+  EXPECT_EQ(
+      errors_of(with_faults("  - {kind: loss, target: east, at: 1m, duration: 1m, rate: "
+                            "1%}\n")),
+      Errors{
+          "t.yaml:56:26: faults[0].target: expected link:<site>/<site>, site:<site> or a node id, "
+          "got 'east' (did you mean 'site:east'?)"});
+  EXPECT_EQ(
+      errors_of(with_faults("  - {kind: loss, target: east/west, at: 1m, duration: 1m, "
+                            "rate: 1%}\n")),
+      Errors{
+          "t.yaml:56:26: faults[0].target: expected link:<site>/<site>, site:<site> or a node id, "
+          "got 'east/west' (did you mean 'link:east/west'?)"});
+  EXPECT_EQ(
+      errors_of(with_faults("  - {kind: loss, target: \"link:east-west\", at: 1m, "
+                            "duration: 1m, rate: 1%}\n")),
+      Errors{
+          "t.yaml:56:26: faults[0].target: expected link:<site>/<site>, site:<site> or a node id, "
+          "got 'link:east-west'"});
+  EXPECT_EQ(
+      errors_of(with_faults("  - {kind: loss, at: 1m, duration: 1m, rate: 1%}\n")),
+      Errors{
+          "t.yaml:56:5: faults[0].target: expected link:<site>/<site>, site:<site> or a node id, "
+          "got nothing (the key is missing)"});
+}
+
+TEST(Faults, LossAndLatencyOnANode) {
+  const auto s = load(with_faults(
+      "  - {kind: loss, target: iss, at: 1m, duration: 1m, rate: 5%}\n"
+      "  - {kind: latency, target: iss, at: 1m, duration: 1m, add: 50ms, jitter: 10ms}\n"));
+  ASSERT_EQ(s.faults.size(), 2u);
+  EXPECT_EQ(s.faults[0].node, "iss");
+  EXPECT_EQ(s.faults[0].target, "iss");
+  EXPECT_TRUE(s.faults[0].site.empty());
+  EXPECT_DOUBLE_EQ(s.faults[0].rate, 0.05);
+  EXPECT_EQ(s.faults[1].node, "iss");
+  EXPECT_DOUBLE_EQ(s.faults[1].add_s, 0.05);
+  EXPECT_EQ(errors_of(with_faults("  - {kind: loss, target: \"iss[0]\", at: 1m, duration: 1m, "
+                                  "rate: 5%}\n")),
+            Errors{"t.yaml:56:26: faults[0].target: expected a whole node (loss and latency act "
+                   "on every replica's links), got 'iss[0]' (did you mean 'iss'?)"});
 }
 
 TEST(Faults, LatencyAndLoss) {

@@ -134,7 +134,7 @@ TEST(Loader, UnknownKeyWithoutSuggestion) {
       errors_of(reference_with("    timeout: 3s", "    colour: red")),
       Errors{"t.yaml:29:5: nodes.acq.colour: unknown key 'colour', expected one of id, role, "
              "site, replicas, workers, queue, io, service_time, next, routing, timeout, bins, "
-             "retry, reversal, idempotency, stand_in, accounts"});
+             "retry, reversal, idempotency, stand_in, accounts, health_check, outlier_detection"});
 }
 
 TEST(Loader, MisspelledRequiredKeyGivesOneMessage) {

@@ -366,3 +366,72 @@ TEST(Semantics, OverridesReachTheNewKeys) {
 
 }  // namespace
 }  // namespace payquake::scenario
+
+namespace payquake::scenario {
+namespace {
+
+TEST(Detection, EnvoyLikeDefaults) {
+  const core::Node& gw = load(kReference).nodes[0];
+  EXPECT_EQ(gw.health_check.mode, core::Detection::kProbe);
+  EXPECT_DOUBLE_EQ(gw.health_check.interval_s, 5.0);
+  EXPECT_DOUBLE_EQ(gw.health_check.timeout_s, 1.0);
+  EXPECT_EQ(gw.health_check.unhealthy_after, 3);
+  EXPECT_EQ(gw.health_check.healthy_after, 2);
+  EXPECT_TRUE(gw.outlier_detection.enabled);
+  EXPECT_EQ(gw.outlier_detection.consecutive_errors, 5);
+  EXPECT_DOUBLE_EQ(gw.outlier_detection.interval_s, 10.0);
+  EXPECT_DOUBLE_EQ(gw.outlier_detection.base_ejection_s, 30.0);
+  EXPECT_DOUBLE_EQ(gw.outlier_detection.max_ejected, 0.10);
+}
+
+TEST(Detection, Values) {
+  const core::Node& gw = load(with(kGw,
+                                   "    health_check: {interval: 2s, timeout: 500ms, "
+                                   "unhealthy_after: 2, healthy_after: 1}\n"
+                                   "    outlier_detection: {consecutive_errors: 3, interval: 1s, "
+                                   "base_ejection: 5s, max_ejected: 50%}\n"))
+                             .nodes[0];
+  EXPECT_DOUBLE_EQ(gw.health_check.interval_s, 2.0);
+  EXPECT_DOUBLE_EQ(gw.health_check.timeout_s, 0.5);
+  EXPECT_EQ(gw.health_check.unhealthy_after, 2);
+  EXPECT_EQ(gw.health_check.healthy_after, 1);
+  EXPECT_EQ(gw.outlier_detection.consecutive_errors, 3);
+  EXPECT_DOUBLE_EQ(gw.outlier_detection.interval_s, 1.0);
+  EXPECT_DOUBLE_EQ(gw.outlier_detection.base_ejection_s, 5.0);
+  EXPECT_DOUBLE_EQ(gw.outlier_detection.max_ejected, 0.5);
+}
+
+TEST(Detection, OracleTurnsOutlierDetectionOffUnlessAsked) {
+  const core::Node& gw = load(with(kGw, "    health_check: {mode: oracle}\n")).nodes[0];
+  EXPECT_EQ(gw.health_check.mode, core::Detection::kOracle);
+  EXPECT_FALSE(gw.outlier_detection.enabled);
+  const core::Node& asked = load(with(kGw,
+                                      "    health_check: {mode: oracle}\n"
+                                      "    outlier_detection: {consecutive_errors: 2}\n"))
+                                .nodes[0];
+  EXPECT_TRUE(asked.outlier_detection.enabled);
+  EXPECT_FALSE(load(with(kGw, "    outlier_detection: {enabled: false}\n"))
+                   .nodes[0]
+                   .outlier_detection.enabled);
+}
+
+TEST(Detection, Errors) {
+  EXPECT_EQ(errors_of(with(kGw, "    health_check: {interval: 1s, timeout: 2s}\n")),
+            Errors{"t.yaml:23:43: nodes.gw.health_check.timeout: expected a probe timeout no "
+                   "longer than the interval (1s), got '2s'"});
+  EXPECT_EQ(errors_of(with(kGw, "    health_check: {mode: magic}\n")),
+            Errors{"t.yaml:23:26: nodes.gw.health_check.mode: expected one of probe, oracle, got "
+                   "'magic'"});
+  EXPECT_EQ(errors_of(with(kGw, "    health_check: {unhealthy_after: 0}\n")),
+            Errors{"t.yaml:23:37: nodes.gw.health_check.unhealthy_after: expected a count >= 1, "
+                   "got '0'"});
+  EXPECT_EQ(errors_of(with(kIss, "    health_check: {interval: 5s}\n")),
+            Errors{"t.yaml:43:19: nodes.iss.health_check: expected no health_check on an issuer "
+                   "(it has no next hop), got a mapping"});
+  EXPECT_EQ(errors_of(with(kGw, "    outlier_detection: {max_ejected: 110%}\n")),
+            Errors{"t.yaml:23:38: nodes.gw.outlier_detection.max_ejected: expected a percentage "
+                   ">= 0% and <= 100%, got '110%'"});
+}
+
+}  // namespace
+}  // namespace payquake::scenario

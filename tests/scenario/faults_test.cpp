@@ -6,9 +6,10 @@
 // Every scenario is tiny and deterministic: one payment per second (uniform arrivals at
 // 0.5 s, 1.5 s, ...), constant service times, no randomness anywhere a figure depends on.
 // So each payment plays out alone, and which of them a fault touches, and how, follows
-// from the configuration; each test states the hand computation. Health checks are
-// perfect and instant: a hop whose next hop is down or cut off answers 91 at once (or the
-// network stands in); a message that meets a fault on its way is lost and the hop that
+// from the configuration; each test states the hand computation. Health checks are the
+// oracle (`health_check: {mode: oracle}`, perfect and instant; detection is modelled and
+// tested in detection_test.cpp): a hop whose next hop is down or cut off answers 91 at once
+// (or the network stands in); a message that meets a fault on its way is lost and the hop that
 // sent it hears of it only through its timeout. A platform change at date t applies after
 // every event dated before t and before every event dated t or later, so a fault window
 // [at, at + duration) is half-open; the zero-latency scenarios put payments exactly on its
@@ -39,9 +40,9 @@ seed: 11
 duration: 20s
 sites: [{id: s, internal_latency: {LAT}}]
 nodes:
-  - {id: gw, role: gateway, site: s, workers: 100, service_time: {dist: constant, value: 0ms}, next: [acq], timeout: 30s{GW_EXTRA}}
-  - {id: acq, role: acquirer, site: s, workers: 100, service_time: {dist: constant, value: 0ms}, next: [net], timeout: 25s}
-  - {id: net, role: network, site: s, workers: 100, service_time: {dist: constant, value: 0ms}, timeout: {NET_TIMEOUT}{NET_EXTRA}}
+  - {id: gw, role: gateway, site: s, workers: 100, service_time: {dist: constant, value: 0ms}, next: [acq], timeout: 30s{GW_EXTRA}, health_check: {mode: oracle}}
+  - {id: acq, role: acquirer, site: s, workers: 100, service_time: {dist: constant, value: 0ms}, next: [net], timeout: 25s, health_check: {mode: oracle}}
+  - {id: net, role: network, site: s, workers: 100, service_time: {dist: constant, value: 0ms}, timeout: {NET_TIMEOUT}{NET_EXTRA}, health_check: {mode: oracle}}
   - {id: iss, role: issuer, site: s, bins: ["4111"], replicas: {ISS_REPLICAS}, workers: 100, service_time: {dist: constant, value: {ISS_SERVICE}}}
 payers:
   - {id: p, cards: 1000000, issuers: {iss: 100%}, entry: gw, amount: {dist: constant, value: 10.00}, client: {CLIENT}}
@@ -63,9 +64,9 @@ sites:
 links:
   - {between: [east, west], latency: 10ms}
 nodes:
-  - {id: gw, role: gateway, site: east, workers: 100, service_time: {dist: constant, value: 0ms}, next: [acq], timeout: 30s}
-  - {id: acq, role: acquirer, site: east, workers: 100, service_time: {dist: constant, value: 0ms}, next: [net], timeout: {ACQ_TIMEOUT}}
-  - {id: net, role: network, site: west, workers: 100, service_time: {dist: constant, value: 0ms}, timeout: 20s}
+  - {id: gw, role: gateway, site: east, workers: 100, service_time: {dist: constant, value: 0ms}, next: [acq], timeout: 30s, health_check: {mode: oracle}}
+  - {id: acq, role: acquirer, site: east, workers: 100, service_time: {dist: constant, value: 0ms}, next: [net], timeout: {ACQ_TIMEOUT}, health_check: {mode: oracle}}
+  - {id: net, role: network, site: west, workers: 100, service_time: {dist: constant, value: 0ms}, timeout: 20s, health_check: {mode: oracle}}
   - {id: iss, role: issuer, site: west, bins: ["4111"], workers: 100, service_time: {dist: constant, value: {ISS_SERVICE}}}
 payers:
   - {id: p, cards: 1000000, issuers: {iss: 100%}, entry: gw, amount: {dist: constant, value: 10.00}, client: {timeout: 60s}}
@@ -378,9 +379,9 @@ links:
   - {between: [north, east], latency: 10ms}
   - {between: [east, west], latency: 10ms}
 nodes:
-  - {id: gw, role: gateway, site: {ENTRY}, workers: 100, service_time: {dist: constant, value: 0ms}, next: [acq], timeout: 30s}
-  - {id: acq, role: acquirer, site: {ENTRY}, workers: 100, service_time: {dist: constant, value: 0ms}, next: [net], timeout: 3s}
-  - {id: net, role: network, site: west, workers: 100, service_time: {dist: constant, value: 0ms}, timeout: 20s}
+  - {id: gw, role: gateway, site: {ENTRY}, workers: 100, service_time: {dist: constant, value: 0ms}, next: [acq], timeout: 30s, health_check: {mode: oracle}}
+  - {id: acq, role: acquirer, site: {ENTRY}, workers: 100, service_time: {dist: constant, value: 0ms}, next: [net], timeout: 3s, health_check: {mode: oracle}}
+  - {id: net, role: network, site: west, workers: 100, service_time: {dist: constant, value: 0ms}, timeout: 20s, health_check: {mode: oracle}}
   - {id: iss, role: issuer, site: west, bins: ["4111"], workers: 100, service_time: {dist: constant, value: 100ms}}
 payers:
   - {id: p, cards: 1000000, issuers: {iss: 100%}, entry: gw, amount: {dist: constant, value: 10.00}, client: {timeout: 60s}}
@@ -443,6 +444,38 @@ TEST(Link, ALatencyFaultAddsItsDelayToEveryCrossingSentInTheWindow) {
                                     R"([{kind: latency, target: "site:east", at: 5s, duration: 3s, add: 400ms}])"}}),
                         "latency-site");
   EXPECT_EQ(site.summary["latency_seconds"], s["latency_seconds"]);
+}
+
+TEST(NodeLink, ALatencyFaultOnANodeDelaysEveryMessageToOrFromIt) {
+  // +400 ms on every message to or from iss over [5 s, 8 s); one site, 1 ms a hop, issuer
+  // 100 ms: normal latency 106 ms. Only net <-> iss messages touch the issuer.
+  //   5.5, 6.5: request leaves net at t + 2 ms, the answer leaves iss at t + 503 ms + 100 ms,
+  //             both in the window: +800 ms.
+  //   7.5: request in the window (+400 ms), answer leaves at 8.103, after it.
+  const auto base = run(one_site({}), "node-latency-base");
+  EXPECT_NEAR(d(base.summary["latency_seconds"]["max"]), 0.106, kExact);
+  const auto r = run(
+      one_site({{"FAULTS", "[{kind: latency, target: iss, at: 5s, duration: 3s, add: 400ms}]"}}),
+      "node-latency");
+  const auto& s = r.summary;
+  EXPECT_EQ(s["payments"]["approved"], 20);
+  EXPECT_NEAR(d(s["latency_seconds"]["max"]), 0.106 + 0.8, kExact);
+  EXPECT_NEAR(d(s["latency_seconds"]["mean"]), (17 * 0.106 + 2 * 0.906 + 0.506) / 20, kExact);
+}
+
+TEST(NodeLink, TotalLossOnANodeLosesEveryMessageToOrFromIt) {
+  // 100% loss on acq over [5 s, 8 s): gw's requests of 5.5, 6.5 and 7.5 (leaving at
+  // t + 1 ms) are lost; gw's timeout (30 s) answers 91. The issuer never sees them.
+  // Health checks here are the oracle, which a loss fault does not fool.
+  const auto r =
+      run(one_site({{"FAULTS", "[{kind: loss, target: acq, at: 5s, duration: 3s, rate: 100%}]"}}),
+          "node-loss");
+  const auto& s = r.summary;
+  EXPECT_EQ(s["payments"]["approved"], 17);
+  EXPECT_EQ(s["payments"]["by_code"]["91"], 3);
+  EXPECT_EQ(s["nodes"]["gw"]["timeouts"], 3);
+  EXPECT_EQ(s["nodes"]["iss"]["served"], 17);
+  EXPECT_EQ(s["faults"][0]["target"], "acq");
 }
 
 TEST(Link, TotalLossTimesOutEveryPaymentThatCrossesInTheWindow) {
@@ -653,7 +686,7 @@ links:
   - {between: [east, north], latency: 15ms}
 nodes:
   - {id: gw, role: gateway, site: east, replicas: 2, workers: 32, queue: 200, service_time: {dist: lognormal, median: 1ms, p99: 5ms}, next: [acq], timeout: 3s, retry: {attempts: 2, backoff: 100ms, jitter: full}, idempotency: {enabled: true, on_store_failure: fail_open}}
-  - {id: acq, role: acquirer, site: east, replicas: 2, workers: 16, queue: 100, service_time: {dist: exponential, mean: 1ms}, next: [net-w, net-n], routing: failover, timeout: 1500ms, reversal: {on_timeout: true, attempts: 2, backoff: 300ms}}
+  - {id: acq, role: acquirer, site: east, replicas: 2, workers: 16, queue: 100, service_time: {dist: exponential, mean: 1ms}, next: [net-w, net-n], routing: failover, timeout: 1500ms, reversal: {on_timeout: true, attempts: 2, backoff: 300ms}, health_check: {interval: 500ms, timeout: 200ms, unhealthy_after: 2, healthy_after: 1}}
   - {id: net-w, role: network, site: west, replicas: 2, workers: 32, service_time: {dist: constant, value: 0.3ms}, timeout: 500ms, stand_in: {enabled: true, max_amount: 300.00}}
   - {id: net-n, role: network, site: north, workers: 32, service_time: {dist: constant, value: 0.3ms}, timeout: 500ms}
   - {id: iss, role: issuer, site: west, replicas: 2, bins: ["4111"], workers: 6, queue: 30, service_time: {dist: lognormal, median: 5ms, p99: 80ms}, accounts: {balance: {dist: lognormal, median: 500.00, p99: 5000.00}}}
@@ -671,6 +704,8 @@ faults:
   - {kind: partition, between: [net-w, iss], at: 19s, duration: 2s}
   - {kind: site_outage, target: west, at: 22s, duration: 2s}
   - {kind: crash, target: iss, at: 23s, duration: 3s}
+  - {kind: loss, target: net-n, at: 25s, duration: 3s, rate: 30%}
+  - {kind: latency, target: acq, at: 26s, duration: 2s, add: 5ms, jitter: 20ms}
 )";
 
 struct EngineRuns {
@@ -708,6 +743,7 @@ TEST(Engines, RunAheadAndLockstepGiveTheSameBytesUnderOverlappingFaults) {
   EXPECT_GT(i(s["idempotency"]["store_unavailable"]), 0);
   EXPECT_GT(i(s["nodes"]["net-n"]["served"]), 0);  // failover while west was cut off
   EXPECT_GT(i(s["nodes"]["acq"]["timeouts"]), 0);
+  EXPECT_GT(i(s["nodes"]["net-w"]["marked_unhealthy"]), 0);  // acq's health checks noticed
 }
 
 TEST(Engines, RunAheadAndLockstepAgreeWhenFaultsStartAndEndOnEventDates) {
