@@ -123,15 +123,16 @@ nlohmann::ordered_json finish_control(const ControlRun& run) {
 int run_command(const RunRequest& request) {
   core::Scenario scenario;
   try {
-    scenario = scenario::load_file(request.scenario_path, request.overrides);
+    scenario = scenario::load_file(request.scenario_path, request.overrides,
+                                   {.without_faults = request.without_faults});
   } catch (const scenario::ScenarioError& e) {
     for (const auto& d : e.diagnostics()) std::cerr << d.to_string() << '\n';
     return kBadInput;
   }
   const engine::Mode mode =
       request.engine == "lockstep" ? engine::Mode::kLockstep : engine::Mode::kRunAhead;
-  // The control of a drill: the same scenario and random streams, without its faults.
-  if (request.without_faults) scenario.faults.clear();
+  // The control of a drill: the same scenario and random streams, without its faults
+  // (dropped by the loader, before their times were checked against the duration).
 
   std::unique_ptr<topology::Topology> topo;
   try {

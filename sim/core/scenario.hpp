@@ -178,6 +178,7 @@ struct Load {
 struct Fault {
   enum class Kind { kCrash, kPartition, kLatency, kLoss, kSlowdown, kErrors, kStoreOutage, kSiteOutage };
   Kind kind = Kind::kCrash;
+  std::string id;      // optional: names the fault for --set faults.<id>.at=...
   std::string target;  // as written: "iss-a", "iss-a[0]", "link:us-east/us-west", "gw.idempotency", a site id
   double at_s = 0.0;
   double duration_s = 0.0;

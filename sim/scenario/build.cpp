@@ -1,5 +1,7 @@
 #include "scenario/build.hpp"
 
+#include <algorithm>
+
 #include "scenario/suggest.hpp"
 #include "scenario/units.hpp"
 
@@ -10,6 +12,10 @@ const std::vector<std::string> kTopKeys{"name",   "seed",  "duration", "warmup",
                                         "sites",  "links", "nodes",    "payers", "load",
                                         "faults", "slo",   "expect"};
 const std::vector<Unsupported> kTopLater{{"attacks", "fraud"}};
+
+// Sites are SimGrid zones beside the engine's own (engine/platform.cpp): the root zone
+// "payquake" and the control host's zone "control". Two zones of one name clash.
+const std::vector<std::string> kReservedSiteIds{"control", "payquake"};
 
 // "line 3", or "a.yaml:3" when the earlier definition is in another file.
 std::string where(const Loc& first, const Loc& here) {
@@ -28,16 +34,19 @@ core::Scenario Builder::build() {
   // The graph checks see only nodes whose fields were readable; a next naming an unknown
   // node makes cycles and reachability meaningless, so those are skipped then.
   const bool targets_ok = check_next_targets();
-  if (targets_ok) check_cycles();
+  const bool acyclic = targets_ok && check_cycles();
   check_bins();
   if (targets_ok) check_reachability();
+  if (acyclic) check_path_lengths();
+  check_site_routes();
+  if (r_.error_count() == 0) check_cost();
   return s_;
 }
 
 void Builder::read_top() {
   r_.mapping(root_, "", kTopKeys, kTopLater);
   if (const Value* name = r_.get(root_, "", "name", true, "a name")) {
-    if (const auto text = r_.id(*name, "name")) s_.name = *text;
+    if (const auto text = r_.new_id(*name, "name")) s_.name = *text;
   }
   std::int64_t seed = static_cast<std::int64_t>(s_.seed);
   if (const Value* v = r_.get(root_, "", "seed", false, ""))
@@ -120,8 +129,17 @@ void Builder::read_sites(const Value& list) {
     r_.duration_field(v, path, "internal_latency", Bound::kNonNegative, false,
                       site.internal_latency_s);
     const Value* id = r_.get(v, path, "id", true, "an id");
-    const auto text = id ? r_.id(*id, join(path, "id")) : std::nullopt;
+    const auto text = id ? r_.new_id(*id, join(path, "id")) : std::nullopt;
     sites_complete_ = sites_complete_ && text.has_value();
+    if (text && std::find(kReservedSiteIds.begin(), kReservedSiteIds.end(), *text) !=
+                    kReservedSiteIds.end()) {
+      r_.error(id->loc, join(path, "id"),
+               "expected a site id other than 'control' and 'payquake' (the engine's own "
+               "zones), got '" +
+                   *text + "'");
+      sites_complete_ = false;  // references to it were meant for this site: not reported
+      continue;
+    }
     if (!text || !unique(site_seen_, *text, id->loc, join(path, "id"), "site")) continue;
     site.id = *text;
     s_.sites.push_back(std::move(site));
@@ -134,6 +152,7 @@ void Builder::read_links(const Value& list) {
     return;
   }
   std::size_t whole = 0;  // links read with both sites: a fault may name an unreadable one
+  std::map<std::pair<std::string, std::string>, Loc> pairs;  // one link per pair of sites
   for (std::size_t i = 0; i < list.items.size(); ++i) {
     const Value& v = list.items[i];
     const std::string path = "links[" + std::to_string(i) + "]";
@@ -161,6 +180,19 @@ void Builder::read_links(const Value& list) {
     if (!ends[0].empty() && ends[0] == ends[1]) {
       r_.error(between->loc, between_path,
                "expected two different sites, got '" + ends[0] + "' twice");
+      continue;  // it joins nothing: routes across it are not judged
+    }
+    if (!ends[0].empty() && !ends[1].empty() && ends[0] != ends[1]) {
+      // A fault names a link by its sites, and SimGrid refuses a second link of one name.
+      const auto key = std::minmax(ends[0], ends[1]);
+      const auto [it, first] = pairs.emplace(key, between->loc);
+      if (!first) {
+        r_.error(between->loc, between_path,
+                 "expected one link between two sites, got a second between '" + ends[0] +
+                     "' and '" + ends[1] + "' (first at " + where(it->second, between->loc) + ")");
+        ++whole;  // its sites were read: faults naming them are judged against the first
+        continue;
+      }
     }
     link.a = ends[0];
     link.b = ends[1];

@@ -19,7 +19,7 @@ const std::vector<std::string> kKinds{"crash",    "partition", "latency",      "
 // Every key any kind has: with an unknown kind, a key is not judged (one mistake, one message).
 const std::vector<std::string> kAnyFaultKey{"kind",     "target",  "between", "at",
                                             "duration", "restart", "add",     "jitter",
-                                            "rate",     "factor",  "code"};
+                                            "rate",     "factor",  "code",    "id"};
 
 std::vector<std::string> keys_of(Kind k) {
   std::vector<std::string> keys{"kind", k == Kind::kPartition ? "between" : "target", "at",
@@ -45,6 +45,7 @@ std::vector<std::string> keys_of(Kind k) {
     case Kind::kSiteOutage:
       break;
   }
+  keys.push_back("id");
   return keys;
 }
 
@@ -162,9 +163,10 @@ void read_parameters(Reader& r, const Value& v, const std::string& path, core::F
 
 void Builder::read_faults(const Value& list) {
   if (!r_.list(list, "faults")) return;
-  // Faults have no ids: they are addressed by position, as in `--set faults[2].at=5m`.
+  // A fault with an id is addressed by it (`--set faults.outage.at=5m`), one without by
+  // its position (`--set faults[2].at=5m`).
   for (std::size_t i = 0; i < list.items.size(); ++i)
-    read_fault(list.items[i], "faults[" + std::to_string(i) + "]");
+    read_fault(list.items[i], item_path("faults", i, list.items[i]));
 }
 
 void Builder::read_fault(const Value& v, const std::string& path) {
@@ -173,6 +175,11 @@ void Builder::read_fault(const Value& v, const std::string& path) {
     return;
   }
   core::Fault f;
+  if (const Value* id = v.find("id")) {
+    if (const auto text = r_.new_id(*id, join(path, "id"))) {
+      if (unique(fault_seen_, *text, id->loc, join(path, "id"), "fault")) f.id = *text;
+    }
+  }
   const Value* kind = r_.get(v, path, "kind", true, "one of " + listed(kKinds));
   const auto index = kind ? r_.choice(*kind, join(path, "kind"), kKinds) : std::nullopt;
   if (index) f.kind = static_cast<Kind>(*index);

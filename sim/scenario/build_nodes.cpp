@@ -36,7 +36,7 @@ void Builder::read_node(const Value& v, const std::string& path) {
   }
   core::Node n;
   const Value* id_value = r_.get(v, path, "id", true, "an id");
-  const auto id = id_value ? r_.id(*id_value, join(path, "id")) : std::nullopt;
+  const auto id = id_value ? r_.new_id(*id_value, join(path, "id")) : std::nullopt;
   bool role_known = false;
   if (const Value* role =
           r_.get(v, path, "role", true, "one of gateway, acquirer, network, issuer")) {

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "scenario/build.hpp"
+#include "scenario/limits.hpp"
 #include "scenario/read_distribution.hpp"
 #include "scenario/suggest.hpp"
 #include "scenario/units.hpp"
@@ -58,7 +59,7 @@ void Builder::read_payer(const Value& v, const std::string& path, bool share_req
   core::Payers p;
   PayerSource src{&v, path, false, false};
   const Value* id_value = r_.get(v, path, "id", true, "an id");
-  const auto id = id_value ? r_.id(*id_value, join(path, "id")) : std::nullopt;
+  const auto id = id_value ? r_.new_id(*id_value, join(path, "id")) : std::nullopt;
   if (const Value* share = r_.get(v, path, "share", share_required, kPercentForm)) {
     const auto s = r_.share(*share, join(path, "share"));
     if (s) p.share = *s;
@@ -67,7 +68,13 @@ void Builder::read_payer(const Value& v, const std::string& path, bool share_req
     share_ok = false;
   }
   share_sum += p.share;
-  r_.count_field(v, path, "cards", 1, true, p.cards);
+  if (r_.count_field(v, path, "cards", 1, true, p.cards) && p.cards > kMaxCards) {
+    r_.error(v.find("cards")->loc, join(path, "cards"),
+             "expected a count <= " + std::to_string(kMaxCards) +
+                 " (2^40, the card numbers an "
+                 "account key holds), got " +
+                 describe(*v.find("cards")));
+  }
   if (const Value* a = r_.get(v, path, "activity", false, ""))
     if (auto d = read_activity(r_, *a, join(path, "activity"))) p.activity = *d;
   if (const Value* amount = r_.get(v, path, "amount", true, "a distribution"))

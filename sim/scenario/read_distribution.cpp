@@ -78,6 +78,16 @@ std::optional<core::Distribution> lognormal(Reader& r, const Value& m, const std
     const auto mu = p.plain("mu", Bound::kAny);
     const auto sigma = p.plain("sigma", Bound::kNonNegative);
     if (!mu || !sigma) return std::nullopt;
+    // exp(mu + 2.33 sigma) is the p99; beyond exp(709) a double is infinite, and every
+    // sample far out in the tail would be too.
+    constexpr double kZ99 = 2.3263478740408408;
+    constexpr double kMaxLogP99 = 700;
+    if (!(*mu + kZ99 * *sigma <= kMaxLogP99)) {
+      r.error(m.loc, path,
+              "expected mu + 2.33 sigma <= 700 (a finite p99), got mu " + m.find("mu")->text +
+                  " and sigma " + m.find("sigma")->text);
+      return std::nullopt;
+    }
     return core::Distribution::lognormal(*mu, *sigma);
   }
   const auto median = p.unit("median", Bound::kPositive);
