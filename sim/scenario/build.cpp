@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "scenario/limits.hpp"
 #include "scenario/suggest.hpp"
 #include "scenario/units.hpp"
 
@@ -109,7 +110,7 @@ std::optional<std::string> Builder::site_ref(const Value& v, const std::string& 
     ids.push_back(site.id);
     listed += (listed.empty() ? "" : ", ") + site.id;
   }
-  const auto near = nearest(*id, ids);
+  const auto near = r_.nearest(*id, ids);
   r_.error(v.loc, path,
            "expected a site id (one of " + listed + "), got '" + *id + "'" +
                (near ? " (did you mean '" + *near + "'?)" : ""));
@@ -118,6 +119,13 @@ std::optional<std::string> Builder::site_ref(const Value& v, const std::string& 
 
 void Builder::read_sites(const Value& list) {
   if (!r_.list(list, "sites")) return;
+  if (list.items.size() > kMaxSites) {
+    r_.error(list.loc, "sites",
+             "expected at most " + std::to_string(kMaxSites) + " sites, got " +
+                 std::to_string(list.items.size()));
+    sites_complete_ = false;
+    return;
+  }
   for (std::size_t i = 0; i < list.items.size(); ++i) {
     const Value& v = list.items[i];
     const std::string path = item_path("sites", i, v);

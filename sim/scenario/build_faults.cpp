@@ -243,7 +243,7 @@ void Builder::node_target(const Value& v, const std::string& path, core::Fault& 
     for (const auto& n : s_.nodes) ids.push_back(n.id);
     r_.error(v.loc, path,
              "expected a node id (one of " + listed(ids) + "), got '" + id + "'" +
-                 did_you_mean(nearest(id, ids)));
+                 did_you_mean(r_.nearest(id, ids)));
     return;
   }
   const core::Node& n = s_.nodes[i];
@@ -273,7 +273,7 @@ void Builder::link_target(const Value& v, const std::string& path, core::Fault& 
     const std::string site = text.substr(5);
     if (!s_.find_site(site)) {
       if (!sites_complete_) return;
-      const auto near = nearest(site, site_ids);
+      const auto near = r_.nearest(site, site_ids);
       r_.error(v.loc, path,
                "expected site:<site> for a site id (one of " + listed(site_ids) + "), got " +
                    describe(v) + did_you_mean(near ? std::optional("site:" + *near) : near));
@@ -325,7 +325,7 @@ void Builder::link_target(const Value& v, const std::string& path, core::Fault& 
   if (s_.find_site(a) && s_.find_site(b) && a != b) {
     message += " (no link between " + a + " and " + b + ")";
   } else {
-    message += did_you_mean(nearest(text, written));
+    message += did_you_mean(r_.nearest(text, written));
   }
   r_.error(v.loc, path, std::move(message));
 }
@@ -351,7 +351,7 @@ void Builder::store_target(const Value& v, const std::string& path, core::Fault&
   const core::Node* n = find_node(id, &role_known);
   if (!n) {
     if (!nodes_complete_) return;
-    const auto near = nearest(id, gateways);
+    const auto near = r_.nearest(id, gateways);
     r_.error(v.loc, path,
              expected + did_you_mean(near ? std::optional(*near + std::string(kStoreSuffix))
                                           : std::nullopt));
@@ -412,7 +412,7 @@ void Builder::partition_ends(const Value& v, const std::string& path, core::Faul
     both.insert(both.end(), node_ids.begin(), node_ids.end());
     r_.error(item.loc, item_path,
              "expected a site id (" + listed(site_ids) + ") or a node id (" + listed(node_ids) +
-                 "), got '" + *id + "'" + did_you_mean(nearest(*id, both)));
+                 "), got '" + *id + "'" + did_you_mean(r_.nearest(*id, both)));
   }
   if (!ok) return;
   // An id that names both a site and a node takes the meaning of the other end.

@@ -1,5 +1,6 @@
 // Reading `nodes`: each node's own fields and the rules that depend only on its role.
 #include "scenario/build.hpp"
+#include "scenario/limits.hpp"
 #include "scenario/read_distribution.hpp"
 #include "scenario/units.hpp"
 
@@ -25,6 +26,13 @@ bool is_bin(const Value& v) {
 
 void Builder::read_nodes(const Value& list) {
   if (!r_.list(list, "nodes")) return;
+  if (list.items.size() > kMaxNodes) {
+    r_.error(list.loc, "nodes",
+             "expected at most " + std::to_string(kMaxNodes) + " nodes, got " +
+                 std::to_string(list.items.size()));
+    nodes_complete_ = false;
+    return;
+  }
   for (std::size_t i = 0; i < list.items.size(); ++i)
     read_node(list.items[i], item_path("nodes", i, list.items[i]));
 }

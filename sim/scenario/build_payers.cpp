@@ -90,7 +90,7 @@ void Builder::read_payer(const Value& v, const std::string& path, bool share_req
       const core::Node* node = find_node(*e, &role_known);
       std::vector<std::string> ids;
       for (const auto& n : s_.nodes) ids.push_back(n.id);
-      const auto near = node ? std::nullopt : nearest(*e, ids);
+      const auto near = node ? std::nullopt : r_.nearest(*e, ids);
       if (!node && !nodes_complete_) {
         // It may be the node whose id could not be read; that node was reported.
       } else if (!node) {
@@ -143,7 +143,7 @@ void Builder::read_payer_issuers(const Value& m, const std::string& path, core::
     if (!node && !nodes_complete_) {
       all_known = false;  // it may be the node whose id could not be read
     } else if (!node) {
-      const auto near = nearest(key.text, issuer_ids);
+      const auto near = r_.nearest(key.text, issuer_ids);
       r_.error(key.loc, key_path,
                "expected the id of an issuer, got '" + key.text + "'" +
                    (near ? " (did you mean '" + *near + "'?)" : " (no node has that id)"));

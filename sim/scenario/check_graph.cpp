@@ -99,7 +99,7 @@ bool Builder::check_next_targets() {
     for (std::size_t k = 0; k < next->items.size(); ++k) {
       const std::string& target = s_.nodes[i].next[k];
       if (s_.find_node(target)) continue;
-      const auto near = nearest(target, ids);
+      const auto near = r_.nearest(target, ids);
       r_.error(next->items[k].loc, element(join(node_src_[i].path, "next"), k),
                "expected the id of a node, got '" + target + "'" +
                    (near ? " (did you mean '" + *near + "'?)" : " (no node has that id)"));

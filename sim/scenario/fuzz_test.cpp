@@ -58,17 +58,71 @@ std::int64_t env_int(const char* name, std::int64_t fallback) {
 // Words that mean something to the loader or to YAML: splicing them in reaches deeper
 // than random bytes do.
 const std::vector<std::string> kTokens{
-    "include: ",  "id: ",        "faults:",     "- ",          "{",          "}",
-    "[",          "]",           ": ",          ", ",          "&a ",        "*a",
-    "&b [*b]",    "*b",          "<<: ",        "!!str ",      "? ",         "|\n  x\n",
-    "1e308",      "1e308h",      "1e308k/s",    "nan",         ".inf",       "-.inf",
-    "-1",         "0",           "0s",          "1us",         "2147483648", "9223372036854775808",
-    "1e30",       "1_000_000",   "999999999999999.99",         "100%",       "0%",
-    "101%",       "unlimited",   "control",     "payquake",    "replicas: ", "window: ",
-    "duration: ", "workers: ",   "cards: ",     "next: ",      "site: ",     "target: ",
-    "at: ",       "gw.idempotency", "link:east/west", "\xff",  "\xc3\x28",   "\t",
-    "\"\\x01\"",  "\"\\n\"",     "../",         "/etc/passwd", "/dev/zero",  "/proc/self/environ",
-    "iss[0]",     "iss[99999999]", "mu: 1000",  "sigma: 1000", "dist: ",     "lognormal",
+    "include: ",
+    "id: ",
+    "faults:",
+    "- ",
+    "{",
+    "}",
+    "[",
+    "]",
+    ": ",
+    ", ",
+    "&a ",
+    "*a",
+    "&b [*b]",
+    "*b",
+    "<<: ",
+    "!!str ",
+    "? ",
+    "|\n  x\n",
+    "1e308",
+    "1e308h",
+    "1e308k/s",
+    "nan",
+    ".inf",
+    "-.inf",
+    "-1",
+    "0",
+    "0s",
+    "1us",
+    "2147483648",
+    "9223372036854775808",
+    "1e30",
+    "1_000_000",
+    "999999999999999.99",
+    "100%",
+    "0%",
+    "101%",
+    "unlimited",
+    "control",
+    "payquake",
+    "replicas: ",
+    "window: ",
+    "duration: ",
+    "workers: ",
+    "cards: ",
+    "next: ",
+    "site: ",
+    "target: ",
+    "at: ",
+    "gw.idempotency",
+    "link:east/west",
+    "\xff",
+    "\xc3\x28",
+    "\t",
+    "\"\\x01\"",
+    "\"\\n\"",
+    "../",
+    "/etc/passwd",
+    "/dev/zero",
+    "/proc/self/environ",
+    "iss[0]",
+    "iss[99999999]",
+    "mu: 1000",
+    "sigma: 1000",
+    "dist: ",
+    "lognormal",
 };
 
 class Mutator {
@@ -139,7 +193,8 @@ class Mutator {
       }
       case 9: {  // delete a line
         auto lines = split_lines(t);
-        if (!lines.empty()) lines.erase(lines.begin() + static_cast<std::ptrdiff_t>(below(lines.size())));
+        if (!lines.empty())
+          lines.erase(lines.begin() + static_cast<std::ptrdiff_t>(below(lines.size())));
         return join_lines(lines);
       }
       case 10: {  // replace a word by a token
@@ -166,10 +221,23 @@ class Mutator {
   }
 
   std::string replace_number(std::string t) {
-    static const std::vector<std::string> kNumbers{
-        "1e308", "1e-308", "1e999", "0", "-0", "-1", "2147483647", "2147483648",
-        "9223372036854775807", "1e19", "4294967296", "0.000001", "1e6", "99999999999999",
-        "1099511627777", "nan", "inf"};
+    static const std::vector<std::string> kNumbers{"1e308",
+                                                   "1e-308",
+                                                   "1e999",
+                                                   "0",
+                                                   "-0",
+                                                   "-1",
+                                                   "2147483647",
+                                                   "2147483648",
+                                                   "9223372036854775807",
+                                                   "1e19",
+                                                   "4294967296",
+                                                   "0.000001",
+                                                   "1e6",
+                                                   "99999999999999",
+                                                   "1099511627777",
+                                                   "nan",
+                                                   "inf"};
     const std::size_t from = t.find_first_of("0123456789", pos(t));
     if (from == std::string::npos) return t;
     const std::size_t to = t.find_first_not_of("0123456789._", from);

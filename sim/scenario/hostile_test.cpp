@@ -120,6 +120,14 @@ TEST(Hostile, NonFiniteValues) {
   EXPECT_EQ(errors_of(reference_with("median: 42.00", "median: 1e308")),
             Errors{"t.yaml:49:39: payers.shoppers.amount.median: expected money with at most two "
                    "decimals, like 42.50, got '1e308'"});
+  // Found by the fuzzer: a p99 near the largest double was accepted, written back as mu and
+  // sigma beyond a finite p99, and the resolved scenario did not load.
+  EXPECT_EQ(errors_of(reference_with("p99: 12ms", "p99: 1e308s")),
+            Errors{"t.yaml:20:55: nodes.gw.service_time.p99: expected a p99 <= 1e300 in its unit, "
+                   "got '1e308s'"});
+  const core::Scenario wide = load_string(reference_with("p99: 12ms", "p99: 1e300s"), "t.yaml");
+  EXPECT_EQ(to_resolved_yaml(load_string(to_resolved_yaml(wide), "t.yaml")),
+            to_resolved_yaml(wide));
   EXPECT_EQ(errors_of(reference_with("{dist: exponential, mean: 1ms}",
                                      "{dist: lognormal, mu: 1000, sigma: 1}")),
             Errors{"t.yaml:27:19: nodes.acq.service_time: expected mu + 2.33 sigma <= 700 (a "
@@ -173,6 +181,17 @@ TEST(Hostile, InvalidUtf8AndControlCharacters) {
                    "byte that is not UTF-8 (\\xff) at character 7"});
   // Text that is UTF-8 is fine wherever free text is allowed.
   EXPECT_TRUE(errors_of(reference_with("seed: 42", "seed: 42 # caf\xc3\xa9")).empty());
+}
+
+TEST(Hostile, TooManyNodesOrSites) {
+  std::string nodes = "nodes:\n";
+  for (int i = 0; i <= 10'000; ++i) nodes += numbered("  - {id: n", i, "}\n");
+  EXPECT_EQ(errors_of(reference_with("nodes:\n", nodes + "  - {id: gw-spare}\n")).front(),
+            "t.yaml:14:3: nodes: expected at most 10000 nodes, got 10006");
+  std::string sites = "sites:\n";
+  for (int i = 0; i <= 1'000; ++i) sites += numbered("  - {id: s", i, "}\n");
+  EXPECT_EQ(errors_of(reference_with("sites:\n", sites)).front(),
+            "t.yaml:6:3: sites: expected at most 1000 sites, got 1003");
 }
 
 TEST(Hostile, RunsNeedingTooMuchMemoryAreRefusedWithTheEstimate) {

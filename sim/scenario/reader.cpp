@@ -214,6 +214,15 @@ std::optional<std::string> Reader::new_id(const Value& v, const std::string& pat
   return text;
 }
 
+std::optional<std::string> Reader::nearest(std::string_view word,
+                                           const std::vector<std::string>& candidates) {
+  double cost = 0;
+  for (const auto& c : candidates) cost += static_cast<double>((word.size() + 1) * (c.size() + 1));
+  if (cost > suggestion_budget_) return std::nullopt;
+  suggestion_budget_ -= cost;
+  return scenario::nearest(word, candidates);
+}
+
 std::optional<std::size_t> Reader::choice(const Value& v, const std::string& path,
                                           const std::vector<std::string>& options) {
   const std::string expected = "one of " + list_of(options);

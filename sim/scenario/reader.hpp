@@ -59,6 +59,12 @@ class Reader {
   // An id that names something (a site, node, payer, fault, the scenario): kIdForm, so
   // that it is safe in a CSV cell, a file name, a key path and a fault target.
   std::optional<std::string> new_id(const Value& v, const std::string& path);
+  // suggest.hpp's nearest() within a budget for the whole load: a scenario with thousands
+  // of wrong references to thousands of ids would otherwise spend minutes on "did you
+  // mean". Past the budget, no suggestion.
+  std::optional<std::string> nearest(std::string_view word,
+                                     const std::vector<std::string>& candidates);
+
   // The index of the scalar among `options`.
   std::optional<std::size_t> choice(const Value& v, const std::string& path,
                                     const std::vector<std::string>& options);
@@ -84,6 +90,8 @@ class Reader {
                                     std::string_view expected);
 
   std::vector<Diagnostic>& diags_;
+  // Characters compared by nearest(), word length x candidate length: ~0.1 s of work.
+  double suggestion_budget_ = 5e7;
 };
 
 std::string_view bound_text(Bound b);  // " > 0", " >= 0", ""
