@@ -51,6 +51,58 @@ double expected_payments(const core::Load& load, double duration_s) {
 
 }  // namespace
 
+// A high quantile (~p99) of `d`: how long one draw of a service time may take.
+double high(const core::Distribution& d) {
+  using K = core::Distribution::Kind;
+  switch (d.kind) {
+    case K::kConstant:
+      return d.value;
+    case K::kExponential:
+      return 4.6 * d.mean;  // -ln(0.01)
+    case K::kLognormal:
+      return std::exp(d.mu + 2.33 * d.sigma);
+    case K::kUniform:
+      return d.max;
+    case K::kNormal:
+      return d.mean + 2.33 * d.stddev;
+    case K::kZipf:
+      return 0;
+  }
+  return 0;
+}
+
+// How long work may go on after the last arrival: the run drains it, and the time series
+// and SLO windows cover the drain too. A generous bound from the settings that keep a
+// payment's work alive: the client's presses, each hop's attempts and backoffs, reversals
+// and stand-in advices resent at the reversal backoff (payments/flow_internal.hpp
+// kMaxAdviceSends), service times slowed down by faults, and latency added by faults.
+double drain_s(const core::Scenario& s) {
+  constexpr double kAdviceSends = 250;
+  double client = 0;
+  for (const auto& p : s.payers) {
+    client = std::max(client,
+                      (p.client.timeout_s + high(p.client.retry_delay)) * (p.client.retries + 1));
+  }
+  double slowdown = 1;
+  double added = 0;
+  for (const auto& f : s.faults) {
+    if (f.kind == core::Fault::Kind::kSlowdown) slowdown = std::max(slowdown, f.factor);
+    if (f.kind == core::Fault::Kind::kCrash) slowdown = std::max(slowdown, f.restart_slowdown);
+    added = std::max(added, f.add_s + f.jitter_s);
+  }
+  double hops = 0;
+  for (const auto& n : s.nodes) {
+    const double service = high(n.service_time) * slowdown + added;
+    const double backoff =
+        n.retry.backoff_s * std::pow(std::max(1.0, n.retry.multiplier), n.retry.attempts - 1);
+    const double attempts = (n.timeout_s + backoff) * n.retry.attempts;
+    const double reversals =
+        n.reversal.backoff_s * std::max<double>(n.reversal.attempts, kAdviceSends);
+    hops += std::max({service, attempts, reversals});
+  }
+  return client + hops;
+}
+
 std::string format_count(double v) {
   if (!std::isfinite(v)) return "over 1e308";
   char buf[32];
@@ -83,16 +135,22 @@ RunCost estimate_run(const core::Scenario& s) {
   using Driver = CostItem::Driver;
   const double nodes = static_cast<double>(s.nodes.size());
 
-  const double windows = std::ceil(s.duration_s / s.window_s) + 1;
+  // The run covers the duration and then drains: the windows cover both.
+  const double drain = drain_s(s);
+  const double run = s.duration_s + drain;
+  const std::string over = drain < 0.01 * s.duration_s
+                               ? "duration"
+                               : "(duration + up to " + format_count(drain) + " s of drain)";
+  const double windows = std::ceil(run / s.window_s) + 1;
   const double columns = kFixedColumns + 2 * nodes;
   cost.items.push_back(
       {Driver::kWindows, 0,
        windows * (kWindowBytes + kWindowBytesPerNode * nodes + kCsvBytesPerCell * columns),
-       "duration / window = " + format_count(windows) + " windows x " + format_count(columns) +
+       over + " / window = " + format_count(windows) + " windows x " + format_count(columns) +
            " columns"});
-  const double slo_windows = std::ceil(s.duration_s / s.slo.window_s) + 1;
+  const double slo_windows = std::ceil(run / s.slo.window_s) + 1;
   cost.items.push_back({Driver::kSloWindows, 0, slo_windows * kSloWindowBytes,
-                        "duration / slo.window = " + format_count(slo_windows) + " SLO windows"});
+                        over + " / slo.window = " + format_count(slo_windows) + " SLO windows"});
 
   for (std::size_t i = 0; i < s.sites.size(); ++i) {
     double hosts = 0;

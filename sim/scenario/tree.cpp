@@ -179,8 +179,15 @@ std::string describe(const Value& v) {
   switch (v.kind) {
     case Value::Kind::kNull:
       return "nothing";
-    case Value::Kind::kScalar:
-      return "'" + v.text + "'";
+    case Value::Kind::kScalar: {
+      // A message quotes a value, never a whole file: a long scalar is cut (at a character
+      // boundary: the text is UTF-8 by now) and its length given.
+      constexpr std::size_t kMaxQuoted = 80;
+      if (v.text.size() <= kMaxQuoted) return "'" + v.text + "'";
+      std::size_t cut = kMaxQuoted;
+      while (cut > 0 && (static_cast<unsigned char>(v.text[cut]) & 0xC0) == 0x80) --cut;
+      return "'" + v.text.substr(0, cut) + "...' (" + std::to_string(v.text.size()) + " bytes)";
+    }
     case Value::Kind::kSequence:
       return v.items.empty() ? "an empty list" : "a list";
     case Value::Kind::kMapping:
