@@ -306,6 +306,9 @@ TEST(Fuzz, LoaderReturnsAScenarioOrAScenarioErrorAndRoundTrips) {
     bool ok = false;
     const std::string broken = check_one(text, base.path, ok);
     loaded += ok ? 1 : 0;
+    if ((i + 1 - first) % 10000 == 0) {
+      std::cout << (i + 1 - first) << " mutations, " << loaded << " loaded" << std::endl;
+    }
     if (!broken.empty()) {
       ++failures;
       ADD_FAILURE() << "PAYQUAKE_FUZZ_SEED=" << seed << " PAYQUAKE_FUZZ_FIRST=" << i

@@ -190,12 +190,12 @@ TEST(Hostile, InvalidUtf8AndControlCharacters) {
 TEST(Hostile, TheDrainCountsInTheEstimate) {
   // A slowdown by 1e300 would make the drain after the last arrival last ~1e300 s, one
   // time-series window per second of it.
-  EXPECT_EQ(errors_of(kReference +
-                      "faults: [{kind: slowdown, target: iss, at: 1m, duration: 1m, factor: "
-                      "1e300}]\n"),
-            Errors{"t.yaml:3:11: duration: expected a run needing at most 4 GiB of memory, got "
-                   "one needing ~1.24e+283 EiB, ~1.21e+283 EiB of it for the (duration + up to "
-                   "2.6e298 s of drain) / window = 2.6e298 windows x 19 columns"});
+  EXPECT_EQ(
+      errors_of(kReference + "faults: [{kind: slowdown, target: iss, at: 1m, duration: 1m, factor: "
+                             "1e300}]\n"),
+      Errors{"t.yaml:3:11: duration: expected a run needing at most 4 GiB of memory, got "
+             "one needing ~1.24e+283 EiB, ~1.21e+283 EiB of it for the (duration + up to "
+             "2.6e298 s of drain) / window = 2.6e298 windows x 19 columns"});
 }
 
 TEST(Hostile, TooManyNodesOrSites) {
