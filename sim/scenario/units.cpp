@@ -119,8 +119,11 @@ std::optional<double> parse_money(std::string_view text) {
   constexpr std::size_t kMaxWholeDigits = 15;  // keeps cents within int64 and exact in a double
   std::size_t i = 0;
   std::int64_t whole = 0;
-  while (i < text.size() && is_digit(text[i])) whole = whole * 10 + (text[i++] - '0');
-  if (i == 0 || i > kMaxWholeDigits) return std::nullopt;
+  while (i < text.size() && is_digit(text[i])) {
+    if (i == kMaxWholeDigits) return std::nullopt;  // before the product could overflow
+    whole = whole * 10 + (text[i++] - '0');
+  }
+  if (i == 0) return std::nullopt;
   std::int64_t cents = 0;
   if (i < text.size() && text[i] == '.') {
     ++i;
