@@ -31,7 +31,7 @@ bench:
 
 sanitize:
 	bash $(BOOTSTRAP) sanitize
-	ctest --test-dir build-sanitize --output-on-failure -j2 -L 'unit|scenario'
+	ctest --test-dir build-sanitize --output-on-failure -j2 -L 'unit|scenario|fuzz'
 
 validate:
 	bash $(BOOTSTRAP)

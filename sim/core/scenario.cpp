@@ -111,6 +111,8 @@ double default_drain_limit_s(const Scenario& s) {
   for (const auto& n : s.nodes) {
     const double sends = std::max(n.retry.attempts, n.reversal.attempts);
     hop_chain_s = std::max(hop_chain_s, sends * (n.timeout_s + n.reversal.backoff_s));
+    if (n.stand_in.enabled)
+      hop_chain_s = std::max(hop_chain_s, kMaxAdviceSends * n.reversal.backoff_s);
   }
   return kMarginS + 2.0 * (client_chain_s + hop_chain_s);
 }

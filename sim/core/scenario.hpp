@@ -230,6 +230,7 @@ struct Load {
 struct Fault {
   enum class Kind { kCrash, kPartition, kLatency, kLoss, kSlowdown, kErrors, kStoreOutage, kSiteOutage };
   Kind kind = Kind::kCrash;
+  std::string id;      // optional: names the fault for --set faults.<id>.at=...
   std::string target;  // as written: "iss-a", "iss-a[0]", "link:us-east/us-west", "gw.idempotency", a site id
   double at_s = 0.0;
   double duration_s = 0.0;
@@ -299,10 +300,14 @@ struct Scenario {
   const Site* find_site(const std::string& id) const;
 };
 
+// A stand-in advice (0120) is resent at its network's reversal backoff until the issuer
+// books it, at most this many times (about four minutes at the default 1 s backoff).
+inline constexpr int kMaxAdviceSends = 250;
+
 // The default drain limit: a margin of 10 minutes plus twice the longest life a payment's
 // work can have by its timeouts: the payer's presses ((retries + 1) x client timeout, plus
-// the retry delays' means) and the longest hop's reversal chain (attempts x (timeout +
-// backoff)). A run normally drains in seconds; the limit only ends pathological drains
+// the retry delays' means) and the longest hop chain (attempts x (timeout + backoff), or a
+// stand-in network's advice resends, kMaxAdviceSends x backoff). A run normally drains in seconds; the limit only ends pathological drains
 // (a service time of weeks) with the open payments counted.
 double default_drain_limit_s(const Scenario& s);
 

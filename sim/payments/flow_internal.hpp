@@ -37,7 +37,7 @@ inline constexpr int kMaxKeyedPresses = 31;
 
 // A stored advice is resent at most this often (at the reversal backoff): an issuer that
 // refuses every one of them for that long is reported as having lost it.
-inline constexpr int kMaxAdviceSends = 250;
+inline constexpr int kMaxAdviceSends = core::kMaxAdviceSends;
 
 // A network delivers stored advices over a bounded window per replica, so that a
 // recovering issuer takes the backlog at its own pace instead of being flooded (and

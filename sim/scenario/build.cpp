@@ -1,5 +1,8 @@
 #include "scenario/build.hpp"
 
+#include <algorithm>
+
+#include "scenario/limits.hpp"
 #include "scenario/suggest.hpp"
 #include "scenario/units.hpp"
 
@@ -19,6 +22,10 @@ const KeySet kLoadKeys{"load",
 const KeySet kStageKeys{"load.stages", {"duration", "target"}};
 const KeySet kSpikeKeys{"load.spikes", {"at", "duration", "multiplier"}};
 
+// Sites are SimGrid zones beside the engine's own (engine/platform.cpp): the root zone
+// "payquake" and the control host's zone "control". Two zones of one name clash.
+const std::vector<std::string> kReservedSiteIds{"control", "payquake"};
+
 // "line 3", or "a.yaml:3" when the earlier definition is in another file.
 std::string where(const Loc& first, const Loc& here) {
   if (first.file == here.file) return "line " + std::to_string(first.line);
@@ -36,18 +43,21 @@ core::Scenario Builder::build() {
   // The graph checks see only nodes whose fields were readable; a next naming an unknown
   // node makes cycles and reachability meaningless, so those are skipped then.
   const bool targets_ok = check_next_targets();
-  if (targets_ok) check_cycles();
+  const bool acyclic = targets_ok && check_cycles();
   check_bins();
   if (targets_ok) check_reachability();
+  if (acyclic) check_path_lengths();
+  check_site_routes();
   // Derived from the timeouts and retries just read (and overridden), unless given.
   if (s_.drain_limit_s <= 0) s_.drain_limit_s = core::default_drain_limit_s(s_);
+  if (r_.error_count() == 0) check_cost();
   return s_;
 }
 
 void Builder::read_top() {
   r_.mapping(root_, "", kTopKeys);
   if (const Value* name = r_.get(root_, "", "name", true, "a name")) {
-    if (const auto text = r_.id(*name, "name")) s_.name = *text;
+    if (const auto text = r_.new_id(*name, "name")) s_.name = *text;
   }
   std::int64_t seed = static_cast<std::int64_t>(s_.seed);
   if (const Value* v = r_.get(root_, "", "seed", false, ""))
@@ -111,7 +121,7 @@ std::optional<std::string> Builder::site_ref(const Value& v, const std::string& 
     ids.push_back(site.id);
     listed += (listed.empty() ? "" : ", ") + site.id;
   }
-  const auto near = nearest(*id, ids);
+  const auto near = r_.nearest(*id, ids);
   r_.error(v.loc, path,
            "expected a site id (one of " + listed + "), got '" + *id + "'" +
                (near ? " (did you mean '" + *near + "'?)" : ""));
@@ -120,6 +130,13 @@ std::optional<std::string> Builder::site_ref(const Value& v, const std::string& 
 
 void Builder::read_sites(const Value& list) {
   if (!r_.list(list, "sites")) return;
+  if (list.items.size() > kMaxSites) {
+    r_.error(list.loc, "sites",
+             "expected at most " + std::to_string(kMaxSites) + " sites, got " +
+                 std::to_string(list.items.size()));
+    sites_complete_ = false;
+    return;
+  }
   for (std::size_t i = 0; i < list.items.size(); ++i) {
     const Value& v = list.items[i];
     const std::string path = item_path("sites", i, v);
@@ -131,8 +148,17 @@ void Builder::read_sites(const Value& list) {
     r_.duration_field(v, path, "internal_latency", Bound::kNonNegative, false,
                       site.internal_latency_s);
     const Value* id = r_.get(v, path, "id", true, "an id");
-    const auto text = id ? r_.id(*id, join(path, "id")) : std::nullopt;
+    const auto text = id ? r_.new_id(*id, join(path, "id")) : std::nullopt;
     sites_complete_ = sites_complete_ && text.has_value();
+    if (text && std::find(kReservedSiteIds.begin(), kReservedSiteIds.end(), *text) !=
+                    kReservedSiteIds.end()) {
+      r_.error(id->loc, join(path, "id"),
+               "expected a site id other than 'control' and 'payquake' (the engine's own "
+               "zones), got '" +
+                   *text + "'");
+      sites_complete_ = false;  // references to it were meant for this site: not reported
+      continue;
+    }
     if (!text || !unique(site_seen_, *text, id->loc, join(path, "id"), "site")) continue;
     site.id = *text;
     s_.sites.push_back(std::move(site));
@@ -145,6 +171,7 @@ void Builder::read_links(const Value& list) {
     return;
   }
   std::size_t whole = 0;  // links read with both sites: a fault may name an unreadable one
+  std::map<std::pair<std::string, std::string>, Loc> pairs;  // one link per pair of sites
   for (std::size_t i = 0; i < list.items.size(); ++i) {
     const Value& v = list.items[i];
     const std::string path = "links[" + std::to_string(i) + "]";
@@ -172,6 +199,19 @@ void Builder::read_links(const Value& list) {
     if (!ends[0].empty() && ends[0] == ends[1]) {
       r_.error(between->loc, between_path,
                "expected two different sites, got '" + ends[0] + "' twice");
+      continue;  // it joins nothing: routes across it are not judged
+    }
+    if (!ends[0].empty() && !ends[1].empty() && ends[0] != ends[1]) {
+      // A fault names a link by its sites, and SimGrid refuses a second link of one name.
+      const auto key = std::minmax(ends[0], ends[1]);
+      const auto [it, first] = pairs.emplace(key, between->loc);
+      if (!first) {
+        r_.error(between->loc, between_path,
+                 "expected one link between two sites, got a second between '" + ends[0] +
+                     "' and '" + ends[1] + "' (first at " + where(it->second, between->loc) + ")");
+        ++whole;  // its sites were read: faults naming them are judged against the first
+        continue;
+      }
     }
     link.a = ends[0];
     link.b = ends[1];

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/scenario.hpp"
+#include "scenario/estimate.hpp"
 #include "scenario/reader.hpp"
 
 namespace payquake::scenario {
@@ -70,11 +71,20 @@ class Builder {
   const Value* placed(const Value& v, const std::string& path, std::string_view key,
                       const core::Node& n, bool role_known);
 
-  // check_graph.cpp
+  // check_graph.cpp. What the topology and the engine would refuse is refused here, with
+  // a location, so that building them never fails for user input.
   bool check_next_targets();
-  void check_cycles();
+  bool check_cycles();  // true when next has no cycle
   void check_bins();
   void check_reachability();
+  void check_path_lengths();  // REQUIRES: next targets exist, no cycle
+  void check_site_routes();
+
+  // check_cost.cpp: the run's estimated memory and payments (estimate.hpp) within limits.
+  // REQUIRES: no error so far (the estimate reads a whole scenario).
+  void check_cost();
+  // The value to blame for `item`, and its key path in `path`.
+  const Value* cost_driver(const CostItem& item, std::string& path) const;
 
   // Reports `id` at `at` when already used in `seen` (ids of one kind must be unique).
   bool unique(std::map<std::string, Loc>& seen, const std::string& id, const Loc& at,
@@ -90,6 +100,7 @@ class Builder {
   std::map<std::string, Loc> site_seen_;
   std::map<std::string, Loc> node_seen_;
   std::map<std::string, Loc> payer_seen_;
+  std::map<std::string, Loc> fault_seen_;
   bool next_ok_ = true;  // no node's next broke a role rule
   // Every site / node written has a readable id. When not, a reference to an unknown id
   // may name the unreadable one, so it is not reported (the unreadable entry was).

@@ -22,6 +22,7 @@ std::vector<std::string> fault_keys(Kind k, std::vector<std::string> own) {
   std::vector<std::string> keys{"kind", k == Kind::kPartition ? "between" : "target", "at",
                                 "duration"};
   keys.insert(keys.end(), own.begin(), own.end());
+  keys.push_back("id");  // optional, for --set faults.<id>.at=...
   return keys;
 }
 
@@ -44,7 +45,7 @@ const KeySet kRestartKeys{"faults.restart", {"warmup", "slowdown"}};
 const KeySet kAnyFaultKey = [] {
   std::vector<const KeySet*> sets;
   for (const auto& k : kKindKeys) sets.push_back(&k);
-  return KeySet::any_of(sets, {"kind", "target", "between", "at", "duration"});
+  return KeySet::any_of(sets, {"kind", "target", "between", "at", "duration", "id"});
 }();
 
 constexpr std::string_view kNodeTargetForm = "a node id or node[replica], like iss-a or iss-a[0]";
@@ -161,9 +162,10 @@ void read_parameters(Reader& r, const Value& v, const std::string& path, core::F
 
 void Builder::read_faults(const Value& list) {
   if (!r_.list(list, "faults")) return;
-  // Faults have no ids: they are addressed by position, as in `--set faults[2].at=5m`.
+  // A fault with an id is addressed by it (`--set faults.outage.at=5m`), one without by
+  // its position (`--set faults[2].at=5m`).
   for (std::size_t i = 0; i < list.items.size(); ++i)
-    read_fault(list.items[i], "faults[" + std::to_string(i) + "]");
+    read_fault(list.items[i], item_path("faults", i, list.items[i]));
 }
 
 void Builder::read_fault(const Value& v, const std::string& path) {
@@ -172,6 +174,11 @@ void Builder::read_fault(const Value& v, const std::string& path) {
     return;
   }
   core::Fault f;
+  if (const Value* id = v.find("id")) {
+    if (const auto text = r_.new_id(*id, join(path, "id"))) {
+      if (unique(fault_seen_, *text, id->loc, join(path, "id"), "fault")) f.id = *text;
+    }
+  }
   const Value* kind = r_.get(v, path, "kind", true, "one of " + listed(kKinds));
   const auto index = kind ? r_.choice(*kind, join(path, "kind"), kKinds) : std::nullopt;
   if (index) f.kind = static_cast<Kind>(*index);
@@ -235,7 +242,7 @@ void Builder::node_target(const Value& v, const std::string& path, core::Fault& 
     for (const auto& n : s_.nodes) ids.push_back(n.id);
     r_.error(v.loc, path,
              "expected a node id (one of " + listed(ids) + "), got '" + id + "'" +
-                 did_you_mean(nearest(id, ids)));
+                 did_you_mean(r_.nearest(id, ids)));
     return;
   }
   const core::Node& n = s_.nodes[i];
@@ -277,7 +284,7 @@ void Builder::link_target(const Value& v, const std::string& path, core::Fault& 
     const std::string site = text.substr(5);
     if (!s_.find_site(site)) {
       if (!sites_complete_) return;
-      const auto near = nearest(site, site_ids);
+      const auto near = r_.nearest(site, site_ids);
       r_.error(v.loc, path,
                "expected site:<site> for a site id (one of " + listed(site_ids) + "), got " +
                    describe(v) + did_you_mean(near ? std::optional("site:" + *near) : near));
@@ -329,7 +336,7 @@ void Builder::link_target(const Value& v, const std::string& path, core::Fault& 
   if (s_.find_site(a) && s_.find_site(b) && a != b) {
     message += " (no link between " + a + " and " + b + ")";
   } else {
-    message += did_you_mean(nearest(text, written));
+    message += did_you_mean(r_.nearest(text, written));
   }
   r_.error(v.loc, path, std::move(message));
 }
@@ -355,7 +362,7 @@ void Builder::store_target(const Value& v, const std::string& path, core::Fault&
   const core::Node* n = find_node(id, &role_known);
   if (!n) {
     if (!nodes_complete_) return;
-    const auto near = nearest(id, gateways);
+    const auto near = r_.nearest(id, gateways);
     r_.error(v.loc, path,
              expected + did_you_mean(near ? std::optional(*near + std::string(kStoreSuffix))
                                           : std::nullopt));
@@ -416,7 +423,7 @@ void Builder::partition_ends(const Value& v, const std::string& path, core::Faul
     both.insert(both.end(), node_ids.begin(), node_ids.end());
     r_.error(item.loc, item_path,
              "expected a site id (" + listed(site_ids) + ") or a node id (" + listed(node_ids) +
-                 "), got '" + *id + "'" + did_you_mean(nearest(*id, both)));
+                 "), got '" + *id + "'" + did_you_mean(r_.nearest(*id, both)));
   }
   if (!ok) return;
   // An id that names both a site and a node takes the meaning of the other end.

@@ -1,5 +1,6 @@
 // Reading `nodes`: each node's own fields and the rules that depend only on its role.
 #include "scenario/build.hpp"
+#include "scenario/limits.hpp"
 #include "scenario/read_distribution.hpp"
 #include "scenario/units.hpp"
 
@@ -27,6 +28,13 @@ bool is_bin(const Value& v) {
 
 void Builder::read_nodes(const Value& list) {
   if (!r_.list(list, "nodes")) return;
+  if (list.items.size() > kMaxNodes) {
+    r_.error(list.loc, "nodes",
+             "expected at most " + std::to_string(kMaxNodes) + " nodes, got " +
+                 std::to_string(list.items.size()));
+    nodes_complete_ = false;
+    return;
+  }
   for (std::size_t i = 0; i < list.items.size(); ++i)
     read_node(list.items[i], item_path("nodes", i, list.items[i]));
 }
@@ -38,7 +46,7 @@ void Builder::read_node(const Value& v, const std::string& path) {
   }
   core::Node n;
   const Value* id_value = r_.get(v, path, "id", true, "an id");
-  const auto id = id_value ? r_.id(*id_value, join(path, "id")) : std::nullopt;
+  const auto id = id_value ? r_.new_id(*id_value, join(path, "id")) : std::nullopt;
   bool role_known = false;
   if (const Value* role =
           r_.get(v, path, "role", true, "one of gateway, acquirer, network, issuer")) {

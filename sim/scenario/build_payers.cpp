@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "scenario/build.hpp"
+#include "scenario/limits.hpp"
 #include "scenario/read_distribution.hpp"
 #include "scenario/suggest.hpp"
 #include "scenario/units.hpp"
@@ -59,7 +60,7 @@ void Builder::read_payer(const Value& v, const std::string& path, bool share_req
   core::Payers p;
   PayerSource src{&v, path, false, false};
   const Value* id_value = r_.get(v, path, "id", true, "an id");
-  const auto id = id_value ? r_.id(*id_value, join(path, "id")) : std::nullopt;
+  const auto id = id_value ? r_.new_id(*id_value, join(path, "id")) : std::nullopt;
   if (const Value* share = r_.get(v, path, "share", share_required, kPercentForm)) {
     const auto s = r_.share(*share, join(path, "share"));
     if (s) p.share = *s;
@@ -68,7 +69,13 @@ void Builder::read_payer(const Value& v, const std::string& path, bool share_req
     share_ok = false;
   }
   share_sum += p.share;
-  r_.count_field(v, path, "cards", 1, true, p.cards);
+  if (r_.count_field(v, path, "cards", 1, true, p.cards) && p.cards > kMaxCards) {
+    r_.error(v.find("cards")->loc, join(path, "cards"),
+             "expected a count <= " + std::to_string(kMaxCards) +
+                 " (2^40, the card numbers an "
+                 "account key holds), got " +
+                 describe(*v.find("cards")));
+  }
   if (const Value* a = r_.get(v, path, "activity", false, ""))
     if (auto d = read_activity(r_, *a, join(path, "activity"))) p.activity = *d;
   if (const Value* amount = r_.get(v, path, "amount", true, "a distribution"))
@@ -84,7 +91,7 @@ void Builder::read_payer(const Value& v, const std::string& path, bool share_req
       const core::Node* node = find_node(*e, &role_known);
       std::vector<std::string> ids;
       for (const auto& n : s_.nodes) ids.push_back(n.id);
-      const auto near = node ? std::nullopt : nearest(*e, ids);
+      const auto near = node ? std::nullopt : r_.nearest(*e, ids);
       if (!node && !nodes_complete_) {
         // It may be the node whose id could not be read; that node was reported.
       } else if (!node) {
@@ -137,7 +144,7 @@ void Builder::read_payer_issuers(const Value& m, const std::string& path, core::
     if (!node && !nodes_complete_) {
       all_known = false;  // it may be the node whose id could not be read
     } else if (!node) {
-      const auto near = nearest(key.text, issuer_ids);
+      const auto near = r_.nearest(key.text, issuer_ids);
       r_.error(key.loc, key_path,
                "expected the id of an issuer, got '" + key.text + "'" +
                    (near ? " (did you mean '" + *near + "'?)" : " (no node has that id)"));

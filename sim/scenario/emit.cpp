@@ -268,6 +268,7 @@ std::string fault_target(const core::Fault& f) {
 void emit_fault(YAML::Emitter& out, const core::Fault& f) {
   using FK = core::Fault::Kind;
   out << YAML::Flow << YAML::BeginMap;
+  if (!f.id.empty()) out << YAML::Key << "id" << YAML::Value << f.id;
   out << YAML::Key << "kind" << YAML::Value << core::to_string(f.kind);
   if (f.kind == FK::kPartition) {
     out << YAML::Key << "between" << YAML::Value;

@@ -116,6 +116,7 @@ void expect_equal(const core::Scenario& a, const core::Scenario& b) {
     const core::Fault& x = a.faults[i];
     const core::Fault& y = b.faults[i];
     SCOPED_TRACE("faults[" + std::to_string(i) + "]");
+    EXPECT_EQ(x.id, y.id);
     EXPECT_EQ(x.kind, y.kind);
     EXPECT_EQ(x.target, y.target);
     EXPECT_EQ(x.at_s, y.at_s);

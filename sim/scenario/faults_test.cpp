@@ -211,21 +211,22 @@ TEST(Faults, Kind) {
                    "slowdown, errors, store_outage, site_outage, got nothing (the key is "
                    "missing)"});
   // With the kind unknown, a key of any kind is not judged; the timing still is.
-  EXPECT_EQ(errors_of(with_faults("  - {kind: meteor, target: iss, at: 1, duration: 1m, add: "
-                                  "1s, colour: red}\n")),
-            (Errors{"t.yaml:56:12: faults[0].kind: expected one of crash, partition, latency, "
-                    "loss, slowdown, errors, store_outage, site_outage, got 'meteor'",
-                    "t.yaml:56:37: faults[0].at: expected a duration with a unit, like 250ms or "
-                    "2s, got '1'",
-                    "t.yaml:56:63: faults[0].colour: unknown key 'colour', expected one of kind, "
-                    "target, between, at, duration, restart, add, jitter, rate, factor, code"}));
+  EXPECT_EQ(
+      errors_of(with_faults("  - {kind: meteor, target: iss, at: 1, duration: 1m, add: "
+                            "1s, colour: red}\n")),
+      (Errors{"t.yaml:56:12: faults[0].kind: expected one of crash, partition, latency, "
+              "loss, slowdown, errors, store_outage, site_outage, got 'meteor'",
+              "t.yaml:56:37: faults[0].at: expected a duration with a unit, like 250ms or "
+              "2s, got '1'",
+              "t.yaml:56:63: faults[0].colour: unknown key 'colour', expected one of kind, "
+              "target, between, at, duration, id, restart, add, jitter, rate, factor, code"}));
 }
 
 TEST(Faults, KeysOfAnotherKindAreUnknown) {
   EXPECT_EQ(errors_of(with_faults("  - {kind: crash, target: iss, at: 1m, duration: 1m, "
                                   "factor: 4}\n")),
             Errors{"t.yaml:56:54: faults[0].factor: unknown key 'factor', expected one of kind, "
-                   "target, at, duration, restart"});
+                   "target, at, duration, restart, id"});
   EXPECT_EQ(errors_of(with_faults("  - {kind: latency, target: \"link:east/west\", at: 1m, "
                                   "duration: 1m, add: 1s, jiter: 1ms}\n")),
             Errors{"t.yaml:56:78: faults[0].jiter: unknown key 'jiter', did you mean 'jitter'?"});
@@ -233,7 +234,7 @@ TEST(Faults, KeysOfAnotherKindAreUnknown) {
             (Errors{"t.yaml:56:5: faults[0].between: expected a list of two site ids or two node "
                     "ids, got nothing (the key is missing)",
                     "t.yaml:56:23: faults[0].target: unknown key 'target', expected one of kind, "
-                    "between, at, duration"}));
+                    "between, at, duration, id"}));
   EXPECT_EQ(errors_of(with_faults("  - {kind: site_outage, target: east, at: 1m, duration: 1m, "
                                   "kind: crash}\n")),
             Errors{"t.yaml:56:61: faults[0].kind: expected each key once, got 'kind' again (first "
@@ -531,6 +532,39 @@ TEST(Faults, OverridesAddressFaultsByPosition) {
   EXPECT_EQ(s.faults[0].at_s, 300.0);
   EXPECT_EQ(s.faults[0].node, "gw");
   EXPECT_EQ(s.faults[0].replica, 0);
+}
+
+TEST(Faults, OverridesAddressFaultsById) {
+  const core::Scenario s =
+      load(with_faults("  - {id: outage, kind: crash, target: iss, at: 1m, duration: 1m}\n"
+                       "  - {kind: slowdown, target: acq, at: 2m, duration: 1m, factor: 2}\n"),
+           {"faults.outage.at=5m"});
+  EXPECT_EQ(s.faults[0].id, "outage");
+  EXPECT_EQ(s.faults[0].at_s, 300.0);
+  EXPECT_EQ(s.faults[1].id, "");
+}
+
+TEST(Faults, IdsAreSafeAndUnique) {
+  EXPECT_EQ(errors_of(with_faults("  - {id: a, kind: crash, target: iss, at: 1m, duration: 1m}\n"
+                                  "  - {id: a, kind: crash, target: acq, at: 1m, duration: 1m}\n")),
+            Errors{"t.yaml:57:10: faults.a.id: expected a unique fault id, got 'a' again (first "
+                   "at line 56)"});
+  EXPECT_EQ(
+      errors_of(with_faults("  - {id: a.b, kind: crash, target: iss, at: 1m, duration: 1m}\n")),
+      Errors{"t.yaml:56:10: faults.a.b.id: expected an id of letters, digits, '_' and '-', "
+             "starting with a letter or digit, at most 64 long, got 'a.b'"});
+}
+
+TEST(Faults, WithoutFaultsDropsThemBeforeTheirTimesAreChecked) {
+  const std::string text = with_faults("  - {kind: crash, target: iss, at: 10m, duration: 1m}\n");
+  const std::vector<std::string> shorter{"duration=5m"};
+  EXPECT_EQ(errors_of(text, shorter),
+            Errors{"t.yaml:56:36: faults[0].at: expected a start before the scenario ends "
+                   "(duration 5m), got '10m'"});
+  const core::Scenario s =
+      load_string(text, "t.yaml", shorter, LoadOptions{.without_faults = true});
+  EXPECT_TRUE(s.faults.empty());
+  EXPECT_EQ(s.duration_s, 300.0);
 }
 
 }  // namespace

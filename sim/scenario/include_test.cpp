@@ -1,7 +1,11 @@
 // include: merging (the including file wins, mappings deeply, lists replaced), paths
 // relative to the including file, and errors located in the file that has them.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
+#include <filesystem>
+
+#include "scenario/limits.hpp"
 #include "scenario/loader.hpp"
 #include "scenario/test_util.hpp"
 
@@ -131,6 +135,66 @@ TEST(Include, IncludedFileMustBeAMappingOfValidYaml) {
   const std::string bad = td.write("bad.yaml", "seed: 3\nsites: [east\n");
   EXPECT_EQ(file_errors(td.write("m2.yaml", kReference + "include: bad.yaml\n")),
             Errors{bad + ":3:1: invalid YAML: end of sequence flow not found"});
+}
+
+// The first diagnostic about `include`, or "".
+std::string include_error(const std::string& main) {
+  for (const auto& e : file_errors(main))
+    if (e.find(" include: ") != std::string::npos) return e;
+  return "";
+}
+
+TEST(Include, OnlyFilesInsideTheScenariosFolderOrModels) {
+  TempDir td;
+  td.write("repo/models/net.yaml", reference_body());
+  td.write("outside.yaml", reference_body());
+  // The repository's models/ folder (the nearest folder above with one) is allowed.
+  EXPECT_EQ(load_file(td.write("repo/scenarios/a.yaml",
+                               "name: x\nduration: 1m\ninclude: ../models/net.yaml\n"))
+                .nodes.size(),
+            4u);
+  const std::string roots = "expected a file inside " + td.path("repo/scenarios") + " or " +
+                            td.path("repo/models") + ", got '";
+  const std::string escape =
+      td.write("repo/scenarios/b.yaml", "name: x\nduration: 1m\ninclude: ../../outside.yaml\n");
+  EXPECT_EQ(include_error(escape),
+            escape + ":3:10: include: " + roots + td.path("outside.yaml") + "'");
+  const std::string absolute =
+      td.write("repo/scenarios/c.yaml", "name: x\nduration: 1m\ninclude: /etc/passwd\n");
+  EXPECT_EQ(include_error(absolute), absolute + ":3:10: include: " + roots + "/etc/passwd'");
+  // A symlink inside the folder that leads outside it is judged by where it leads.
+  std::filesystem::create_symlink(td.path("outside.yaml"), td.path("repo/scenarios/link.yaml"));
+  const std::string link =
+      td.write("repo/scenarios/d.yaml", "name: x\nduration: 1m\ninclude: link.yaml\n");
+  EXPECT_EQ(include_error(link), link + ":3:10: include: " + roots +
+                                     td.path("repo/scenarios/link.yaml") + "' (which is " +
+                                     td.path("outside.yaml") + ")");
+}
+
+TEST(Include, OnlyRegularFilesOfBoundedSize) {
+  TempDir td;
+  td.write("dir/x.yaml", "seed: 1\n");
+  const std::string dir = td.write("a.yaml", kReference + "include: dir\n");
+  EXPECT_EQ(include_error(dir), dir + ":55:10: include: expected a regular file, got '" +
+                                    td.path("dir") + "' (a directory, not a file)");
+  ASSERT_EQ(::mkfifo(td.path("fifo.yaml").c_str(), 0600), 0);
+  const std::string fifo = td.write("b.yaml", kReference + "include: fifo.yaml\n");
+  EXPECT_EQ(include_error(fifo), fifo + ":55:10: include: expected a regular file, got '" +
+                                     td.path("fifo.yaml") + "' (a FIFO, not a regular file)");
+  td.write("huge.yaml", "# " + std::string(kMaxFileBytes, 'x') + "\n");
+  const std::string huge = td.write("c.yaml", kReference + "include: huge.yaml\n");
+  EXPECT_EQ(include_error(huge), huge + ":55:10: include: expected a readable file, got '" +
+                                     td.path("huge.yaml") +
+                                     "' (larger than 1048576 bytes, the limit for a scenario "
+                                     "file)");
+}
+
+TEST(Include, TheTopFileIsBoundedToo) {
+  EXPECT_EQ(file_errors("/proc/self/environ"),
+            Errors{"/proc/self/environ: cannot read the scenario: a file of the kernel (/proc, "
+                   "/sys), not a scenario"});
+  EXPECT_EQ(file_errors("/dev/zero"),
+            Errors{"/dev/zero: cannot read the scenario: a device, not a file"});
 }
 
 }  // namespace

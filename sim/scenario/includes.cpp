@@ -2,7 +2,6 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "scenario/keys.hpp"
 
@@ -21,9 +20,55 @@ std::string canonical_name(const std::string& path) {
   return ec ? path : p.string();
 }
 
+// True when `path` is `root` or lies below it (both canonical).
+bool inside(const fs::path& path, const fs::path& root) {
+  auto p = path.begin();
+  for (auto r = root.begin(); r != root.end(); ++r, ++p)
+    if (p == path.end() || *p != *r) return false;
+  return true;
+}
+
+bool in_kernel_filesystem(const fs::path& canonical) {
+  return inside(canonical, "/proc") || inside(canonical, "/sys");
+}
+
+// What kind of thing that is not a regular file `st` is, for messages.
+std::string not_a_file(const fs::file_status& st) {
+  switch (st.type()) {
+    case fs::file_type::directory:
+      return "a directory, not a file";
+    case fs::file_type::fifo:
+      return "a FIFO, not a regular file";
+    case fs::file_type::block:
+    case fs::file_type::character:
+      return "a device, not a file";
+    case fs::file_type::socket:
+      return "a socket, not a file";
+    default:
+      return "not a regular file";
+  }
+}
+
+// The folders includes may read from (includes.hpp): the top scenario's folder and the
+// models/ folder of the nearest folder above it that has one.
+std::vector<fs::path> include_roots(const std::string& top_file) {
+  std::error_code ec;
+  fs::path dir = fs::weakly_canonical(fs::absolute(fs::path(top_file), ec).parent_path(), ec);
+  std::vector<fs::path> roots{dir};
+  for (fs::path p = dir;; p = p.parent_path()) {
+    if (fs::is_directory(p / "models", ec)) {
+      roots.push_back(fs::weakly_canonical(p / "models", ec));
+      break;
+    }
+    if (p == p.parent_path()) break;
+  }
+  return roots;
+}
+
 class Includer {
  public:
-  explicit Includer(std::vector<Diagnostic>& diags) : diags_(diags) {}
+  Includer(const std::string& top_file, std::vector<Diagnostic>& diags, ParseBudget& budget)
+      : diags_(diags), budget_(budget), roots_(include_roots(top_file)) {}
 
   void push(const std::string& file) { stack_.push_back({file, canonical_name(file)}); }
   void pop() { stack_.pop_back(); }
@@ -70,9 +115,28 @@ class Includer {
   // nullopt after reporting why not.
   std::optional<Value> load(const Value& name, const std::string& path) {
     const std::string include_path = join(path, kInclude);
+    if (static_cast<int>(stack_.size()) > kMaxIncludeDepth) {
+      diags_.push_back(make_diagnostic(name.loc, include_path,
+                                       "expected includes nested at most " +
+                                           std::to_string(kMaxIncludeDepth) +
+                                           " files deep, got a deeper chain"));
+      return std::nullopt;
+    }
+    if (++includes_ > kMaxIncludes) {
+      if (includes_ == kMaxIncludes + 1) {  // once: the rest are the same mistake
+        diags_.push_back(make_diagnostic(
+            name.loc, include_path,
+            "expected at most " + std::to_string(kMaxIncludes) + " includes in all, got more"));
+      }
+      return std::nullopt;
+    }
     const fs::path dir = fs::path(name.loc.file).parent_path();
     const std::string file = (dir / name.text).lexically_normal().string();
     const std::string canonical = canonical_name(file);
+    if (const auto why = refused(file, canonical)) {
+      diags_.push_back(make_diagnostic(name.loc, include_path, *why));
+      return std::nullopt;
+    }
     for (std::size_t i = 0; i < stack_.size(); ++i) {
       if (stack_[i].canonical != canonical) continue;
       std::string chain;
@@ -88,7 +152,7 @@ class Includer {
           name.loc, include_path, "expected a readable file, got '" + file + "' (" + why + ")"));
       return std::nullopt;
     }
-    auto root = parse_yaml(*text, file, diags_);
+    auto root = parse_yaml(*text, file, diags_, budget_);
     if (!root) return std::nullopt;
     if (root->is_null()) {
       root->kind = Value::Kind::kMapping;  // an empty file adds nothing
@@ -106,12 +170,34 @@ class Includer {
     return root;
   }
 
+  // Why the include of `file` (resolved to `canonical`) is not allowed (includes.hpp), or
+  // nullopt. A missing file is left to the read, which says so.
+  std::optional<std::string> refused(const std::string& file, const std::string& canonical) {
+    std::error_code ec;
+    const fs::file_status st = fs::status(file, ec);
+    if (ec || !fs::exists(st)) return std::nullopt;
+    bool allowed = false;
+    for (const auto& root : roots_) allowed = allowed || inside(canonical, root);
+    if (!allowed || in_kernel_filesystem(canonical)) {
+      std::string roots;
+      for (const auto& root : roots_) roots += (roots.empty() ? "" : " or ") + root.string();
+      return "expected a file inside " + roots + ", got '" + file + "'" +
+             (canonical != file ? " (which is " + canonical + ")" : "");
+    }
+    if (!fs::is_regular_file(st))
+      return "expected a regular file, got '" + file + "' (" + not_a_file(st) + ")";
+    return std::nullopt;
+  }
+
   struct Frame {
     std::string shown;
     std::string canonical;
   };
 
   std::vector<Diagnostic>& diags_;
+  ParseBudget& budget_;
+  std::vector<fs::path> roots_;
+  int includes_ = 0;
   std::vector<Frame> stack_;
 };
 
@@ -119,12 +205,18 @@ class Includer {
 
 std::optional<std::string> read_text_file(const std::string& path, std::string* why) {
   std::error_code ec;
-  if (!fs::exists(path, ec)) {
+  const fs::file_status st = fs::status(path, ec);
+  if (ec || !fs::exists(st)) {
     *why = "no such file";
     return std::nullopt;
   }
-  if (fs::is_directory(path, ec)) {
-    *why = "a directory, not a file";
+  // A pipe is what `payquake validate <(generate)` reads; the size limit bounds it.
+  if (!fs::is_regular_file(st) && !fs::is_fifo(st)) {
+    *why = not_a_file(st);
+    return std::nullopt;
+  }
+  if (fs::is_regular_file(st) && in_kernel_filesystem(fs::weakly_canonical(path, ec))) {
+    *why = "a file of the kernel (/proc, /sys), not a scenario";
     return std::nullopt;
   }
   std::ifstream in(path, std::ios::binary);
@@ -132,9 +224,14 @@ std::optional<std::string> read_text_file(const std::string& path, std::string* 
     *why = "cannot be opened";
     return std::nullopt;
   }
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
+  std::string text(kMaxFileBytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  if (text.size() > kMaxFileBytes) {
+    *why = "larger than " + std::to_string(kMaxFileBytes) + " bytes, the limit for a scenario file";
+    return std::nullopt;
+  }
+  return text;
 }
 
 Value merge(Value base, Value overlay) {
@@ -154,8 +251,9 @@ Value merge(Value base, Value overlay) {
   return base;
 }
 
-void resolve_includes(Value& root, const std::string& file, std::vector<Diagnostic>& diags) {
-  Includer includer(diags);
+void resolve_includes(Value& root, const std::string& file, std::vector<Diagnostic>& diags,
+                      ParseBudget& budget) {
+  Includer includer(file, diags, budget);
   includer.push(file);
   includer.resolve(root, "");
 }

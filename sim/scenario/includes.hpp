@@ -1,6 +1,14 @@
 // `include: path.yaml` wherever a mapping may stand: the named file's mapping is merged
 // under the including mapping (the including file wins; mappings merge deeply, lists and
 // scalars replace). Paths are relative to the including file.
+//
+// What may be included (a scenario may come from anyone, so an include must not read
+// the machine): a regular file (no directory, device, FIFO or socket; nothing under
+// /proc or /sys) of at most kMaxFileBytes, which after resolving symlinks and `..` lies
+// inside the top scenario's folder tree or inside the `models/` folder of the nearest
+// folder above the scenario that has one (the repository's models/). An absolute path is
+// allowed only inside those roots. Chains nest at most kMaxIncludeDepth files and one
+// load includes at most kMaxIncludes files. A refused file is named, never quoted.
 #pragma once
 
 #include <optional>
@@ -11,7 +19,8 @@
 
 namespace payquake::scenario {
 
-// The text of `path`, or nullopt with the reason in `*why`.
+// The text of `path` (a regular file or a pipe, at most kMaxFileBytes; not a directory or
+// device, nothing under /proc or /sys), or nullopt with the reason in `*why`.
 std::optional<std::string> read_text_file(const std::string& path, std::string* why);
 
 // `overlay` laid over `base`: keys of both, overlay's value where both have one, mappings
@@ -21,6 +30,8 @@ Value merge(Value base, Value overlay);
 // Replaces every include in `root` (read from `file`) by the merged content; errors (missing
 // file, cycle, an included file that is not a mapping or not YAML) go to `diags`, located
 // in the file that has them.
-void resolve_includes(Value& root, const std::string& file, std::vector<Diagnostic>& diags);
+// Included files draw on `budget` (tree.hpp) like the top file.
+void resolve_includes(Value& root, const std::string& file, std::vector<Diagnostic>& diags,
+                      ParseBudget& budget);
 
 }  // namespace payquake::scenario

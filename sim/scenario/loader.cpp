@@ -35,6 +35,20 @@ void drop_inside_unsupported(std::vector<Diagnostic>& diags) {
   });
 }
 
+// Text that is not UTF-8 or holds a control character is reported once: what is then said
+// about the same value (not an id, an unknown key) is the same mistake again.
+void drop_after_bad_text(std::vector<Diagnostic>& diags) {
+  std::vector<Diagnostic> bad;
+  for (const auto& d : diags)
+    if (d.message.starts_with(kBadTextMessage)) bad.push_back(d);
+  std::erase_if(diags, [&](const Diagnostic& d) {
+    if (d.message.starts_with(kBadTextMessage)) return false;
+    for (const auto& b : bad)
+      if (d.file == b.file && d.line == b.line && d.column == b.column) return true;
+    return false;
+  });
+}
+
 // A misspelt required key yields two findings, "unknown key 'servce_time', did you mean
 // 'service_time'?" and "service_time: ... the key is missing": the first says it all.
 void drop_missing_after_misspelling(std::vector<Diagnostic>& diags) {
@@ -90,14 +104,19 @@ ScenarioError::ScenarioError(std::vector<Diagnostic> d)
     : std::runtime_error(join_lines(d)), diagnostics_(std::move(d)) {}
 
 core::Scenario load_string(const std::string& yaml_text, const std::string& file_name_for_messages,
-                           const std::vector<std::string>& overrides) {
+                           const std::vector<std::string>& overrides, const LoadOptions& options) {
   std::vector<Diagnostic> diags;
-  auto root = parse_yaml(yaml_text, file_name_for_messages, diags);
+  ParseBudget budget;  // one for the file, its includes and the --set values
+  auto root = parse_yaml(yaml_text, file_name_for_messages, diags, budget);
   if (!root) throw ScenarioError(std::move(diags));
-  resolve_includes(*root, file_name_for_messages, diags);
-  apply_overrides(*root, overrides, diags);
+  resolve_includes(*root, file_name_for_messages, diags, budget);
+  apply_overrides(*root, overrides, diags, budget);
+  if (options.without_faults && root->is_mapping()) {
+    if (const int at = root->index_of("faults"); at >= 0) root->erase(at);
+  }
   core::Scenario s = Builder(*root, diags).build();
   drop_inside_unsupported(diags);
+  drop_after_bad_text(diags);
   drop_missing_after_misspelling(diags);
   sort_by_location(diags);
   if (!diags.empty()) throw ScenarioError(std::move(diags));
@@ -127,11 +146,12 @@ std::vector<AcceptedKey> refused_keys() {
   return out;
 }
 
-core::Scenario load_file(const std::string& path, const std::vector<std::string>& overrides) {
+core::Scenario load_file(const std::string& path, const std::vector<std::string>& overrides,
+                         const LoadOptions& options) {
   std::string why;
   const auto text = read_text_file(path, &why);
   if (!text) throw ScenarioError({Diagnostic{path, 0, 0, "", "cannot read the scenario: " + why}});
-  return load_string(*text, path, overrides);
+  return load_string(*text, path, overrides, options);
 }
 
 }  // namespace payquake::scenario

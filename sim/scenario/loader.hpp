@@ -34,15 +34,25 @@ class ScenarioError : public std::runtime_error {
   std::vector<Diagnostic> diagnostics_;
 };
 
+struct LoadOptions {
+  // Drop `faults:` (after the overrides, before validation): the control run of a drill,
+  // whose duration may be shortened below a fault's start.
+  bool without_faults = false;
+};
+
 // Reads `path`, merges its includes, applies the --set overrides ("key.path=value", the
 // value read as a YAML scalar or flow node, list items addressed by id), validates, and
-// returns the resolved scenario. Throws ScenarioError listing every error found.
-core::Scenario load_file(const std::string& path, const std::vector<std::string>& overrides = {});
+// returns the resolved scenario. Throws ScenarioError listing every error found; anything
+// else thrown is a bug. A scenario it returns runs: the engine, topology and flow never
+// reject it (the same rules are checked here, with locations).
+core::Scenario load_file(const std::string& path, const std::vector<std::string>& overrides = {},
+                         const LoadOptions& options = {});
 
 // As load_file, for text in memory; includes resolve relative to the directory of
 // `file_name_for_messages`.
 core::Scenario load_string(const std::string& yaml_text, const std::string& file_name_for_messages,
-                           const std::vector<std::string>& overrides = {});
+                           const std::vector<std::string>& overrides = {},
+                           const LoadOptions& options = {});
 
 // The scenario as YAML with every default filled in (scenario.resolved.yaml). Loading it
 // again gives an equal scenario: numbers are written so that they read back exactly.

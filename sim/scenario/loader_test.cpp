@@ -251,7 +251,8 @@ TEST(Loader, WrongShape) {
   EXPECT_EQ(errors_of(reference_with("    next: [acq]", "    next: acq")),
             Errors{"t.yaml:21:11: nodes.gw.next: expected a list, got 'acq'"});
   EXPECT_EQ(errors_of(reference_with("name: ref", "name: {a: 1}")),
-            Errors{"t.yaml:1:7: name: expected an id, got a mapping"});
+            Errors{"t.yaml:1:7: name: expected an id of letters, digits, '_' and '-', starting "
+                   "with a letter or digit, at most 64 long, got a mapping"});
 }
 
 TEST(Loader, UnknownSite) {

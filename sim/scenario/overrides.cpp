@@ -56,19 +56,33 @@ std::string ids_of(const Value& list) {
 
 class Applier {
  public:
-  Applier(Value& root, std::vector<Diagnostic>& diags) : root_(root), diags_(diags) {}
+  Applier(Value& root, std::vector<Diagnostic>& diags, ParseBudget& budget)
+      : root_(root), diags_(diags), budget_(budget) {}
 
   void apply(const std::string& text) {
+    if (const auto problem = text_problem(text)) {
+      fail("", "expected key.path=value in UTF-8 without control characters, got " + *problem);
+      return;
+    }
     const std::size_t eq = text.find('=');
     const auto segments = eq == std::string::npos ? std::nullopt : split_path(text.substr(0, eq));
     if (!segments) {
       fail("", "expected key.path=value, got '" + text + "'");
       return;
     }
-    std::vector<Diagnostic> ignored;
-    auto value = parse_yaml(text.substr(eq + 1), kOverrideFile, ignored);
+    if (segments->size() > static_cast<std::size_t>(kMaxNesting)) {
+      fail("", "expected a key path at most " + std::to_string(kMaxNesting) + " keys long, got " +
+                   std::to_string(segments->size()));
+      return;
+    }
+    std::vector<Diagnostic> found;
+    auto value = parse_yaml(text.substr(eq + 1), kOverrideFile, found, budget_);
     if (!value) {
-      fail(text.substr(0, eq), "expected a YAML value, got '" + text.substr(eq + 1) + "'");
+      // A syntax error says less than the value itself; a limit says what was exceeded.
+      if (found.empty() || found.front().message.starts_with("invalid YAML"))
+        fail(text.substr(0, eq), "expected a YAML value, got '" + text.substr(eq + 1) + "'");
+      for (auto& d : found)
+        if (!d.message.starts_with("invalid YAML")) fail(text.substr(0, eq), d.message);
       return;
     }
     relocate(*value);
@@ -132,13 +146,14 @@ class Applier {
 
   Value& root_;
   std::vector<Diagnostic>& diags_;
+  ParseBudget& budget_;
 };
 
 }  // namespace
 
 void apply_overrides(Value& root, const std::vector<std::string>& overrides,
-                     std::vector<Diagnostic>& diags) {
-  Applier applier(root, diags);
+                     std::vector<Diagnostic>& diags, ParseBudget& budget) {
+  Applier applier(root, diags, budget);
   for (const auto& text : overrides) applier.apply(text);
 }
 

@@ -15,7 +15,8 @@ inline constexpr const char* kOverrideFile = "--set";
 // Applies each "key.path=value": the value is read as a YAML scalar or flow node; a path
 // segment names a mapping key, the id of a list item, or indexes a list ("stages[1]").
 // Missing mapping keys are created (validation then judges them). Bad paths go to `diags`.
+// Values draw on `budget` like the files do.
 void apply_overrides(Value& root, const std::vector<std::string>& overrides,
-                     std::vector<Diagnostic>& diags);
+                     std::vector<Diagnostic>& diags, ParseBudget& budget);
 
 }  // namespace payquake::scenario

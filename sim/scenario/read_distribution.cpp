@@ -5,6 +5,9 @@
 namespace payquake::scenario {
 namespace {
 
+// The largest log of a lognormal's p99 (exp(709.8) is the largest double).
+constexpr double kMaxLogP99 = 700;
+
 using Kind = core::Distribution::Kind;
 
 const std::vector<std::string> kKinds{"constant", "exponential", "lognormal", "uniform", "normal"};
@@ -81,11 +84,28 @@ std::optional<core::Distribution> lognormal(Reader& r, const Value& m, const std
     const auto mu = p.plain("mu", Bound::kAny);
     const auto sigma = p.plain("sigma", Bound::kNonNegative);
     if (!mu || !sigma) return std::nullopt;
+    // exp(mu + 2.33 sigma) is the p99; beyond exp(709) a double is infinite, and every
+    // sample far out in the tail would be too.
+    constexpr double kZ99 = 2.3263478740408408;
+    if (!(*mu + kZ99 * *sigma <= kMaxLogP99)) {
+      r.error(m.loc, path,
+              "expected mu + 2.33 sigma <= 700 (a finite p99), got mu " + m.find("mu")->text +
+                  " and sigma " + m.find("sigma")->text);
+      return std::nullopt;
+    }
     return core::Distribution::lognormal(*mu, *sigma);
   }
   const auto median = p.unit("median", Bound::kPositive);
   const auto p99 = p.unit("p99", Bound::kPositive);
   if (!median || !p99 || !p.above("p99", *p99, "median", *median, true)) return std::nullopt;
+  // Written back as mu and sigma (emit.cpp), it must read back within kMaxLogP99: a lower
+  // bound here leaves room for the rounding of log(p99).
+  constexpr double kMaxP99 = 1e300;  // log 690.8
+  if (*p99 > kMaxP99) {
+    r.error(m.find("p99")->loc, join(path, "p99"),
+            "expected a p99 <= 1e300 in its unit, got " + describe(*m.find("p99")));
+    return std::nullopt;
+  }
   return core::Distribution::lognormal_from_median_p99(*median, *p99);
 }
 

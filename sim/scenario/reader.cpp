@@ -2,6 +2,7 @@
 
 #include <climits>
 
+#include "scenario/limits.hpp"
 #include "scenario/suggest.hpp"
 #include "scenario/units.hpp"
 
@@ -27,6 +28,17 @@ std::string list_of(const std::vector<std::string>& words) {
 }
 
 }  // namespace
+
+bool is_safe_id(std::string_view text) {
+  if (text.empty() || text.size() > kMaxIdLength) return false;
+  const auto alnum = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  };
+  if (!alnum(text[0])) return false;
+  for (char c : text)
+    if (!alnum(c) && c != '_' && c != '-') return false;
+  return true;
+}
 
 std::string_view bound_text(Bound b) {
   switch (b) {
@@ -192,6 +204,22 @@ std::optional<std::string> Reader::id(const Value& v, const std::string& path) {
   if (!text) return std::nullopt;
   if (text->empty()) return mismatch(v, path, "an id");
   return text;
+}
+
+std::optional<std::string> Reader::new_id(const Value& v, const std::string& path) {
+  const auto text = scalar(v, path, kIdForm);
+  if (!text) return std::nullopt;
+  if (!is_safe_id(*text)) return mismatch(v, path, kIdForm);
+  return text;
+}
+
+std::optional<std::string> Reader::nearest(std::string_view word,
+                                           const std::vector<std::string>& candidates) {
+  double cost = 0;
+  for (const auto& c : candidates) cost += static_cast<double>((word.size() + 1) * (c.size() + 1));
+  if (cost > suggestion_budget_) return std::nullopt;
+  suggestion_budget_ -= cost;
+  return scenario::nearest(word, candidates);
 }
 
 std::optional<std::size_t> Reader::choice(const Value& v, const std::string& path,

@@ -55,8 +55,17 @@ class Reader {
   // An integer >= min; `noun` names it in messages ("a count >= 1").
   std::optional<std::int64_t> count(const Value& v, const std::string& path, std::int64_t min,
                                     std::string_view noun = "a count");
-  // A non-empty scalar.
+  // A non-empty scalar (a reference to an id: when it names nothing, the caller says so).
   std::optional<std::string> id(const Value& v, const std::string& path);
+  // An id that names something (a site, node, payer, fault, the scenario): kIdForm, so
+  // that it is safe in a CSV cell, a file name, a key path and a fault target.
+  std::optional<std::string> new_id(const Value& v, const std::string& path);
+  // suggest.hpp's nearest() within a budget for the whole load: a scenario with thousands
+  // of wrong references to thousands of ids would otherwise spend minutes on "did you
+  // mean". Past the budget, no suggestion.
+  std::optional<std::string> nearest(std::string_view word,
+                                     const std::vector<std::string>& candidates);
+
   // The index of the scalar among `options`.
   std::optional<std::size_t> choice(const Value& v, const std::string& path,
                                     const std::vector<std::string>& options);
@@ -82,8 +91,15 @@ class Reader {
                                     std::string_view expected);
 
   std::vector<Diagnostic>& diags_;
+  // Characters compared by nearest(), word length x candidate length: ~0.1 s of work.
+  double suggestion_budget_ = 5e7;
 };
 
 std::string_view bound_text(Bound b);  // " > 0", " >= 0", ""
+
+// What an id may look like (limits.hpp kMaxIdLength): [A-Za-z0-9][A-Za-z0-9_-]{0,63}.
+inline constexpr std::string_view kIdForm =
+    "an id of letters, digits, '_' and '-', starting with a letter or digit, at most 64 long";
+bool is_safe_id(std::string_view text);
 
 }  // namespace payquake::scenario

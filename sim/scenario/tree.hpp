@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "scenario/limits.hpp"
 #include "scenario/loader.hpp"
 
 namespace payquake::scenario {
@@ -57,9 +58,30 @@ std::string join(const std::string& path, std::string_view key);
 // "sites[0]" otherwise.
 std::string item_path(const std::string& path, std::size_t index, const Value& item);
 
-// Parses YAML `text`; marks name `file`. A syntax error is appended to `diags` and gives
-// nullopt. An empty document is a null Value.
+// What is left to spend while converting the documents of one load: every file and
+// --set value of a load draws on one budget, so an include bomb is bounded like an alias bomb.
+struct ParseBudget {
+  std::size_t values_left = kMaxValues;
+};
+
+// Parses YAML `text`; marks name `file`. A syntax error, a recursive alias, nesting deeper
+// than kMaxNesting or a document beyond the budget is appended to `diags` and gives
+// nullopt. Text that is not UTF-8 or holds control characters is reported too, and the
+// offending bytes are written as \xNN in the tree, so no later message repeats them.
+// An empty document is a null Value.
+std::optional<Value> parse_yaml(const std::string& text, const std::string& file,
+                                std::vector<Diagnostic>& diags, ParseBudget& budget);
 std::optional<Value> parse_yaml(const std::string& text, const std::string& file,
                                 std::vector<Diagnostic>& diags);
+
+// How every message about such text begins.
+inline constexpr std::string_view kBadTextMessage =
+    "expected UTF-8 text without control characters";
+
+// Why `text` is unsafe to read or print (not UTF-8, or a control character), naming the
+// first offence: "a control character (\x0a) at character 4"; nullopt when it is fine.
+std::optional<std::string> text_problem(std::string_view text);
+// `text` with every invalid byte and control character written as \xNN.
+std::string printable(std::string_view text);
 
 }  // namespace payquake::scenario

@@ -66,8 +66,11 @@ double apply(double v, const Unit& u) { return u.divide ? v / u.factor : v * u.f
 std::optional<double> parse_with_units(std::string_view text, const Unit* units, std::size_t n) {
   const auto num = split_number(text);
   if (!num) return std::nullopt;
-  for (std::size_t k = 0; k < n; ++k)
-    if (num->second == units[k].suffix) return apply(num->first, units[k]);
+  for (std::size_t k = 0; k < n; ++k) {
+    if (num->second != units[k].suffix) continue;
+    const double v = apply(num->first, units[k]);  // 1e308h overflows to infinity
+    return std::isfinite(v) ? std::optional(v) : std::nullopt;
+  }
   return std::nullopt;
 }
 
@@ -111,6 +114,7 @@ std::optional<double> parse_rate(std::string_view text) {
     v *= unit[0] == 'k' ? 1e3 : 1e6;
     unit.remove_prefix(1);
   }
+  if (!std::isfinite(v)) return std::nullopt;  // 1e308k/s overflows to infinity
   if (unit == "/s") return v;
   if (unit == "/min") return v / 60;
   if (unit == "/h") return v / 3600;
@@ -122,8 +126,11 @@ std::optional<double> parse_money(std::string_view text) {
   constexpr std::size_t kMaxWholeDigits = 15;  // keeps cents within int64 and exact in a double
   std::size_t i = 0;
   std::int64_t whole = 0;
-  while (i < text.size() && is_digit(text[i])) whole = whole * 10 + (text[i++] - '0');
-  if (i == 0 || i > kMaxWholeDigits) return std::nullopt;
+  while (i < text.size() && is_digit(text[i])) {
+    if (i == kMaxWholeDigits) return std::nullopt;  // before the product could overflow
+    whole = whole * 10 + (text[i++] - '0');
+  }
+  if (i == 0) return std::nullopt;
   std::int64_t cents = 0;
   if (i < text.size() && text[i] == '.') {
     ++i;

@@ -19,6 +19,9 @@ inline constexpr std::string_view kBandwidthForm = "a bandwidth like 100Mbps or 
 inline constexpr std::string_view kCountForm = "a whole number like 1000, 1_000_000 or 1e6";
 inline constexpr std::string_view kNumberForm = "a number";
 
+// Every parser gives a finite number or nullopt: "nan", "inf" and values that overflow to
+// infinity once the unit is applied ("1e308h") are not numbers a scenario can use.
+
 // Seconds; units us, ms, s, m, h. A bare number is rejected: "5" could mean anything.
 std::optional<double> parse_duration(std::string_view text);
 // Per second; "<n>[k|M]/(s|min|h)".

@@ -37,6 +37,14 @@ TEST(Units, Rates) {
   EXPECT_FALSE(parse_rate("2G/s"));
 }
 
+TEST(Units, MoneyWithTooManyDigitsIsRefusedWithoutOverflow) {
+  // Found by the fuzzer under UBSan: the digits were accumulated before they were counted.
+  EXPECT_EQ(parse_money("999999999999999.99"), 999999999999999.99);
+  EXPECT_EQ(parse_money("1000000000000000"), std::nullopt);
+  EXPECT_EQ(parse_money("29223372036854775807"), std::nullopt);
+  EXPECT_EQ(parse_money(std::string(400, '9')), std::nullopt);
+}
+
 TEST(Units, MoneyHasAtMostTwoDecimals) {
   EXPECT_EQ(parse_money("42.50"), 42.5);
   EXPECT_EQ(parse_money("42.5"), 42.5);

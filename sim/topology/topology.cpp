@@ -3,8 +3,8 @@
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/dijkstra_shortest_paths.hpp>
 #include <algorithm>
+#include <cassert>
 #include <limits>
-#include <stdexcept>
 
 namespace payquake::topology {
 namespace {
@@ -65,16 +65,10 @@ Topology::Topology(const core::Scenario& scenario) : sites_(scenario.sites) {
     reachable_[src * n + src] = 1;
   }
 
-  check_path_lengths(scenario);
-  for (const auto& node : scenario.nodes) {
-    for (const auto& next : node.next) {
-      const core::Node* to = scenario.find_node(next);
-      if (to == nullptr) continue;
-      if (!reachable(site_index(node.site), site_index(to->site)))
-        throw std::invalid_argument("node '" + node.id + "' on site '" + node.site +
-                                    "' cannot reach its next hop '" + to->id + "' on site '" +
-                                    to->site + "': no link path between the sites");
-    }
+  assert(path_lengths_fit(scenario) && "the loader refuses paths beyond kMaxPathNodes");
+  for ([[maybe_unused]] const auto& node : scenario.nodes) {
+    assert(reachable(site_index(node.site), site_index(scenario.nodes.front().site)) &&
+           "the loader refuses sites with nodes that no links join");
   }
 }
 
@@ -100,19 +94,15 @@ int longest_path(const core::Scenario& s, std::size_t node, std::vector<int>& me
 
 }  // namespace
 
-void Topology::check_path_lengths(const core::Scenario& scenario) {
+bool Topology::path_lengths_fit(const core::Scenario& scenario) {
   std::vector<int> memo(scenario.nodes.size(), 0);
   for (const auto& payers : scenario.payers) {
-    for (std::size_t i = 0; i < scenario.nodes.size(); ++i) {
-      if (scenario.nodes[i].id != payers.entry) continue;
-      const int nodes = longest_path(scenario, i, memo);
-      if (nodes > core::kMaxPathNodes)
-        throw std::invalid_argument("payers '" + payers.id + "': a path from entry '" +
-                                    payers.entry + "' to an issuer passes " +
-                                    std::to_string(nodes) + " nodes; at most " +
-                                    std::to_string(core::kMaxPathNodes) + " are supported");
-    }
+    for (std::size_t i = 0; i < scenario.nodes.size(); ++i)
+      if (scenario.nodes[i].id == payers.entry &&
+          longest_path(scenario, i, memo) > core::kMaxPathNodes)
+        return false;
   }
+  return true;
 }
 
 int Topology::site_index(const std::string& id) const {

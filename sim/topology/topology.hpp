@@ -16,9 +16,9 @@ struct Route {
 
 class Topology {
  public:
-  // Throws std::invalid_argument naming the pair when two sites that host nodes with a
-  // next-hop relation have no path between them, or when a payer's path to an issuer
-  // passes more nodes than the ledger records (core::kMaxPathNodes).
+  // REQUIRES: `scenario` came from the loader, which refuses (located) sites with nodes
+  // that no links join and paths longer than the ledger records (core::kMaxPathNodes);
+  // both are asserted here as bug guards.
   explicit Topology(const core::Scenario& scenario);
 
   int site_count() const { return static_cast<int>(sites_.size()); }
@@ -35,8 +35,8 @@ class Topology {
   double hop_latency_s(int from_site, int to_site) const;
 
  private:
-  // Throws std::invalid_argument when a request could pass more than core::kMaxPathNodes.
-  static void check_path_lengths(const core::Scenario& scenario);
+  // True when no request can pass more than core::kMaxPathNodes.
+  static bool path_lengths_fit(const core::Scenario& scenario);
 
   std::vector<core::Site> sites_;
   std::vector<int> node_site_;

@@ -137,7 +137,103 @@ TEST(Cli, APathLongerThanTheLedgerRecordsIsBadInput) {
           "constant, value: 1.00}}\nload: {start_rate: 1/s}\n");
   const auto r = run_payquake({"run", path, "--quiet", "--out", temp_dir("deep-out")});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("passes 9 nodes; at most 8 are supported"), std::string::npos) << r.err;
+  const std::string located = path +
+                              ":15:53: payers.p.entry: expected paths from the entry "
+                              "through at most 8 nodes (what the ledger records), got 9: ";
+  EXPECT_NE(r.err.find(located), std::string::npos) << r.err;
+  const auto v = run_payquake({"validate", path});
+  EXPECT_EQ(v.exit_code, 2);
+  EXPECT_NE(v.err.find(located), std::string::npos) << v.err;
+}
+
+// A small valid scenario over two linked sites, to be broken one way at a time.
+const std::string kTwoSites = R"(name: two
+duration: 2s
+sites: [{id: east}, {id: west}]
+links:
+  - {between: [east, west], latency: 1ms}
+nodes:
+  - {id: gw, role: gateway, site: east, workers: 4, service_time: {dist: constant, value: 1ms}, next: [net]}
+  - {id: net, role: network, site: east, workers: 4, service_time: {dist: constant, value: 1ms}}
+  - {id: iss, role: issuer, site: west, bins: ["4111"], workers: 4, service_time: {dist: constant, value: 1ms}}
+payers:
+  - {id: p, cards: 10, issuers: {iss: 100%}, entry: gw, amount: {dist: constant, value: 1.00}}
+load: {start_rate: 10/s}
+)";
+
+std::string replaced(std::string text, const std::string& from, const std::string& to) {
+  const auto at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  if (at != std::string::npos) text.replace(at, from.size(), to);
+  return text;
+}
+
+struct BadInput {
+  const char* name;
+  std::string yaml;
+  std::string located;  // what validate and run print, after "<path>:"
+};
+
+// Everything run rejects, validate rejects first, at the same location (issue 7 section 3);
+// hostile input (section 4) is refused the same way, never a crash.
+TEST(Cli, ValidateAndRunRefuseTheSameInputAtTheSameLocation) {
+  const std::vector<BadInput> cases = {
+      {"duplicate-link",
+       replaced(kTwoSites, "latency: 1ms}\n",
+                "latency: 1ms}\n  - {between: [west, east], latency: 2ms}\n"),
+       "6:15: links[1].between: expected one link between two sites"},
+      {"site-named-control",
+       replaced(replaced(kTwoSites, "{id: west}", "{id: control}"), "[east, west]",
+                "[east, control]"),
+       "3:26: sites.control.id: expected a site id other than 'control' and 'payquake'"},
+      {"issuer-no-link-reaches",
+       replaced(kTwoSites, "links:\n  - {between: [east, west], latency: 1ms}\n", ""),
+       "7:35: nodes.iss.site: expected a site joined by links to 'east'"},
+      {"next-into-unlinked-site",
+       replaced(replaced(kTwoSites, "links:\n  - {between: [east, west], latency: 1ms}\n", ""),
+                "{id: net, role: network, site: east", "{id: net, role: network, site: west"),
+       "6:36: nodes.net.site: expected a site joined by links to 'east'"},
+      {"recursive-alias", "&a [*a]", "1:1: [0]: expected no recursive alias"},
+      {"nan-rate", replaced(kTwoSites, "10/s", "nan/s"), "12:20: load.start_rate: expected a rate"},
+      {"name-outside-runs", replaced(kTwoSites, "name: two", "name: ../../x"),
+       "1:7: name: expected an id of letters"},
+      {"invalid-utf8", replaced(kTwoSites, "name: two", "name: tw\xff"),
+       "1:7: name: expected UTF-8 text without control characters"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    const std::string path = write_file(temp_dir(c.name), "s.yaml", c.yaml);
+    const auto v = run_payquake({"validate", path});
+    EXPECT_EQ(v.exit_code, 2);
+    EXPECT_NE(v.err.find(path + ":" + c.located), std::string::npos) << v.err;
+    const auto r = run_payquake({"run", path, "--quiet", "--out", temp_dir("bad-out")});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find(path + ":" + c.located), std::string::npos) << r.err;
+  }
+}
+
+TEST(Cli, ARecursiveAliasInASetValueIsBadInput) {
+  const std::string path = write_file(temp_dir("alias-set"), "s.yaml", kTwoSites);
+  const auto r = run_payquake({"run", path, "--quiet", "--set", "seed=&a [*a]"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--set: seed: expected no recursive alias"), std::string::npos) << r.err;
+}
+
+TEST(Cli, WithoutFaultsIgnoresFaultTimesBeyondAShortenedDuration) {
+  const std::string path = write_file(
+      temp_dir("wf"), "s.yaml",
+      replaced(kTwoSites, "duration: 2s", "duration: 20m") +
+          "faults:\n  - {id: outage, kind: crash, target: iss, at: 10m, duration: 1m}\n");
+  const auto with = run_payquake({"run", path, "--quiet", "--set", "duration=2s"});
+  EXPECT_EQ(with.exit_code, 2);
+  const std::string out = temp_dir("wf-out");
+  const auto without = run_payquake(
+      {"run", path, "--quiet", "--without-faults", "--set", "duration=2s", "--out", out}, out);
+  EXPECT_EQ(without.exit_code, 0) << without.err;
+  // A fault is addressed by its id.
+  const auto moved = run_payquake({"run", path, "--quiet", "--set", "duration=2s", "--set",
+                                   "faults.outage.at=1s", "--out", temp_dir("wf-moved")});
+  EXPECT_EQ(moved.exit_code, 0) << moved.err;
 }
 
 TEST(Cli, AMissingScenarioFileIsBadInput) {

@@ -13,7 +13,8 @@
 namespace payquake::testing {
 namespace {
 
-// Included from the shipped drill; lists replace, so `faults: []` removes the outage.
+// Included from a copy of the shipped drill beside it (includes stay inside the scenario's
+// folder tree); lists replace, so `faults: []` removes the outage.
 constexpr const char* kDrillShape = R"(include: {DRILL}
 name: funds-drift
 faults: []
@@ -27,8 +28,8 @@ struct Declines {
 
 Declines run_for(const std::string& duration) {
   const std::string dir = temp_dir("funds-drift");
-  const std::string yaml =
-      fill_template(kDrillShape, {{"DRILL", source_dir() + "/scenarios/issuer-outage-drill.yaml"}});
+  write_file(dir, "drill.yaml", read_file(source_dir() + "/scenarios/issuer-outage-drill.yaml"));
+  const std::string yaml = fill_template(kDrillShape, {{"DRILL", "drill.yaml"}});
   const RunOutput r =
       run_scenario(write_file(dir, "drift.yaml", yaml),
                    {"--set", "duration=" + duration, "--set", "payers.shoppers.cards=8_000_000"});
