@@ -49,7 +49,7 @@ std::optional<double> FigureComparison::width_ratio() const {
 
 std::vector<FigureComparison> compare_pairs(const std::vector<Pair>& pairs,
                                             const std::vector<std::string>& extra_paths) {
-  std::vector<const nlohmann::json*> summaries;
+  std::vector<const nlohmann::ordered_json*> summaries;
   for (const Pair& p : pairs) {
     summaries.push_back(p.a);
     summaries.push_back(p.b);

@@ -17,8 +17,8 @@ namespace payquake::study {
 // One replication whose two runs both finished: A's and B's summary.json, same seed.
 struct Pair {
   std::uint64_t seed = 0;
-  const nlohmann::json* a = nullptr;
-  const nlohmann::json* b = nullptr;
+  const nlohmann::ordered_json* a = nullptr;
+  const nlohmann::ordered_json* b = nullptr;
 };
 
 struct FigureComparison {

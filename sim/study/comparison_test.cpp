@@ -7,10 +7,10 @@
 namespace payquake::study {
 namespace {
 
-nlohmann::json summary(double p99, std::optional<double> recover) {
-  nlohmann::json s = {{"latency_seconds", {{"p99", p99}}},
+nlohmann::ordered_json summary(double p99, std::optional<double> recover) {
+  nlohmann::ordered_json s = {{"latency_seconds", {{"p99", p99}}},
                       {"nodes", {{"iss", {{"utilisation", 0.5}, {"rejected", 0}}}}}};
-  s["faults"] = {{{"time_to_recover_seconds", recover ? nlohmann::json(*recover) : nullptr}}};
+  s["faults"] = {{{"time_to_recover_seconds", recover ? nlohmann::ordered_json(*recover) : nullptr}}};
   return s;
 }
 
@@ -21,7 +21,7 @@ const FigureComparison& row(const std::vector<FigureComparison>& rows, const std
 }
 
 TEST(Comparison, AVariantComparedWithItselfDiffersByExactlyZero) {
-  const std::vector<nlohmann::json> runs = {summary(0.2, 10), summary(0.31, 12), summary(0.27, 9)};
+  const std::vector<nlohmann::ordered_json> runs = {summary(0.2, 10), summary(0.31, 12), summary(0.27, 9)};
   std::vector<Pair> pairs;
   for (std::size_t r = 0; r < runs.size(); ++r) pairs.push_back({r + 1, &runs[r], &runs[r]});
   for (const auto& c : compare_pairs(pairs, {})) {
@@ -34,9 +34,9 @@ TEST(Comparison, AVariantComparedWithItselfDiffersByExactlyZero) {
 }
 
 TEST(Comparison, PairsFollowTheSeedAndNullsAreLeftOutNotZero) {
-  const std::vector<nlohmann::json> a = {summary(0.20, 10), summary(0.40, std::nullopt),
+  const std::vector<nlohmann::ordered_json> a = {summary(0.20, 10), summary(0.40, std::nullopt),
                                          summary(0.30, 20)};
-  const std::vector<nlohmann::json> b = {summary(0.25, 5), summary(0.46, 6), summary(0.33, 7)};
+  const std::vector<nlohmann::ordered_json> b = {summary(0.25, 5), summary(0.46, 6), summary(0.33, 7)};
   std::vector<Pair> pairs;
   for (std::size_t r = 0; r < a.size(); ++r) pairs.push_back({r + 1, &a[r], &b[r]});
   const auto rows = compare_pairs(pairs, {});
@@ -56,8 +56,8 @@ TEST(Comparison, PairsFollowTheSeedAndNullsAreLeftOutNotZero) {
 }
 
 TEST(ComparisonReport, TheTableShowsUnitsAndNullsAndTheFilesHoldEveryFigure) {
-  const std::vector<nlohmann::json> a = {summary(0.20, 10), summary(0.40, std::nullopt)};
-  const std::vector<nlohmann::json> b = {summary(0.25, 5), summary(0.46, 6)};
+  const std::vector<nlohmann::ordered_json> a = {summary(0.20, 10), summary(0.40, std::nullopt)};
+  const std::vector<nlohmann::ordered_json> b = {summary(0.25, 5), summary(0.46, 6)};
   const std::vector<Pair> pairs = {{1, &a[0], &b[0]}, {2, &a[1], &b[1]}};
   const auto rows = compare_pairs(pairs, {});
   ComparisonInfo info{"x.yaml", "x.yaml --set-b k=v", 3, {1, 2}, {{3, "B (b/3): exit 3"}}, false};
@@ -71,7 +71,7 @@ TEST(ComparisonReport, TheTableShowsUnitsAndNullsAndTheFilesHoldEveryFigure) {
   EXPECT_NE(table.find("excluded: replication seed 3: B (b/3): exit 3"), std::string::npos);
 
   const auto j = comparison_json(rows, info);
-  EXPECT_EQ(j["seeds"], nlohmann::json::array({1, 2}));
+  EXPECT_EQ(j["seeds"], nlohmann::ordered_json::array({1, 2}));
   EXPECT_EQ(j["figures"][0]["figure"], "success rate");  // absent from these summaries: null
   EXPECT_TRUE(j["figures"][0]["a"]["mean"].is_null());
   EXPECT_EQ(j["figures"][0]["a"]["missing"], 2);

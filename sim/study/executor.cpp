@@ -21,6 +21,10 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
+// Exit codes of a child that never became payquake (the shell's conventions).
+constexpr int kSetupFailed = 126;
+constexpr int kExecFailed = 127;
+
 volatile sig_atomic_t g_stop_signal = 0;
 volatile sig_atomic_t g_signals_seen = 0;
 
@@ -86,6 +90,10 @@ class Executor {
  public:
   Executor(const Plan& plan, const ExecutorOptions& options)
       : plan_(plan), options_(options), jobs_(options.jobs) {
+    // The children change folder: a relative path to the binary must not depend on it.
+    binary_ = options.binary.find('/') == std::string::npos
+                  ? options.binary
+                  : fs::absolute(options.binary).string();
     if (jobs_ == 0) jobs_ = std::max(1u, std::thread::hardware_concurrency());
     result_.runs.resize(plan.size());
     for (std::size_t i = 0; i < plan.size(); ++i) result_.runs[i].run = plan[i];
@@ -128,14 +136,14 @@ class Executor {
     stderr_name += ".stderr";
     Child child{index, -1, Clock::now(), (out.parent_path() / stderr_name).string()};
     std::vector<std::string> args = run_arguments(run);
-    args.insert(args.begin(), options_.binary);
+    args.insert(args.begin(), binary_);
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
     child.pid = ::fork();
     if (child.pid == 0) exec_child(child, argv);
     if (child.pid < 0) {
-      finish(child, 127, "could not start: fork failed");
+      finish(child, kExecFailed, "could not start: fork failed");
       return;
     }
     running_.push_back(child);
@@ -146,16 +154,18 @@ class Executor {
     sigset_t none;
     sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    if (!options_.working_dir.empty() && ::chdir(options_.working_dir.c_str()) != 0) ::_exit(126);
+    // The stderr file's path is relative to our working folder: open it before chdir.
     const int in = ::open("/dev/null", O_RDONLY);
     const int null_out = ::open("/dev/null", O_WRONLY);
     const int err = ::open(child.stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (in < 0 || null_out < 0 || err < 0) ::_exit(126);
+    if (in < 0 || null_out < 0 || err < 0) ::_exit(kSetupFailed);
+    if (!options_.working_dir.empty() && ::chdir(options_.working_dir.c_str()) != 0)
+      ::_exit(kSetupFailed);
     ::dup2(in, STDIN_FILENO);
     ::dup2(null_out, STDOUT_FILENO);
     ::dup2(err, STDERR_FILENO);
     ::execv(argv[0], argv.data());
-    ::_exit(127);
+    ::_exit(kExecFailed);
   }
 
   void reap() {
@@ -166,7 +176,7 @@ class Executor {
         ++it;
         continue;
       }
-      const int code = waited < 0             ? 127
+      const int code = waited < 0             ? kExecFailed
                        : WIFEXITED(status)    ? WEXITSTATUS(status)
                                               : 128 + WTERMSIG(status);
       finish(*it, code, "");
@@ -182,8 +192,10 @@ class Executor {
     o.summary = read_summary(out.string());
     o.status = judge_run(exit_code, o.summary, result_.stop_signal, &o.why);
     if (!start_error.empty()) o.why = start_error;
-    if (exit_code == 127 && o.why.rfind("exit", 0) == 0)
-      o.why += " (" + options_.binary + " could not be run)";
+    if (exit_code == kExecFailed && o.why.rfind("exit", 0) == 0)
+      o.why += " (" + binary_ + " could not be run)";
+    if (exit_code == kSetupFailed && o.why.rfind("exit", 0) == 0)
+      o.why += " (its working folder or stderr file could not be opened)";
     std::error_code ec;
     if (o.status == RunStatus::kOk) {
       finished_s_.push_back(o.wall_seconds);
@@ -212,6 +224,7 @@ class Executor {
 
   const Plan& plan_;
   const ExecutorOptions& options_;
+  std::string binary_;
   unsigned jobs_;
   StudyResult result_;
   std::size_t next_ = 0;

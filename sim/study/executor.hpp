@@ -29,7 +29,7 @@ struct RunOutcome {
   int exit_code = -1;                   // 128 + signal when a signal ended the child
   std::string why;                      // for a run that is not kOk
   std::string stderr_tail;              // the last lines of its stderr, when not kOk
-  std::optional<nlohmann::json> summary;  // its summary.json, when it wrote one
+  std::optional<nlohmann::ordered_json> summary;  // its summary.json, when it wrote one
   double wall_seconds = 0;
 };
 

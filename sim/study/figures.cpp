@@ -11,7 +11,7 @@ bool ends_with(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-std::optional<double> number(const nlohmann::json& v) {
+std::optional<double> number(const nlohmann::ordered_json& v) {
   if (v.is_number()) return v.get<double>();
   if (v.is_boolean()) return v.get<bool>() ? 1.0 : 0.0;
   if (v.is_string()) {  // money: a decimal string
@@ -23,8 +23,8 @@ std::optional<double> number(const nlohmann::json& v) {
   return std::nullopt;
 }
 
-std::optional<double> worst_recovery(const nlohmann::json& summary) {
-  const nlohmann::json* faults = at_path(summary, "faults");
+std::optional<double> worst_recovery(const nlohmann::ordered_json& summary) {
+  const nlohmann::ordered_json* faults = at_path(summary, "faults");
   if (faults == nullptr || !faults->is_array() || faults->empty()) return std::nullopt;
   double worst = 0;
   for (const auto& f : *faults) {
@@ -49,8 +49,8 @@ const char* unit_name(Unit unit) {
   return "?";
 }
 
-const nlohmann::json* at_path(const nlohmann::json& summary, const std::string& path) {
-  const nlohmann::json* node = &summary;
+const nlohmann::ordered_json* at_path(const nlohmann::ordered_json& summary, const std::string& path) {
+  const nlohmann::ordered_json* node = &summary;
   std::size_t start = 0;
   while (node != nullptr && start <= path.size()) {
     const std::size_t dot = path.find('.', start);
@@ -85,7 +85,7 @@ Figure path_figure(const std::string& path) {
   return {path, path, unit, false};
 }
 
-std::vector<Figure> comparison_figures(const std::vector<const nlohmann::json*>& summaries,
+std::vector<Figure> comparison_figures(const std::vector<const nlohmann::ordered_json*>& summaries,
                                        const std::vector<std::string>& extra_paths) {
   std::vector<Figure> f = {
       {"success rate", "measured.success_rate", Unit::kFraction},
@@ -106,8 +106,8 @@ std::vector<Figure> comparison_figures(const std::vector<const nlohmann::json*>&
   // Nodes in the order the first summary lists them, then any only a later one has.
   std::vector<std::string> nodes;
   std::set<std::string> seen;
-  for (const nlohmann::json* s : summaries) {
-    const nlohmann::json* n = at_path(*s, "nodes");
+  for (const nlohmann::ordered_json* s : summaries) {
+    const nlohmann::ordered_json* n = at_path(*s, "nodes");
     if (n == nullptr || !n->is_object()) continue;
     for (const auto& [id, _] : n->items())
       if (seen.insert(id).second) nodes.push_back(id);
@@ -120,9 +120,9 @@ std::vector<Figure> comparison_figures(const std::vector<const nlohmann::json*>&
   return f;
 }
 
-std::optional<double> figure_value(const nlohmann::json& summary, const Figure& figure) {
+std::optional<double> figure_value(const nlohmann::ordered_json& summary, const Figure& figure) {
   if (figure.worst_recovery) return worst_recovery(summary);
-  const nlohmann::json* v = at_path(summary, figure.path);
+  const nlohmann::ordered_json* v = at_path(summary, figure.path);
   if (v == nullptr) return std::nullopt;
   return number(*v);
 }

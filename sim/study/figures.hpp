@@ -26,7 +26,7 @@ struct Figure {
 // The headline figures (success rate, throughput, latency mean and percentiles, duplicates, orphan
 // holds, in doubt, failed, retries, worst recovery, each node's utilisation and
 // rejections), then `extra_paths` in order. Nodes are those named in any of `summaries`.
-std::vector<Figure> comparison_figures(const std::vector<const nlohmann::json*>& summaries,
+std::vector<Figure> comparison_figures(const std::vector<const nlohmann::ordered_json*>& summaries,
                                        const std::vector<std::string>& extra_paths);
 
 // A user's dotted path as a figure; the unit is guessed from the name ("_seconds",
@@ -35,9 +35,9 @@ Figure path_figure(const std::string& path);
 
 // The figure's value in one summary; empty when null, missing or not a number (a money
 // string "12.50" is read as 12.5, a boolean as 0 or 1).
-std::optional<double> figure_value(const nlohmann::json& summary, const Figure& figure);
+std::optional<double> figure_value(const nlohmann::ordered_json& summary, const Figure& figure);
 
 // The value at a dotted path ("faults.0.end" indexes arrays); null when absent.
-const nlohmann::json* at_path(const nlohmann::json& summary, const std::string& path);
+const nlohmann::ordered_json* at_path(const nlohmann::ordered_json& summary, const std::string& path);
 
 }  // namespace payquake::study

@@ -5,7 +5,7 @@
 namespace payquake::study {
 namespace {
 
-const nlohmann::json kSummary = nlohmann::json::parse(R"({
+const nlohmann::ordered_json kSummary = nlohmann::ordered_json::parse(R"({
   "measured": {"success_rate": 0.99, "throughput_per_second": 120.5},
   "latency_seconds": {"p99": 0.25},
   "duplicates": {"count": 3, "amount": "61.50", "in_doubt": {"count": 2}},
@@ -22,7 +22,7 @@ Figure named(const std::vector<Figure>& figures, const std::string& name) {
 }
 
 TEST(Figures, HeadlineFiguresIncludeEveryNodeOfAnyRunAndTheUsersPaths) {
-  nlohmann::json other = kSummary;
+  nlohmann::ordered_json other = kSummary;
   other["nodes"]["acq"] = {{"utilisation", 0.2}, {"rejected", 1}};
   const auto f = comparison_figures({&kSummary, &other}, {"nodes.iss.served"});
   EXPECT_EQ(f.front().name, "success rate");
@@ -44,7 +44,7 @@ TEST(Figures, AMissingOrNullValueIsEmptyNotZero) {
   EXPECT_FALSE(figure_value(kSummary, path_figure("latency_seconds.p50")).has_value());
   EXPECT_FALSE(figure_value(kSummary, path_figure("faults.7.end")).has_value());
   EXPECT_FALSE(figure_value(kSummary, path_figure("nodes.iss")).has_value());  // not a number
-  nlohmann::json s = kSummary;
+  nlohmann::ordered_json s = kSummary;
   s["latency_seconds"]["p99"] = nullptr;
   EXPECT_FALSE(figure_value(s, path_figure("latency_seconds.p99")).has_value());
 }
@@ -52,10 +52,10 @@ TEST(Figures, AMissingOrNullValueIsEmptyNotZero) {
 TEST(Figures, WorstRecoveryIsTheLongestAndNullWhenAnyFaultNeverRecovered) {
   const Figure worst = named(comparison_figures({&kSummary}, {}), "worst recovery");
   EXPECT_DOUBLE_EQ(*figure_value(kSummary, worst), 30.0);
-  nlohmann::json s = kSummary;
+  nlohmann::ordered_json s = kSummary;
   s["faults"][0]["time_to_recover_seconds"] = nullptr;  // NEVER RECOVERED
   EXPECT_FALSE(figure_value(s, worst).has_value());
-  s["faults"] = nlohmann::json::array();
+  s["faults"] = nlohmann::ordered_json::array();
   EXPECT_FALSE(figure_value(s, worst).has_value());
 }
 

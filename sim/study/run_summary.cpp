@@ -14,15 +14,15 @@ const char* to_string(RunStatus status) {
   return "?";
 }
 
-std::optional<nlohmann::json> read_summary(const std::string& dir) {
+std::optional<nlohmann::ordered_json> read_summary(const std::string& dir) {
   std::ifstream in(dir + "/summary.json");
   if (!in) return std::nullopt;
-  nlohmann::json j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  nlohmann::ordered_json j = nlohmann::ordered_json::parse(in, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object()) return std::nullopt;
   return j;
 }
 
-RunStatus judge_run(int exit_code, const std::optional<nlohmann::json>& summary,
+RunStatus judge_run(int exit_code, const std::optional<nlohmann::ordered_json>& summary,
                     int stop_signal, std::string* why) {
   // Exit codes of `payquake run` (README): 0 held, 1 an expectation failed: both ran.
   const bool ran = exit_code == 0 || exit_code == 1;

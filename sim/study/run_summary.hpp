@@ -19,12 +19,12 @@ enum class RunStatus {
 const char* to_string(RunStatus status);
 
 // summary.json of the run folder `dir`; empty when it is missing or not valid JSON.
-std::optional<nlohmann::json> read_summary(const std::string& dir);
+std::optional<nlohmann::ordered_json> read_summary(const std::string& dir);
 
 // The judgement of a run that ended with `exit_code` (128 + signal when a signal ended it)
 // and left `summary` (possibly empty). `stop_signal` is the signal the study forwarded to
 // its children, 0 when it was not interrupted. `why` receives the reason of a failure.
-RunStatus judge_run(int exit_code, const std::optional<nlohmann::json>& summary,
+RunStatus judge_run(int exit_code, const std::optional<nlohmann::ordered_json>& summary,
                     int stop_signal, std::string* why);
 
 }  // namespace payquake::study
