@@ -1,6 +1,7 @@
 #include "study/comparison.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace payquake::study {
 namespace {
@@ -16,6 +17,15 @@ std::vector<double> present(const std::vector<std::optional<double>>& v) {
   return out;
 }
 
+// Two values that agree to 12 significant digits are the same figure: summaries carry
+// floating-point noise (a percentile computed along two paths can differ in the last
+// bit), and 1e-16 must not read as a difference that "excludes 0".
+constexpr double kSameRelative = 1e-12;
+
+bool same(double a, double b) {
+  return std::fabs(b - a) <= kSameRelative * std::max(std::fabs(a), std::fabs(b));
+}
+
 FigureComparison compare_figure(const Figure& figure, const std::vector<Pair>& pairs) {
   FigureComparison c;
   c.figure = figure;
@@ -25,7 +35,7 @@ FigureComparison compare_figure(const Figure& figure, const std::vector<Pair>& p
     c.b.push_back(figure_value(*p.b, figure));
     if (c.a.back() && c.b.back()) {
       pa.push_back(*c.a.back());
-      pb.push_back(*c.b.back());
+      pb.push_back(same(*c.a.back(), *c.b.back()) ? *c.a.back() : *c.b.back());
     }
   }
   const std::vector<double> a = present(c.a), b = present(c.b);
@@ -42,7 +52,12 @@ std::size_t FigureComparison::a_missing() const { return missing(a); }
 std::size_t FigureComparison::b_missing() const { return missing(b); }
 
 std::optional<double> FigureComparison::width_ratio() const {
-  if (!paired.interval || !unpaired.interval || unpaired.interval->half_width() == 0)
+  if (!paired.interval || !unpaired.interval || !a_stats.mean || !b_stats.mean)
+    return std::nullopt;
+  // An unpaired width that is only floating-point noise gives no meaningful ratio.
+  const double scale = std::max(std::fabs(*a_stats.mean), std::fabs(*b_stats.mean));
+  if (unpaired.interval->half_width() <= kSameRelative * scale ||
+      unpaired.interval->half_width() == 0)
     return std::nullopt;
   return paired.interval->half_width() / unpaired.interval->half_width();
 }

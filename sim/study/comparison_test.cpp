@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "study/comparison_report.hpp"
 
 namespace payquake::study {
@@ -53,6 +55,17 @@ TEST(Comparison, PairsFollowTheSeedAndNullsAreLeftOutNotZero) {
   EXPECT_DOUBLE_EQ(*rec.a_stats.mean, 15.0);  // (10 + 20) / 2, not (10 + 0 + 20) / 3
   EXPECT_EQ(rec.paired.n, 2u);                // only the pairs where both recovered
   EXPECT_DOUBLE_EQ(*rec.paired.mean, (-5.0 - 13.0) / 2);
+}
+
+TEST(Comparison, FloatingPointNoiseIsNoDifference) {
+  const double one = 1.0, next = std::nextafter(1.0, 2.0);
+  const std::vector<nlohmann::ordered_json> a = {summary(one, 1), summary(next, 1)};
+  const std::vector<nlohmann::ordered_json> b = {summary(next, 1), summary(one, 1)};
+  const std::vector<Pair> pairs = {{1, &a[0], &b[0]}, {2, &a[1], &b[1]}};
+  const auto& p99 = row(compare_pairs(pairs, {}), "latency p99");
+  EXPECT_EQ(*p99.paired.mean, 0.0);
+  EXPECT_FALSE(p99.paired.interval->excludes_zero());
+  EXPECT_FALSE(p99.width_ratio().has_value());
 }
 
 TEST(ComparisonReport, TheTableShowsUnitsAndNullsAndTheFilesHoldEveryFigure) {
