@@ -31,7 +31,7 @@ struct Variant {
 };
 
 Variant variant(char side, const CompareRequest& r) {
-  Variant v{side, side == 'b' && r.files.size() > 1 ? r.files[1] : r.files[0], r.set, ""};
+  Variant v{side, side == 'b' && !r.b_file.empty() ? r.b_file : r.a_file, r.set, ""};
   const auto& own = side == 'a' ? r.set_a : r.set_b;
   v.overrides.insert(v.overrides.end(), own.begin(), own.end());
   return v;
@@ -94,8 +94,8 @@ std::string self_binary() {
 }
 
 void warn_failed(const study::RunOutcome& o) {
-  std::cerr << "payquake: warning: run " << o.run.label << " (seed " << o.run.seed << ") failed: "
-            << o.why << "; its replication is left out of both sides\n";
+  std::cerr << "payquake: warning: run " << o.run.label << " (seed " << o.run.seed
+            << ") failed: " << o.why << "; its replication is left out of both sides\n";
   if (!o.stderr_tail.empty()) {
     std::string indented = "    " + o.stderr_tail;
     for (std::size_t p = indented.find('\n'); p != std::string::npos && p + 1 < indented.size();
@@ -147,14 +147,15 @@ void write_comparison(report::RunFolder& folder, const std::vector<study::Figure
   const std::string dir = folder.staging();
   report::write_atomically(dir + "/compare.csv", study::comparison_csv(rows));
   report::write_atomically(dir + "/compare.txt", table);
-  report::write_atomically(dir + "/compare.json", study::comparison_json(rows, info).dump(2) + "\n");
+  report::write_atomically(dir + "/compare.json",
+                           study::comparison_json(rows, info).dump(2) + "\n");
   folder.commit();
 }
 
 int finish(const study::StudyResult& result, const Pairing& pairing, const std::string& dir) {
   if (result.interrupted()) {
-    std::cerr << "payquake: interrupted; " << pairing.pairs.size()
-              << " whole replications kept in " << dir << " (compare.json marked partial)\n";
+    std::cerr << "payquake: interrupted; " << pairing.pairs.size() << " whole replications kept in "
+              << dir << " (compare.json marked partial)\n";
     return 128 + result.stop_signal;
   }
   return pairing.any_failed ? kExpectationFailed : kOk;
@@ -165,16 +166,16 @@ int finish(const study::StudyResult& result, const Pairing& pairing, const std::
 CLI::App* add_compare_command(CLI::App& app, CompareRequest& r) {
   auto* cmd = app.add_subcommand(
       "compare", "Run two variants with the same seeds and report paired differences");
-  cmd->add_option("scenarios", r.files, "A.yaml [B.yaml] (without B.yaml, B is A's file)")
-      ->required()
-      ->expected(1, 2);
+  cmd->add_option("A.yaml", r.a_file, "Variant A's scenario")->required();
+  cmd->add_option("B.yaml", r.b_file, "Variant B's scenario (default: A's, changed by --set-b)");
   cmd->add_option("--set", r.set, "Override a value in both variants (repeatable)")
       ->allow_extra_args(false);
   cmd->add_option("--set-a", r.set_a, "Override a value in variant A only (repeatable)")
       ->allow_extra_args(false);
   cmd->add_option("--set-b", r.set_b, "Override a value in variant B only (repeatable)")
       ->allow_extra_args(false);
-  cmd->add_option("--replications,-n", r.replications, "Replications (seeds) per variant (default 10)")
+  cmd->add_option("--replications,-n", r.replications,
+                  "Replications (seeds) per variant (default 10)")
       ->check(CLI::Range(std::size_t{1}, std::size_t{100000}));
   cmd->add_option("--seed-base", r.seed_base, "Seed of the first replication (default 1)");
   cmd->add_option("--jobs,-j", r.jobs, "Runs at once (default: the number of cores)")
@@ -194,9 +195,8 @@ int compare_command(const CompareRequest& request) {
   Variant b = variant('b', request);
   if (!check(a) || !check(b)) return kBadInput;
 
-  const std::string dir = request.out_dir.empty()
-                              ? "runs/compare-" + a.name + "-vs-" + b.name
-                              : request.out_dir;
+  const std::string dir =
+      request.out_dir.empty() ? "runs/compare-" + a.name + "-vs-" + b.name : request.out_dir;
   std::optional<report::RunFolder> folder;
   try {
     folder.emplace(report::RunFolder::prepare(dir, request.force, "compare.json"));
@@ -205,6 +205,9 @@ int compare_command(const CompareRequest& request) {
     return kBadInput;
   }
 
+  if (shown(a) == shown(b))
+    std::cerr << "payquake: note: A and B are the same variant; every difference should be "
+                 "exactly 0 (a check of determinism)\n";
   const study::Plan plan = make_plan(a, b, request);
   const bool tty = ::isatty(STDERR_FILENO) != 0;
   if (!request.quiet)

@@ -13,15 +13,16 @@ class App;
 namespace payquake::cli {
 
 struct CompareRequest {
-  std::vector<std::string> files;       // A.yaml [B.yaml]; without B, B is A's file
-  std::vector<std::string> set;         // --set: both variants
-  std::vector<std::string> set_a;       // --set-a: A only (after --set)
-  std::vector<std::string> set_b;       // --set-b: B only (after --set)
+  std::string a_file;              // A.yaml
+  std::string b_file;              // B.yaml; empty: A's file (variants differ by --set-b)
+  std::vector<std::string> set;    // --set: both variants
+  std::vector<std::string> set_a;  // --set-a: A only (after --set)
+  std::vector<std::string> set_b;  // --set-b: B only (after --set)
   std::size_t replications = 10;
-  std::uint64_t seed_base = 1;          // replication r runs with seed seed_base + r - 1
-  unsigned jobs = 0;                    // 0: the number of cores
-  std::vector<std::string> metrics;     // --metric: extra dotted paths into summary.json
-  std::string out_dir;                  // empty: runs/compare-<nameA>-vs-<nameB>
+  std::uint64_t seed_base = 1;       // replication r runs with seed seed_base + r - 1
+  unsigned jobs = 0;                 // 0: the number of cores
+  std::vector<std::string> metrics;  // --metric: extra dotted paths into summary.json
+  std::string out_dir;               // empty: runs/compare-<nameA>-vs-<nameB>
   bool force = false;
   bool quiet = false;
 };

@@ -52,8 +52,7 @@ std::size_t FigureComparison::a_missing() const { return missing(a); }
 std::size_t FigureComparison::b_missing() const { return missing(b); }
 
 std::optional<double> FigureComparison::width_ratio() const {
-  if (!paired.interval || !unpaired.interval || !a_stats.mean || !b_stats.mean)
-    return std::nullopt;
+  if (!paired.interval || !unpaired.interval || !a_stats.mean || !b_stats.mean) return std::nullopt;
   // An unpaired width that is only floating-point noise gives no meaningful ratio.
   const double scale = std::max(std::fabs(*a_stats.mean), std::fabs(*b_stats.mean));
   if (unpaired.interval->half_width() <= kSameRelative * scale ||

@@ -25,17 +25,22 @@ struct Scale {
 
 Scale scale_for(const FigureComparison& row) {
   switch (row.figure.unit) {
-    case Unit::kFraction: return {100, "%.2f%%", "%+.2f", " pp"};
+    case Unit::kFraction:
+      return {100, "%.2f%%", "%+.2f", " pp"};
     case Unit::kSeconds: {
       const double largest = std::max(std::fabs(row.a_stats.mean.value_or(0)),
                                       std::fabs(row.b_stats.mean.value_or(0)));
       if (largest < 1) return {1000, "%.1f ms", "%+.1f", " ms"};
       return {1, "%.2f s", "%+.2f", " s"};
     }
-    case Unit::kPerSecond: return {1, "%.1f/s", "%+.1f", "/s"};
-    case Unit::kCount: return {1, "%.1f", "%+.1f", ""};
-    case Unit::kMoney: return {1, "%.2f", "%+.2f", ""};
-    case Unit::kNumber: return {1, "%.4g", "%+.4g", ""};
+    case Unit::kPerSecond:
+      return {1, "%.1f/s", "%+.1f", "/s"};
+    case Unit::kCount:
+      return {1, "%.1f", "%+.1f", ""};
+    case Unit::kMoney:
+      return {1, "%.2f", "%+.2f", ""};
+    case Unit::kNumber:
+      return {1, "%.4g", "%+.4g", ""};
   }
   return {};
 }
@@ -93,9 +98,7 @@ Json side_json(const Sample& s, const std::vector<std::optional<double>>& values
           {"values", v}};
 }
 
-std::string csv_cell(const std::optional<double>& v) {
-  return v ? printf_text("%.17g", *v) : "";
-}
+std::string csv_cell(const std::optional<double>& v) { return v ? printf_text("%.17g", *v) : ""; }
 
 std::string csv_text(const std::string& s) {
   if (s.find_first_of(",\"\n") == std::string::npos) return s;
@@ -116,19 +119,21 @@ std::optional<double> median_width_ratio(const std::vector<FigureComparison>& ro
   return r.size() % 2 ? r[m] : (r[m - 1] + r[m]) / 2;
 }
 
-std::string comparison_table(const std::vector<FigureComparison>& rows, const ComparisonInfo& info) {
+std::string comparison_table(const std::vector<FigureComparison>& rows,
+                             const ComparisonInfo& info) {
   std::string out = "A: " + info.a + "\nB: " + info.b + "\n" + std::to_string(info.seeds.size()) +
                     " paired replications (same seed for A and B)";
   if (info.seeds.size() != info.replications)
     out += " of " + std::to_string(info.replications) + " asked";
   out += "\n\n";
-  const std::vector<std::string> header = {"figure", "A mean", "B mean", "B - A",
-                                           "95% interval of B - A", "differs", ""};
+  const std::vector<std::string> header = {
+      "figure", "A mean", "B mean", "B - A", "95% interval of B - A", "differs", ""};
   std::vector<std::vector<std::string>> cells = {header};
   for (const auto& row : rows) {
     const Scale s = scale_for(row);
-    const std::string differs =
-        !row.paired.interval ? "-" : row.paired.interval->excludes_zero() ? "yes" : "no";
+    const std::string differs = !row.paired.interval                   ? "-"
+                                : row.paired.interval->excludes_zero() ? "yes"
+                                                                       : "no";
     cells.push_back({row.figure.name, value_text(row.a_stats.mean, s),
                      value_text(row.b_stats.mean, s), diff_text(row.paired.mean, s),
                      interval_text(row.paired.interval, s), differs, missing_note(row)});
@@ -169,9 +174,8 @@ Json comparison_json(const std::vector<FigureComparison>& rows, const Comparison
            {"mean", number_or_null(row.paired.mean)},
            {"stddev", number_or_null(row.paired.stddev())},
            {"ci95", interval_json(row.paired.interval)},
-           {"excludes_zero", row.paired.interval
-                                 ? Json(row.paired.interval->excludes_zero())
-                                 : Json(nullptr)}}},
+           {"excludes_zero",
+            row.paired.interval ? Json(row.paired.interval->excludes_zero()) : Json(nullptr)}}},
          {"unpaired",
           {{"mean", number_or_null(row.unpaired.mean)},
            {"ci95", interval_json(row.unpaired.interval)},

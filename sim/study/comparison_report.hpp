@@ -13,15 +13,15 @@ namespace payquake::study {
 
 // What was compared and which replications count.
 struct ComparisonInfo {
-  std::string a, b;                   // each variant as a command line fragment
-  std::size_t replications = 0;       // asked for
-  std::vector<std::uint64_t> seeds;   // of the pairs compared, in order
+  std::string a, b;                  // each variant as a command line fragment
+  std::size_t replications = 0;      // asked for
+  std::vector<std::uint64_t> seeds;  // of the pairs compared, in order
   struct Excluded {
     std::uint64_t seed = 0;
-    std::string why;                  // "B (b/3): exit 3" ...
+    std::string why;  // "B (b/3): exit 3" ...
   };
-  std::vector<Excluded> excluded;     // replications with a run that failed or never ran
-  bool partial = false;               // interrupted: fewer pairs than asked
+  std::vector<Excluded> excluded;  // replications with a run that failed or never ran
+  bool partial = false;            // interrupted: fewer pairs than asked
 };
 
 std::string comparison_table(const std::vector<FigureComparison>& rows, const ComparisonInfo& info);

@@ -11,8 +11,9 @@ namespace {
 
 nlohmann::ordered_json summary(double p99, std::optional<double> recover) {
   nlohmann::ordered_json s = {{"latency_seconds", {{"p99", p99}}},
-                      {"nodes", {{"iss", {{"utilisation", 0.5}, {"rejected", 0}}}}}};
-  s["faults"] = {{{"time_to_recover_seconds", recover ? nlohmann::ordered_json(*recover) : nullptr}}};
+                              {"nodes", {{"iss", {{"utilisation", 0.5}, {"rejected", 0}}}}}};
+  s["faults"] = {
+      {{"time_to_recover_seconds", recover ? nlohmann::ordered_json(*recover) : nullptr}}};
   return s;
 }
 
@@ -23,7 +24,8 @@ const FigureComparison& row(const std::vector<FigureComparison>& rows, const std
 }
 
 TEST(Comparison, AVariantComparedWithItselfDiffersByExactlyZero) {
-  const std::vector<nlohmann::ordered_json> runs = {summary(0.2, 10), summary(0.31, 12), summary(0.27, 9)};
+  const std::vector<nlohmann::ordered_json> runs = {summary(0.2, 10), summary(0.31, 12),
+                                                    summary(0.27, 9)};
   std::vector<Pair> pairs;
   for (std::size_t r = 0; r < runs.size(); ++r) pairs.push_back({r + 1, &runs[r], &runs[r]});
   for (const auto& c : compare_pairs(pairs, {})) {
@@ -37,8 +39,9 @@ TEST(Comparison, AVariantComparedWithItselfDiffersByExactlyZero) {
 
 TEST(Comparison, PairsFollowTheSeedAndNullsAreLeftOutNotZero) {
   const std::vector<nlohmann::ordered_json> a = {summary(0.20, 10), summary(0.40, std::nullopt),
-                                         summary(0.30, 20)};
-  const std::vector<nlohmann::ordered_json> b = {summary(0.25, 5), summary(0.46, 6), summary(0.33, 7)};
+                                                 summary(0.30, 20)};
+  const std::vector<nlohmann::ordered_json> b = {summary(0.25, 5), summary(0.46, 6),
+                                                 summary(0.33, 7)};
   std::vector<Pair> pairs;
   for (std::size_t r = 0; r < a.size(); ++r) pairs.push_back({r + 1, &a[r], &b[r]});
   const auto rows = compare_pairs(pairs, {});
@@ -76,10 +79,11 @@ TEST(ComparisonReport, TheTableShowsUnitsAndNullsAndTheFilesHoldEveryFigure) {
   ComparisonInfo info{"x.yaml", "x.yaml --set-b k=v", 3, {1, 2}, {{3, "B (b/3): exit 3"}}, false};
   const std::string table = comparison_table(rows, info);
   EXPECT_NE(table.find("2 paired replications (same seed for A and B) of 3 asked"),
-            std::string::npos) << table;
+            std::string::npos)
+      << table;
   EXPECT_NE(table.find("300.0 ms"), std::string::npos) << table;  // A's mean p99
   EXPECT_NE(table.find("+55.0 ms"), std::string::npos) << table;
-  EXPECT_NE(table.find("50.00%"), std::string::npos) << table;     // utilisation
+  EXPECT_NE(table.find("50.00%"), std::string::npos) << table;  // utilisation
   EXPECT_NE(table.find("null in 1/2 A"), std::string::npos) << table;
   EXPECT_NE(table.find("excluded: replication seed 3: B (b/3): exit 3"), std::string::npos);
 

@@ -59,7 +59,7 @@ class StopHandler {
 
 // The lines a person needs to see why a run failed: the last few of its stderr.
 std::string tail(const std::string& text) {
-  constexpr std::size_t kLines = 12;      // one error with its context, not a whole log
+  constexpr std::size_t kLines = 12;  // one error with its context, not a whole log
   constexpr std::size_t kMaxChars = 2000;
   std::size_t pos = text.size();
   if (pos > 0 && text[pos - 1] == '\n') --pos;
@@ -91,9 +91,8 @@ class Executor {
   Executor(const Plan& plan, const ExecutorOptions& options)
       : plan_(plan), options_(options), jobs_(options.jobs) {
     // The children change folder: a relative path to the binary must not depend on it.
-    binary_ = options.binary.find('/') == std::string::npos
-                  ? options.binary
-                  : fs::absolute(options.binary).string();
+    binary_ = options.binary.find('/') == std::string::npos ? options.binary
+                                                            : fs::absolute(options.binary).string();
     if (jobs_ == 0) jobs_ = std::max(1u, std::thread::hardware_concurrency());
     result_.runs.resize(plan.size());
     for (std::size_t i = 0; i < plan.size(); ++i) result_.runs[i].run = plan[i];
@@ -176,9 +175,9 @@ class Executor {
         ++it;
         continue;
       }
-      const int code = waited < 0             ? kExecFailed
-                       : WIFEXITED(status)    ? WEXITSTATUS(status)
-                                              : 128 + WTERMSIG(status);
+      const int code = waited < 0          ? kExecFailed
+                       : WIFEXITED(status) ? WEXITSTATUS(status)
+                                           : 128 + WTERMSIG(status);
       finish(*it, code, "");
       it = running_.erase(it);
     }

@@ -26,9 +26,9 @@ struct ExecutorOptions {
 struct RunOutcome {
   Run run;
   RunStatus status = RunStatus::kNotStarted;
-  int exit_code = -1;                   // 128 + signal when a signal ended the child
-  std::string why;                      // for a run that is not kOk
-  std::string stderr_tail;              // the last lines of its stderr, when not kOk
+  int exit_code = -1;                             // 128 + signal when a signal ended the child
+  std::string why;                                // for a run that is not kOk
+  std::string stderr_tail;                        // the last lines of its stderr, when not kOk
   std::optional<nlohmann::ordered_json> summary;  // its summary.json, when it wrote one
   double wall_seconds = 0;
 };

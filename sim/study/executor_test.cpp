@@ -17,8 +17,8 @@ namespace {
 namespace fs = std::filesystem;
 
 fs::path fresh_dir(const std::string& label) {
-  const fs::path p = fs::temp_directory_path() /
-                     ("payquake-executor-" + label + "-" + std::to_string(::getpid()));
+  const fs::path p =
+      fs::temp_directory_path() / ("payquake-executor-" + label + "-" + std::to_string(::getpid()));
   fs::remove_all(p);
   fs::create_directories(p);
   return p;

@@ -8,7 +8,8 @@ namespace payquake::study {
 namespace {
 
 bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 std::optional<double> number(const nlohmann::ordered_json& v) {
@@ -39,22 +40,30 @@ std::optional<double> worst_recovery(const nlohmann::ordered_json& summary) {
 
 const char* unit_name(Unit unit) {
   switch (unit) {
-    case Unit::kFraction: return "fraction";
-    case Unit::kSeconds: return "seconds";
-    case Unit::kPerSecond: return "per_second";
-    case Unit::kCount: return "count";
-    case Unit::kMoney: return "money";
-    case Unit::kNumber: return "number";
+    case Unit::kFraction:
+      return "fraction";
+    case Unit::kSeconds:
+      return "seconds";
+    case Unit::kPerSecond:
+      return "per_second";
+    case Unit::kCount:
+      return "count";
+    case Unit::kMoney:
+      return "money";
+    case Unit::kNumber:
+      return "number";
   }
   return "?";
 }
 
-const nlohmann::ordered_json* at_path(const nlohmann::ordered_json& summary, const std::string& path) {
+const nlohmann::ordered_json* at_path(const nlohmann::ordered_json& summary,
+                                      const std::string& path) {
   const nlohmann::ordered_json* node = &summary;
   std::size_t start = 0;
   while (node != nullptr && start <= path.size()) {
     const std::size_t dot = path.find('.', start);
-    const std::string key = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    const std::string key =
+        path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
     if (node->is_object()) {
       const auto it = node->find(key);
       node = it == node->end() ? nullptr : &*it;

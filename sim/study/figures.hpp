@@ -38,6 +38,7 @@ Figure path_figure(const std::string& path);
 std::optional<double> figure_value(const nlohmann::ordered_json& summary, const Figure& figure);
 
 // The value at a dotted path ("faults.0.end" indexes arrays); null when absent.
-const nlohmann::ordered_json* at_path(const nlohmann::ordered_json& summary, const std::string& path);
+const nlohmann::ordered_json* at_path(const nlohmann::ordered_json& summary,
+                                      const std::string& path);
 
 }  // namespace payquake::study

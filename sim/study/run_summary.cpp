@@ -6,10 +6,14 @@ namespace payquake::study {
 
 const char* to_string(RunStatus status) {
   switch (status) {
-    case RunStatus::kOk: return "ok";
-    case RunStatus::kFailed: return "failed";
-    case RunStatus::kInterrupted: return "interrupted";
-    case RunStatus::kNotStarted: return "not started";
+    case RunStatus::kOk:
+      return "ok";
+    case RunStatus::kFailed:
+      return "failed";
+    case RunStatus::kInterrupted:
+      return "interrupted";
+    case RunStatus::kNotStarted:
+      return "not started";
   }
   return "?";
 }

@@ -23,9 +23,9 @@ struct Interval {
 // Mean, sample variance (n - 1 in the denominator) and the t interval of the mean.
 struct Sample {
   std::size_t n = 0;
-  std::optional<double> mean;       // empty when n == 0
-  std::optional<double> variance;   // empty when n < 2
-  std::optional<Interval> interval; // empty when n < 2; zero width when variance == 0
+  std::optional<double> mean;        // empty when n == 0
+  std::optional<double> variance;    // empty when n < 2
+  std::optional<Interval> interval;  // empty when n < 2; zero width when variance == 0
   std::optional<double> stddev() const;
 };
 

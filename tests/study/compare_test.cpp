@@ -47,9 +47,8 @@ std::string drill() { return source_dir() + "/tests/scenario/drills/short-drill.
 
 TEST(Compare, AVariantAgainstItselfDiffersByExactlyZeroInEveryFigure) {
   const std::string out = temp_dir("self") + "/c";
-  const RunOutput r =
-      run_payquake({"compare", drill(), drill(), "-n", "3", "-j", "2", "--out", out,
-                    "--metric", "nodes.iss.served"});
+  const RunOutput r = run_payquake({"compare", drill(), drill(), "-n", "3", "-j", "2", "--out", out,
+                                    "--metric", "nodes.iss.served"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const nlohmann::json c = compare_json(out);
   EXPECT_EQ(c["seeds"], nlohmann::json::array({1, 2, 3}));
@@ -112,12 +111,12 @@ TEST(Compare, AFailedRunIsReportedAndItsReplicationLeftOutOfBothSides) {
   const std::string fake = write_file(
       dir, "payquake",
       "#!/bin/sh\ncase \"$*\" in *\" b/2 \"*) echo 'payquake: internal error: boom' >&2; "
-      "exit 3;; esac\nexec '" + payquake_binary() + "' \"$@\"\n");
+      "exit 3;; esac\nexec '" +
+          payquake_binary() + "' \"$@\"\n");
   fs::permissions(fake, fs::perms::owner_all);
   ::setenv("PAYQUAKE_STUDY_BINARY", fake.c_str(), 1);
-  const RunOutput r =
-      run_payquake({"compare", drill(), "--set-b", "nodes.iss.workers=20", "-n", "3", "--out",
-                    dir + "/c"});
+  const RunOutput r = run_payquake(
+      {"compare", drill(), "--set-b", "nodes.iss.workers=20", "-n", "3", "--out", dir + "/c"});
   ::unsetenv("PAYQUAKE_STUDY_BINARY");
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_NE(r.err.find("run b/2 (seed 2) failed: exit 3"), std::string::npos) << r.err;
@@ -132,8 +131,8 @@ TEST(Compare, AFailedRunIsReportedAndItsReplicationLeftOutOfBothSides) {
 
 TEST(Compare, BadInputInEitherVariantRunsNothing) {
   const std::string dir = temp_dir("bad");
-  const RunOutput r = run_payquake(
-      {"compare", drill(), "--set-b", "nodes.iss.workers=0", "--out", dir + "/c"});
+  const RunOutput r =
+      run_payquake({"compare", drill(), "--set-b", "nodes.iss.workers=0", "--out", dir + "/c"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("nodes.iss.workers"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("variant B"), std::string::npos) << r.err;
@@ -146,9 +145,17 @@ TEST(Compare, BadInputInEitherVariantRunsNothing) {
 TEST(Compare, CtrlCKeepsEveryFinishedRunAndExits130) {
   const std::string dir = temp_dir("ctrlc");
   const std::string out = dir + "/c";
-  std::vector<std::string> args = {payquake_binary(), "compare",
+  std::vector<std::string> args = {payquake_binary(),
+                                   "compare",
                                    source_dir() + "/scenarios/black-friday.yaml",
-                                   "--set", "duration=2m", "-n", "3", "-j", "1", "--out", out,
+                                   "--set",
+                                   "duration=2m",
+                                   "-n",
+                                   "3",
+                                   "-j",
+                                   "1",
+                                   "--out",
+                                   out,
                                    "--quiet"};
   const pid_t pid = ::fork();
   if (pid == 0) {
