@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/compare_command.hpp"
 #include "cli/suggest_flag.hpp"
 #include "report/run_info.hpp"
 
@@ -67,6 +68,10 @@ int main(int argc, char** argv) {
   validate_cmd->footer(format_footer);
   validate_cmd->add_option("files", files, "Scenario YAML files")->required();
 
+  cli::CompareRequest compare;
+  auto* compare_cmd = cli::add_compare_command(app, compare);
+  compare_cmd->footer(format_footer);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -82,6 +87,7 @@ int main(int argc, char** argv) {
       run.command_line = command_line(argc, argv);
       return cli::run_command(run);
     }
+    if (*compare_cmd) return cli::compare_command(compare);
     return cli::validate_command(files);
   } catch (const std::exception& e) {
     std::cerr << "payquake: internal error: " << e.what() << '\n';

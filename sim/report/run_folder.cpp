@@ -26,7 +26,7 @@ fs::path normal(const std::string& path) {
 }
 
 // The destination's present state decides whether it may be replaced.
-void check_destination(const fs::path& path, bool replace) {
+void check_destination(const fs::path& path, bool replace, const std::string& marker) {
   std::error_code ec;
   const fs::file_status status = fs::symlink_status(path, ec);
   if (ec || status.type() == fs::file_type::not_found) return;
@@ -35,7 +35,7 @@ void check_destination(const fs::path& path, bool replace) {
   bool earlier_run = false;
   for (const auto& entry : fs::directory_iterator(path, ec)) {
     empty = false;
-    if (entry.path().filename() == "summary.json") earlier_run = true;
+    if (entry.path().filename() == marker) earlier_run = true;
   }
   if (ec) fail(path, ec.message());
   if (empty) return;
@@ -65,12 +65,13 @@ void probe_writable(const fs::path& folder) {
 
 }  // namespace
 
-RunFolder RunFolder::prepare(const std::string& path_text, bool replace) {
+RunFolder RunFolder::prepare(const std::string& path_text, bool replace,
+                             const std::string& marker) {
   if (path_text.empty()) throw RunFolderError("the run folder's path is empty");
   const fs::path path = normal(path_text);
   if (path.empty() || path == "." || path == ".." || path.filename() == "..")
     fail(path_text, "name a folder of its own, not . or ..");
-  check_destination(path, replace);
+  check_destination(path, replace, marker);
 
   const fs::path parent = path.has_parent_path() ? path.parent_path() : fs::path(".");
   std::error_code ec;

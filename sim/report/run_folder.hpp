@@ -21,8 +21,11 @@ class RunFolder {
   // Checks that `path` can take a run and creates the staging folder beside it.
   // `path` may be absent, an empty folder, or, with `replace`, a folder holding an earlier
   // payquake run (a summary.json); a folder with other files is never replaced.
+  // `marker` is the file that makes a folder an earlier result: summary.json for a run,
+  // compare.json for a comparison (whose runs sit in subfolders).
   // Throws RunFolderError naming the path and the reason.
-  static RunFolder prepare(const std::string& path, bool replace);
+  static RunFolder prepare(const std::string& path, bool replace,
+                           const std::string& marker = "summary.json");
 
   RunFolder(RunFolder&& other) noexcept;
   RunFolder& operator=(RunFolder&&) = delete;

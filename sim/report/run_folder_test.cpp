@@ -102,5 +102,19 @@ TEST(RunFolder, DotAndDotDotAreNoRunFolders) {
   EXPECT_THROW(RunFolder::prepare("", true), RunFolderError);
 }
 
+TEST(RunFolder, AComparisonFolderIsMarkedByItsOwnFile) {
+  const fs::path root = fresh_dir("marker");
+  fs::create_directories(root / "c/a/1");
+  put(root / "c/a/1/summary.json", "run");
+  put(root / "c/compare.json", "old");
+  // Without --force it is refused like an earlier run; a run's rules would call it foreign.
+  EXPECT_THROW(RunFolder::prepare((root / "c").string(), false, "compare.json"), RunFolderError);
+  auto folder = RunFolder::prepare((root / "c").string(), true, "compare.json");
+  put(fs::path(folder.staging()) / "compare.json", "new");
+  folder.commit();
+  EXPECT_EQ(get(root / "c/compare.json"), "new");
+  EXPECT_FALSE(fs::exists(root / "c/a"));
+}
+
 }  // namespace
 }  // namespace payquake::report

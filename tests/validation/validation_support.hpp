@@ -9,7 +9,6 @@
 #include <atomic>
 #include <boost/math/distributions/chi_squared.hpp>
 #include <boost/math/distributions/normal.hpp>
-#include <boost/math/distributions/students_t.hpp>
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
@@ -17,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "study/stats.hpp"
 #include "support/run_payquake.hpp"
 
 namespace payquake::testing {
@@ -60,15 +60,12 @@ inline Interval t_interval(const std::vector<double>& values, double confidence 
   Interval iv;
   iv.n = values.size();
   if (iv.n < 2) return iv;
-  double sum = 0.0;
-  for (double v : values) sum += v;
-  iv.mean = sum / static_cast<double>(iv.n);
-  double ss = 0.0;
-  for (double v : values) ss += (v - iv.mean) * (v - iv.mean);
-  iv.stddev = std::sqrt(ss / static_cast<double>(iv.n - 1));
-  const boost::math::students_t t(static_cast<double>(iv.n - 1));
-  const double quantile = boost::math::quantile(t, 1 - (1 - confidence) / 2);
-  iv.half_width = quantile * iv.stddev / std::sqrt(static_cast<double>(iv.n));
+  // The statistics live in the study library (one place); this is their test-side view.
+  const study::Sample s = study::describe(values);
+  iv.mean = *s.mean;
+  iv.stddev = *s.stddev();
+  iv.half_width = study::t_quantile(static_cast<double>(iv.n - 1), confidence) * iv.stddev /
+                  std::sqrt(static_cast<double>(iv.n));
   return iv;
 }
 
