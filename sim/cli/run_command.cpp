@@ -7,7 +7,6 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <iostream>
 #include <optional>
 
@@ -22,6 +21,7 @@
 #include "report/run_folder.hpp"
 #include "report/summary.hpp"
 #include "scenario/loader.hpp"
+#include "study/run_summary.hpp"
 #include "topology/topology.hpp"
 
 namespace payquake::cli {
@@ -149,16 +149,17 @@ nlohmann::ordered_json finish_control(const ControlRun& run) {
     std::cerr << "payquake: the control run could not be started\n";
     return nullptr;
   }
-  // Exit 1 means only that the control broke an expectation, which is no concern here.
+  // Exit 1 means only that the control broke an expectation, which is no concern here; a
+  // control stopped with the experiment wrote a partial summary, which is reported as such.
   const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  std::ifstream in(run.out_dir + "/summary.json");
-  const bool ran = code == kOk || code == kExpectationFailed || code == 128 + SIGINT ||
-                   code == 128 + SIGTERM;
-  if (!ran || !in) {
-    std::cerr << "payquake: the control run failed (exit " << code << ")\n";
+  const auto summary = study::read_summary(run.out_dir);
+  std::string why;
+  const study::RunStatus judged = study::judge_run(code, summary, g_stop_signal, &why);
+  if (!summary || (judged != study::RunStatus::kOk && judged != study::RunStatus::kInterrupted)) {
+    std::cerr << "payquake: the control run failed (" << why << ")\n";
     return nullptr;
   }
-  return nlohmann::ordered_json::parse(in);
+  return *summary;
 }
 
 std::optional<core::Scenario> load(const RunRequest& request) {

@@ -11,15 +11,9 @@ namespace {
 
 using testing::errors_of;
 using testing::kReference;
+using testing::numbered;
 using testing::reference_with;
 using Errors = std::vector<std::string>;
-
-// prefix, i, suffix: built by appending (GCC 12 warns, falsely, on "literal" + string).
-std::string numbered(std::string prefix, int i, std::string_view suffix = "") {
-  prefix += std::to_string(i);
-  prefix += suffix;
-  return prefix;
-}
 
 TEST(Graph, ASecondLinkBetweenTwoSites) {
   EXPECT_EQ(

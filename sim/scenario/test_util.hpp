@@ -37,4 +37,12 @@ class TempDir {
   std::filesystem::path dir_;
 };
 
+// prefix, i, suffix: "n7" for numbered("n", 7), built by appending (GCC 12 warns, falsely,
+// on "literal" + string).
+inline std::string numbered(std::string prefix, int i, std::string_view suffix = "") {
+  prefix += std::to_string(i);
+  prefix += suffix;
+  return prefix;
+}
+
 }  // namespace payquake::scenario::testing
