@@ -289,8 +289,9 @@ void write_run(report::RunFolder& folder, const core::Scenario& scenario, const 
 
 int exit_code(const Outcome& out) {
   // An interrupted run wrote its partial results; its exit code says it was stopped
-  // (the shell's 128 + signal convention), not that it ran.
-  if (out.info.partial) return interrupted_exit_code();
+  // (the shell's 128 + signal convention), not that it ran. A signal that came after the
+  // simulation, while the files were written, still says so (the folder is then whole).
+  if (out.info.partial || g_stop_requested) return interrupted_exit_code();
   if (out.payments_live > 0 && !out.info.drain_limit_reached) {
     // The calendar ran dry with payments still open: work was dropped without an answer.
     std::cerr << "payquake: internal error: " << out.payments_live

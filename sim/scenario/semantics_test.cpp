@@ -371,7 +371,7 @@ namespace payquake::scenario {
 namespace {
 
 TEST(Detection, EnvoyLikeDefaults) {
-  const core::Node& gw = load(kReference).nodes[0];
+  const core::Node gw = load(kReference).nodes[0];
   EXPECT_EQ(gw.health_check.mode, core::Detection::kProbe);
   EXPECT_DOUBLE_EQ(gw.health_check.interval_s, 5.0);
   EXPECT_DOUBLE_EQ(gw.health_check.timeout_s, 1.0);
@@ -385,7 +385,7 @@ TEST(Detection, EnvoyLikeDefaults) {
 }
 
 TEST(Detection, Values) {
-  const core::Node& gw = load(with(kGw,
+  const core::Node gw = load(with(kGw,
                                    "    health_check: {interval: 2s, timeout: 500ms, "
                                    "unhealthy_after: 2, healthy_after: 1}\n"
                                    "    outlier_detection: {consecutive_errors: 3, interval: 1s, "
@@ -402,10 +402,10 @@ TEST(Detection, Values) {
 }
 
 TEST(Detection, OracleTurnsOutlierDetectionOffUnlessAsked) {
-  const core::Node& gw = load(with(kGw, "    health_check: {mode: oracle}\n")).nodes[0];
+  const core::Node gw = load(with(kGw, "    health_check: {mode: oracle}\n")).nodes[0];
   EXPECT_EQ(gw.health_check.mode, core::Detection::kOracle);
   EXPECT_FALSE(gw.outlier_detection.enabled);
-  const core::Node& asked = load(with(kGw,
+  const core::Node asked = load(with(kGw,
                                       "    health_check: {mode: oracle}\n"
                                       "    outlier_detection: {consecutive_errors: 2}\n"))
                                 .nodes[0];

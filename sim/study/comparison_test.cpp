@@ -65,7 +65,8 @@ TEST(Comparison, FloatingPointNoiseIsNoDifference) {
   const std::vector<nlohmann::ordered_json> a = {summary(one, 1), summary(next, 1)};
   const std::vector<nlohmann::ordered_json> b = {summary(next, 1), summary(one, 1)};
   const std::vector<Pair> pairs = {{1, &a[0], &b[0]}, {2, &a[1], &b[1]}};
-  const auto& p99 = row(compare_pairs(pairs, {}), "latency p99");
+  const auto compared = compare_pairs(pairs, {});
+  const auto& p99 = row(compared, "latency p99");
   EXPECT_EQ(*p99.paired.mean, 0.0);
   EXPECT_FALSE(p99.paired.interval->excludes_zero());
   EXPECT_FALSE(p99.width_ratio().has_value());
