@@ -168,12 +168,15 @@ CLI::App* add_compare_command(CLI::App& app, CompareRequest& r) {
       "compare", "Run two variants with the same seeds and report paired differences");
   cmd->add_option("A.yaml", r.a_file, "Variant A's scenario")->required();
   cmd->add_option("B.yaml", r.b_file, "Variant B's scenario (default: A's, changed by --set-b)");
-  cmd->add_option("--set", r.set, "Override a value in both variants (repeatable)")
-      ->allow_extra_args(false);
-  cmd->add_option("--set-a", r.set_a, "Override a value in variant A only (repeatable)")
-      ->allow_extra_args(false);
-  cmd->add_option("--set-b", r.set_b, "Override a value in variant B only (repeatable)")
-      ->allow_extra_args(false);
+  cmd->add_option("--set", r.set, "Override a value in both variants (repeat for each)")
+      ->allow_extra_args(false)
+      ->type_name("KEY=VALUE");
+  cmd->add_option("--set-a", r.set_a, "Override a value in variant A only (repeat for each)")
+      ->allow_extra_args(false)
+      ->type_name("KEY=VALUE");
+  cmd->add_option("--set-b", r.set_b, "Override a value in variant B only (repeat for each)")
+      ->allow_extra_args(false)
+      ->type_name("KEY=VALUE");
   cmd->add_option("--replications,-n", r.replications,
                   "Replications (seeds) per variant (default 10)")
       ->check(CLI::Range(std::size_t{1}, std::size_t{100000}));
@@ -182,8 +185,9 @@ CLI::App* add_compare_command(CLI::App& app, CompareRequest& r) {
       ->check(CLI::Range(1u, 4096u));
   cmd->add_option("--metric", r.metrics,
                   "Also compare this dotted path of summary.json, e.g. "
-                  "nodes.iss.queue_wait_seconds.p99 (repeatable)")
-      ->allow_extra_args(false);
+                  "nodes.iss.queue_wait_seconds.p99 (repeat for each)")
+      ->allow_extra_args(false)
+      ->type_name("PATH");
   cmd->add_option("--out", r.out_dir, "Comparison folder (default runs/compare-<A>-vs-<B>)");
   cmd->add_flag("--force", r.force, "Replace an earlier comparison in the folder");
   cmd->add_flag("--quiet", r.quiet, "Print no table (warnings and errors still go to stderr)");
@@ -199,7 +203,7 @@ int compare_command(const CompareRequest& request) {
       request.out_dir.empty() ? "runs/compare-" + a.name + "-vs-" + b.name : request.out_dir;
   std::optional<report::RunFolder> folder;
   try {
-    folder.emplace(report::RunFolder::prepare(dir, request.force, "compare.json"));
+    folder.emplace(report::RunFolder::prepare(dir, request.force, report::kCompareFolder));
   } catch (const report::RunFolderError& e) {
     std::cerr << "payquake: " << e.what() << '\n';
     return kBadInput;

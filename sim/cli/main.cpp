@@ -44,11 +44,12 @@ int main(int argc, char** argv) {
   auto* run_cmd = app.add_subcommand("run", "Simulate a scenario and write a run folder");
   run_cmd->footer(format_footer);
   run_cmd->add_option("scenario", run.scenario_path, "Scenario YAML file")->required();
-  run_cmd->add_option("--seed", seed, "Override the scenario's seed");
+  run_cmd->add_option("--seed", seed, "Override the scenario's seed")->type_name("N");
   run_cmd->add_option("--out", run.out_dir, "Run folder (default runs/<name>-<seed>)");
   // One value per --set, so `run --set a=1 FILE` leaves FILE to the positional argument.
-  run_cmd->add_option("--set", run.overrides, "Override a value: key.path=value (repeatable)")
-      ->allow_extra_args(false);
+  run_cmd->add_option("--set", run.overrides, "Override a value: key.path=value (repeat --set for each)")
+      ->allow_extra_args(false)
+      ->type_name("KEY=VALUE");
   run_cmd->add_option("--engine", run.engine,
                       "runahead (fast) or lockstep (one SimGrid timer per event date)")
       ->check(CLI::IsMember({"runahead", "lockstep"}));
@@ -75,15 +76,25 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);
-    if (const std::string hint = cli::suggest_flag(argc, argv, app); !hint.empty())
+    // A mistyped flag: one line that names it and the flag meant, rather than CLI11's
+    // "arguments were not expected" (which also blames the positional arguments after it).
+    if (const std::string hint = cli::suggest_flag(argc, argv, app); !hint.empty()) {
       std::cerr << hint << '\n';
+      return cli::kBadInput;
+    }
+    const int code = app.exit(e);
     return code == 0 ? cli::kOk : cli::kBadInput;
   }
 
   try {
     if (*run_cmd) {
-      if (!seed.empty()) run.overrides.push_back("seed=" + seed);
+      if (!seed.empty()) {
+        if (seed.find_first_not_of("0123456789") != std::string::npos || seed.size() > 19) {
+          std::cerr << "payquake: --seed: expected a whole number >= 0, got '" << seed << "'\n";
+          return cli::kBadInput;
+        }
+        run.overrides.push_back("seed=" + seed);
+      }
       run.command_line = command_line(argc, argv);
       return cli::run_command(run);
     }

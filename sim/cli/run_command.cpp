@@ -44,10 +44,11 @@ void install_stop_handler() {
   sigemptyset(&action.sa_mask);
   ::sigaction(SIGINT, &action, nullptr);
   ::sigaction(SIGTERM, &action, nullptr);
+  ::sigaction(SIGHUP, &action, nullptr);  // a closed terminal or a lost ssh session
 }
 
-// SIGINT and SIGTERM wait while SimGrid sets up: its engine installs handlers of its own
-// (which exit mid-construction). Ours is installed again on leaving, then the signals
+// SIGINT, SIGTERM and SIGHUP wait while SimGrid sets up: its engine installs handlers of
+// its own (which exit mid-construction). Ours is installed again on leaving, then the signals
 // that arrived meanwhile are delivered to it.
 class StopSignalsHeld {
  public:
@@ -55,6 +56,7 @@ class StopSignalsHeld {
     sigemptyset(&held_);
     sigaddset(&held_, SIGINT);
     sigaddset(&held_, SIGTERM);
+    sigaddset(&held_, SIGHUP);
     ::sigprocmask(SIG_BLOCK, &held_, nullptr);
   }
   ~StopSignalsHeld() {

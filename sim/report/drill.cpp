@@ -177,9 +177,11 @@ ordered_json faults_json(const core::Scenario& scenario, const metrics::RunMetri
         {"time_to_recover_seconds", optional_number(e.time_to_recover_s)},
         {"time_to_recover_from_start_seconds", optional_number(e.recover_from_start_s)},
         {"recovered", e.judged ? ordered_json(e.recovered) : ordered_json(nullptr)},
-        {"failed_payments", e.failed_payments},
-        {"duplicates", e.duplicates},
-        {"error_budget_consumed", e.error_budget_consumed},
+        // A fault the run never reached cost nothing that could be counted: null, not 0.
+        {"failed_payments", e.reached ? ordered_json(e.failed_payments) : ordered_json(nullptr)},
+        {"duplicates", e.reached ? ordered_json(e.duplicates) : ordered_json(nullptr)},
+        {"error_budget_consumed",
+         e.reached ? ordered_json(e.error_budget_consumed) : ordered_json(nullptr)},
     });
   }
   return out;
@@ -330,16 +332,17 @@ std::string recovery_text(const ordered_json& f) {
 std::string faults_table(const ordered_json& faults) {
   std::ostringstream out;
   for (const auto& f : faults) {
-    char line[400];
-    // error_budget_consumed is in budgets: 1 is the whole error budget of the run.
-    std::snprintf(line, sizeof line,
-                  "  fault        %s %s [%s s, %s s): %s; %s payments failed, %s duplicated, "
-                  "%.1f%% of the run's error budget\n",
-                  f["kind"].get<std::string>().c_str(), f["target"].get<std::string>().c_str(),
-                  cell(f["start"]).c_str(), cell(f["end"]).c_str(), recovery_text(f).c_str(),
-                  cell(f["failed_payments"]).c_str(), cell(f["duplicates"]).c_str(),
-                  100 * f["error_budget_consumed"].get<double>());
-    out << line;
+    out << "  fault        " << f["kind"].get<std::string>() << ' '
+        << f["target"].get<std::string>() << " [" << cell(f["start"]) << " s, " << cell(f["end"])
+        << " s): " << recovery_text(f);
+    if (f["reached"].get<bool>()) {
+      // error_budget_consumed is in budgets: 1 is the whole error budget of the run.
+      char budget[64];
+      std::snprintf(budget, sizeof budget, "%.1f%%", 100 * f["error_budget_consumed"].get<double>());
+      out << "; " << cell(f["failed_payments"]) << " payments failed, " << cell(f["duplicates"])
+          << " duplicated, " << budget << " of the run's error budget";
+    }
+    out << '\n';
   }
   return out.str();
 }

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -26,23 +27,31 @@ fs::path normal(const std::string& path) {
 }
 
 // The destination's present state decides whether it may be replaced.
-void check_destination(const fs::path& path, bool replace, const std::string& marker) {
+void check_destination(const fs::path& path, bool replace, const FolderKind& kind) {
   std::error_code ec;
   const fs::file_status status = fs::symlink_status(path, ec);
   if (ec || status.type() == fs::file_type::not_found) return;
   if (status.type() != fs::file_type::directory) fail(path, "it exists and is not a folder");
   bool empty = true;
   bool earlier_run = false;
+  std::string foreign;  // the first entry payquake did not write
   for (const auto& entry : fs::directory_iterator(path, ec)) {
     empty = false;
-    if (entry.path().filename() == marker) earlier_run = true;
+    const std::string name = entry.path().filename().string();
+    if (name == kind.marker) earlier_run = true;
+    const bool ours = std::find(kind.entries.begin(), kind.entries.end(), name) != kind.entries.end();
+    if (!ours && foreign.empty()) foreign = name;
   }
   if (ec) fail(path, ec.message());
   if (empty) return;
   if (!earlier_run)
-    fail(path, "the folder holds files that are not a payquake run; choose a new or empty folder");
+    fail(path, "the folder holds files that are not a payquake result; choose a new or empty folder");
+  if (!foreign.empty())
+    fail(path, "the folder holds an earlier result and '" + foreign +
+                   "', which payquake did not write; it is never replaced (move that away, or "
+                   "choose another --out)");
   if (!replace)
-    fail(path, "the folder holds an earlier run; add --force to replace it, or choose another --out");
+    fail(path, "the folder holds an earlier result; add --force to replace it, or choose another --out");
   // The earlier run is deleted after the exchange: its files must be removable.
   if (::access(path.c_str(), W_OK | X_OK) != 0)
     fail(path, std::string("the earlier run cannot be replaced: ") + std::strerror(errno));
@@ -66,12 +75,12 @@ void probe_writable(const fs::path& folder) {
 }  // namespace
 
 RunFolder RunFolder::prepare(const std::string& path_text, bool replace,
-                             const std::string& marker) {
+                             const FolderKind& kind) {
   if (path_text.empty()) throw RunFolderError("the run folder's path is empty");
   const fs::path path = normal(path_text);
   if (path.empty() || path == "." || path == ".." || path.filename() == "..")
     fail(path_text, "name a folder of its own, not . or ..");
-  check_destination(path, replace, marker);
+  check_destination(path, replace, kind);
 
   const fs::path parent = path.has_parent_path() ? path.parent_path() : fs::path(".");
   std::error_code ec;

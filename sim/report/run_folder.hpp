@@ -6,6 +6,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace payquake::report {
 
@@ -16,16 +17,29 @@ class RunFolderError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// What a result folder holds: its marker (present once it is complete) and every entry
+// payquake writes there. A folder holding anything else is not payquake's to replace.
+struct FolderKind {
+  std::string marker;
+  std::vector<std::string> entries;  // the marker included
+};
+// `payquake run`: its files and the --control run's folder.
+inline const FolderKind kRunFolder{
+    "summary.json",
+    {"summary.json", "timeseries.csv", "faults.csv", "scenario.resolved.yaml", "control"}};
+// `payquake compare`: its reports and the two sides' runs.
+inline const FolderKind kCompareFolder{
+    "compare.json", {"compare.json", "compare.csv", "compare.txt", "a", "b"}};
+
 class RunFolder {
  public:
   // Checks that `path` can take a run and creates the staging folder beside it.
   // `path` may be absent, an empty folder, or, with `replace`, a folder holding an earlier
-  // payquake run (a summary.json); a folder with other files is never replaced.
-  // `marker` is the file that makes a folder an earlier result: summary.json for a run,
-  // compare.json for a comparison (whose runs sit in subfolders).
-  // Throws RunFolderError naming the path and the reason.
+  // result of `kind` (its marker) and nothing but `kind`'s entries; a folder with any other
+  // file is never replaced (the error names it). Throws RunFolderError naming the path and
+  // the reason.
   static RunFolder prepare(const std::string& path, bool replace,
-                           const std::string& marker = "summary.json");
+                           const FolderKind& kind = kRunFolder);
 
   RunFolder(RunFolder&& other) noexcept;
   RunFolder& operator=(RunFolder&&) = delete;

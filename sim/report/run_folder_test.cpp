@@ -81,6 +81,34 @@ TEST(RunFolder, AFolderOfOtherFilesIsNeverReplaced) {
   EXPECT_EQ(get(root / "notes.txt"), "mine");
 }
 
+// A run folder the user put notes into is theirs now: --force used to delete them with it.
+TEST(RunFolder, AnEarlierRunWithTheUsersFilesInItIsNeverReplaced) {
+  const fs::path root = fresh_dir("mixed");
+  fs::create_directories(root / "a/notes");
+  put(root / "a/summary.json", "old");
+  put(root / "a/notes/mine.txt", "mine");
+  try {
+    RunFolder::prepare((root / "a").string(), true);
+    FAIL() << "a folder with the user's files was replaced";
+  } catch (const RunFolderError& e) {
+    EXPECT_NE(std::string(e.what()).find("'notes'"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(get(root / "a/notes/mine.txt"), "mine");
+}
+
+TEST(RunFolder, AComparisonFolderHoldsItsOwnEntries) {
+  const fs::path root = fresh_dir("compare-kind");
+  fs::create_directories(root / "c/a/1");
+  put(root / "c/compare.json", "{}");
+  auto folder = RunFolder::prepare((root / "c").string(), true, kCompareFolder);
+  folder.commit();
+  EXPECT_FALSE(fs::exists(root / "c/compare.json"));
+  // A run's marker does not make a comparison folder replaceable, nor the other way round.
+  fs::create_directories(root / "r");
+  put(root / "r/summary.json", "{}");
+  EXPECT_THROW(RunFolder::prepare((root / "r").string(), true, kCompareFolder), RunFolderError);
+}
+
 TEST(RunFolder, AnEmptyFolderIsUsed) {
   const fs::path root = fresh_dir("empty");
   fs::create_directories(root / "a");
@@ -108,8 +136,8 @@ TEST(RunFolder, AComparisonFolderIsMarkedByItsOwnFile) {
   put(root / "c/a/1/summary.json", "run");
   put(root / "c/compare.json", "old");
   // Without --force it is refused like an earlier run; a run's rules would call it foreign.
-  EXPECT_THROW(RunFolder::prepare((root / "c").string(), false, "compare.json"), RunFolderError);
-  auto folder = RunFolder::prepare((root / "c").string(), true, "compare.json");
+  EXPECT_THROW(RunFolder::prepare((root / "c").string(), false, kCompareFolder), RunFolderError);
+  auto folder = RunFolder::prepare((root / "c").string(), true, kCompareFolder);
   put(fs::path(folder.staging()) / "compare.json", "new");
   folder.commit();
   EXPECT_EQ(get(root / "c/compare.json"), "new");

@@ -8,7 +8,11 @@ namespace {
 
 using nlohmann::ordered_json;
 
+// Percentiles of nothing are not 0 s: null when no payment was measured.
 ordered_json percentiles(const metrics::LogHistogram& h) {
+  if (h.count() == 0)
+    return ordered_json{{"mean", nullptr}, {"p50", nullptr}, {"p90", nullptr},
+                        {"p99", nullptr},  {"p999", nullptr}, {"max", nullptr}};
   return ordered_json{{"mean", h.mean()},          {"p50", h.quantile(0.50)},
                       {"p90", h.quantile(0.90)},   {"p99", h.quantile(0.99)},
                       {"p999", h.quantile(0.999)}, {"max", h.max()}};
@@ -266,31 +270,42 @@ std::string human_summary(const core::Scenario& scenario, const metrics::RunMetr
   if (const auto open = metrics.arrivals() - finals(metrics); open > 0)
     out << ", " << open << " unfinished";
   out << "\n";
-  const std::uint64_t answered = metrics.measured_payments();
+  const std::uint64_t answered = metrics.measured_payments();  // finished, measured
   std::snprintf(line, sizeof line,
-                "  measured     arrivals in [%.0f s, %.0f s) after the warm-up: %llu payments, "
-                "%.1f approved/s\n",
+                "  measured     arrivals in [%.0f s, %.0f s)%s: %llu payments, %.1f approved/s\n",
                 metrics.measured_from(), metrics.measured_to(),
+                scenario.warmup_s > 0 ? " after the warm-up" : "",
                 static_cast<unsigned long long>(metrics.measured_arrivals()),
                 per_second(metrics.measured_approved(), metrics.measured_seconds()));
   out << line;
-  out << "  success rate " << percent(metrics.measured_succeeded(), answered)
-      << " of measured payments got an answer (approved "
-      << percent(metrics.measured_approved(), answered) << ", declined "
-      << percent(metrics.measured_by_outcome(Outcome::kDeclined), answered)
-      << "); the rest failed or were abandoned\n";
+  if (answered == 0) {
+    out << "  success rate n/a (no measured payment finished)\n";
+  } else {
+    out << "  success rate " << percent(metrics.measured_succeeded(), answered) << " of the "
+        << answered << " measured payments that finished got an answer (approved "
+        << percent(metrics.measured_approved(), answered) << ", declined "
+        << percent(metrics.measured_by_outcome(Outcome::kDeclined), answered)
+        << "); the rest failed or were abandoned";
+    if (const auto open = metrics.measured_arrivals() - answered; open > 0)
+      out << "; " << open << " more were unfinished";
+    out << "\n";
+  }
   if (const std::string d = declines_line(metrics); !d.empty())
     out << "  declines     " << d << " (whole run, by ISO 8583 code)\n";
   const auto& l = metrics.latency_s();
-  std::snprintf(line, sizeof line,
+  if (l.count() == 0) {
+    std::snprintf(line, sizeof line, "  latency      n/a (no measured payment finished)\n");
+  } else {
+    std::snprintf(line, sizeof line,
                 "  latency      p50 %.1f ms   p90 %.1f ms   p99 %.1f ms   p99.9 %.1f ms   max %.1f ms "
                 "(measured payments, from intended arrival)\n",
                 1e3 * l.quantile(0.5), 1e3 * l.quantile(0.9), 1e3 * l.quantile(0.99),
                 1e3 * l.quantile(0.999), 1e3 * l.max());
+  }
   out << line;
   const auto& sem = metrics.semantics();
   std::snprintf(line, sizeof line,
-                "  attempts     %llu authorization requests (0100) sent by payers and every hop: "
+                "  attempts     %llu authorization requests (0100) sent by payers and every hop (whole run): "
                 "%llu client retries, %llu hop retries, %llu double submits; %llu reversals "
                 "(%llu lost), %llu stand-in approvals\n",
                 static_cast<unsigned long long>(sem.authorizations),
@@ -301,7 +316,7 @@ std::string human_summary(const core::Scenario& scenario, const metrics::RunMetr
                 static_cast<unsigned long long>(sem.reversals_lost),
                 static_cast<unsigned long long>(sem.stand_in_approvals));
   out << line;
-  out << "  duplicates   " << sem.duplicates << " payments charged twice or more ("
+  out << "  duplicates   " << sem.duplicates << " payments charged twice or more (whole run; "
       << core::to_string(core::Money{sem.duplicate_amount_minor}) << " charged in excess)";
   bool any = false;
   for (int c = 0; c < static_cast<int>(core::DuplicateCause::kCount); ++c) {
@@ -311,17 +326,22 @@ std::string human_summary(const core::Scenario& scenario, const metrics::RunMetr
     any = true;
   }
   out << "; " << sem.orphan_holds << " orphan holds, " << sem.in_doubt << " in doubt\n";
-  out << "  conservation " << (info.conserved() ? "ok" : "VIOLATED") << " (accounts total "
-      << core::to_string(core::Money{info.accounts_final_minor}) << ", delta "
-      << info.accounts_final_minor - info.accounts_opening_minor << " minor units)\n";
+  if (info.accounts == 0) {
+    out << "  conservation not applicable (unlimited funds: no cardholder accounts modelled)\n";
+  } else {
+    out << "  conservation " << (info.conserved() ? "ok" : "VIOLATED") << " (" << info.accounts
+        << " accounts hold " << core::to_string(core::Money{info.accounts_final_minor})
+        << " in all, delta " << info.accounts_final_minor - info.accounts_opening_minor
+        << " minor units)\n";
+  }
   std::size_t busiest = 0;
   for (std::size_t i = 1; i < metrics.nodes().size(); ++i)
     if (metrics.utilisation(i) > metrics.utilisation(busiest)) busiest = i;
-  if (!metrics.nodes().empty()) {
+  if (!metrics.nodes().empty() && metrics.measured_seconds() > 0) {
     const auto& n = metrics.nodes()[busiest];
     std::snprintf(line, sizeof line,
                   "  busiest node %s: utilisation %.1f%%, mean queue %.2f requests, p99 queue wait "
-                  "%.1f ms, %llu rejected\n",
+                  "%.1f ms, %llu rejected (measured interval)\n",
                   n.id.c_str(), 100 * metrics.utilisation(busiest), metrics.mean_queue_length(busiest),
                   1e3 * n.queue_wait_s.quantile(0.99), static_cast<unsigned long long>(n.rejected));
     out << line;

@@ -95,13 +95,13 @@ TEST(Interrupt, SigtermToo) {
   EXPECT_EQ(nlohmann::json::parse(read_file(out + "/summary.json"))["partial"], true);
 }
 
-// Signals while the scenario loads, SimGrid builds the platform, the calendar starts and
+// Signals (Ctrl-C, kill, a closed terminal) while the scenario loads, SimGrid builds the platform, the calendar starts and
 // the files are written: never a crash (SimGrid's own handler used to exit 1 mid-set-up),
 // always 128 + signal, and the folder is absent or complete and partial, never a mix.
 TEST(Interrupt, AtAnyMomentTheRunStopsCleanly) {
   const std::string root = temp_dir("sigint-anytime");
   for (int ms : {0, 1, 2, 3, 5, 8, 12, 20, 30, 50, 80, 120, 200}) {
-    for (int signal : {SIGINT, SIGTERM}) {
+    for (int signal : {SIGINT, SIGTERM, SIGHUP}) {
       const std::string out = root + "/run-" + std::to_string(ms) + "-" + std::to_string(signal);
       const auto r = run_and_signal(black_friday(), out, signal, std::chrono::milliseconds(ms));
       EXPECT_TRUE(r.stopped_by(signal)) << "signal " << signal << " after " << ms
@@ -148,6 +148,7 @@ expect:
   EXPECT_EQ(fault["reached"], false);
   EXPECT_TRUE(fault["recovered"].is_null());
   EXPECT_TRUE(fault["time_to_recover_seconds"].is_null());
+  EXPECT_TRUE(fault["failed_payments"].is_null());
   for (const auto& x : summary["expectations"]) EXPECT_TRUE(x["held"].is_null()) << x.dump();
   EXPECT_NE(read_file(out + "/faults.csv").find("crash,iss,6600,6660,false,false,"),
             std::string::npos)
