@@ -360,6 +360,7 @@ int run_command(const RunRequest& request) {
   if (request.control) add_control(out, control);
   out.verdicts = report::check_expectations(scenario, out.summary, out.info.partial);
   out.summary["expectations"] = report::verdicts_json(out.verdicts);
+  out.summary["verdict"] = report::verdict_json(out.verdicts, out.info.partial);
   out.text += report::verdict_table(out.verdicts, out.info.partial);
 
   try {

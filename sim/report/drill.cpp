@@ -275,6 +275,14 @@ std::string verdict_table(const std::vector<Verdict>& verdicts, bool partial) {
   return out.str();
 }
 
+ordered_json verdict_json(const std::vector<Verdict>& verdicts, bool partial) {
+  if (verdicts.empty()) return nullptr;
+  if (partial) return "INCOMPLETE";
+  const bool all_held = std::all_of(verdicts.begin(), verdicts.end(),
+                                    [](const Verdict& v) { return v.held(); });
+  return all_held ? "PASS" : "FAIL";
+}
+
 std::string failed_verdicts(const std::vector<Verdict>& verdicts, bool partial) {
   std::ostringstream out;
   for (const auto& v : verdicts)
@@ -297,17 +305,40 @@ ordered_json delta_json(const ordered_json& experiment, const ordered_json& cont
   return out;
 }
 
+namespace {
+
+// A compared figure as a person reads it: latencies in ms, rates in %, counts whole; a
+// difference with its sign (percentage points for rates).
+std::string control_cell(const char* name, double v, bool signed_delta) {
+  char buf[48];
+  const std::string n = name;
+  if (std::isnan(v)) return "n/a";
+  if (n.size() > 8 && n.compare(n.size() - 8, 8, "_seconds") == 0) {
+    std::snprintf(buf, sizeof buf, signed_delta ? "%+.1f ms" : "%.1f ms", 1e3 * v);
+  } else if (n == "success_rate") {
+    std::snprintf(buf, sizeof buf, signed_delta ? "%+.3f pp" : "%.3f%%", 100 * v);
+  } else {
+    std::snprintf(buf, sizeof buf, signed_delta ? "%+.0f" : "%.0f", v);
+  }
+  return buf;
+}
+
+}  // namespace
+
 std::string control_table(const ordered_json& experiment, const ordered_json& control) {
   std::ostringstream out;
   char line[256];
   std::snprintf(line, sizeof line, "  %-22s %14s %14s %14s\n", "against control", "with faults",
-                "control", "delta");
+                "control", "difference");
   out << line;
   for (const auto& [name, pointer] : kCompared) {
     const double e = number_at(experiment, pointer), c = number_at(control, pointer);
-    std::snprintf(line, sizeof line, "  %-22s %14.6g %14.6g %+14.6g\n", name, e, c, e - c);
+    std::snprintf(line, sizeof line, "  %-22s %14s %14s %14s\n", name,
+                  control_cell(name, e, false).c_str(), control_cell(name, c, false).c_str(),
+                  control_cell(name, e - c, true).c_str());
     out << line;
   }
+  out << "  (the control, the same scenario without its faults, is in control/)\n";
   return out.str();
 }
 

@@ -46,6 +46,8 @@ nlohmann::ordered_json verdicts_json(const std::vector<Verdict>& verdicts);
 // The verdict: PASS only when every expectation held on a whole run; INCOMPLETE on a
 // partial run, whatever held so far.
 std::string verdict_table(const std::vector<Verdict>& verdicts, bool partial);
+// summary.json `verdict`: "PASS", "FAIL" or "INCOMPLETE" (partial), null without expectations.
+nlohmann::ordered_json verdict_json(const std::vector<Verdict>& verdicts, bool partial);
 // The figures a failed or unjudged verdict is about; empty when every expectation held.
 std::string failed_verdicts(const std::vector<Verdict>& verdicts, bool partial);
 

@@ -36,6 +36,8 @@ TEST(Verdicts, AWholeRunHoldsOrFails) {
   EXPECT_EQ(v[1].judgement, Judgement::kHeld);
   EXPECT_EQ(v[2].judgement, Judgement::kFailed);
   EXPECT_NE(verdict_table(v, false).find("FAIL (2 of 3 held)"), std::string::npos);
+  EXPECT_EQ(verdict_json(v, false), "FAIL");
+  EXPECT_TRUE(verdict_json({}, false).is_null());
 }
 
 // The drill interrupted before its fault printed PASS: a partial run never passes.
@@ -47,6 +49,7 @@ TEST(Verdicts, APartialRunIsIncompleteAndJudgesNothingThatCouldStillChange) {
   EXPECT_NE(table.find("INCOMPLETE"), std::string::npos) << table;
   const auto json = verdicts_json(v);
   EXPECT_TRUE(json[0]["held"].is_null());
+  EXPECT_EQ(verdict_json(v, true), "INCOMPLETE");
 }
 
 TEST(Verdicts, AGrowingCountAlreadyOverItsBoundFailsAPartialRun) {

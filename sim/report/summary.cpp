@@ -169,9 +169,12 @@ ordered_json summary_json(const core::Scenario& scenario, const metrics::RunMetr
         {"by_cause", by_cause},
         {"in_doubt",
          {{"count", sem.in_doubt},
+          // null when no customer gave up: no time to resolve.
           {"resolved_after_seconds",
-           {{"mean", sem.in_doubt_resolution_s.mean()},
-            {"max", sem.in_doubt_resolution_s.max()}}}}}}},
+           sem.in_doubt == 0
+               ? ordered_json{{"mean", nullptr}, {"max", nullptr}}
+               : ordered_json{{"mean", sem.in_doubt_resolution_s.mean()},
+                              {"max", sem.in_doubt_resolution_s.max()}}}}}}},
       {"conservation",
        {{"ok", info.conserved()},
         {"delta_minor_units", info.accounts_final_minor - info.accounts_opening_minor},
