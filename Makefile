@@ -12,7 +12,7 @@ help:
 	@echo "  run       build, then run scenarios/quickstart.yaml (prints where the report is)"
 	@echo "  test      build, then run every test under ctest"
 	@echo "  bench     build, then run the benchmarks"
-	@echo "  sanitize  ASan+UBSan build in build-sanitize/, then the unit and scenario tests"
+	@echo "  sanitize  ASan+UBSan build in build-sanitize/, then the unit, scenario and fuzz tests"
 	@echo "  validate  build, then check every scenario in scenarios/ without running it"
 	@echo "  clean     remove build/ and build-sanitize/"
 	@echo "  format    clang-format every .cpp/.hpp under sim/ and tests/"
