@@ -2,6 +2,7 @@
 // these; each returns the process exit code (DESIGN.md section 6).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,7 @@ struct RunRequest {
   bool control = false;                // also run the scenario without its faults, compare
   bool without_faults = false;         // run it without its faults (the control itself)
   bool force = false;                  // replace an earlier run in the output folder
+  std::uint64_t trace_every = 0;       // trace.jsonl: 1 payment in this many (0: no trace)
   std::string command_line;            // as typed, recorded in the run folder
 };
 

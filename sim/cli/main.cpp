@@ -53,6 +53,17 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--engine", run.engine,
                       "runahead (fast) or lockstep (one SimGrid timer per event date)")
       ->check(CLI::IsMember({"runahead", "lockstep"}));
+  run_cmd->add_option("--trace", run.trace_every,
+                      "Write the life of 1 payment in N (ids 0, N, 2N, ...) to DIR/trace.jsonl")
+      ->type_name("N")
+      ->check(CLI::Validator(
+          [](const std::string& v) {
+            return v.find_first_not_of("0123456789") == std::string::npos && v.size() < 19 &&
+                           std::stoull(v) >= 1
+                       ? std::string()
+                       : "expected a whole number >= 1, got '" + v + "'";
+          },
+          "N >= 1"));
   run_cmd->add_flag("--force", run.force,
                     "Replace an earlier run in the output folder (it is replaced only once the "
                     "new run is completely written)");

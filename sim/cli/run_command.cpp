@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <optional>
 
@@ -14,6 +15,8 @@
 #include "cli/commands.hpp"
 #include "engine/driver.hpp"
 #include "engine/platform.hpp"
+#include "core/fan_out.hpp"
+#include "metrics/payment_trace.hpp"
 #include "metrics/run_metrics.hpp"
 #include "payments/flow.hpp"
 #include "report/atomic_file.hpp"
@@ -185,6 +188,7 @@ struct Outcome {
   report::RunInfo info;
   std::uint64_t payments_live = 0;
   bool control_failed = false;
+  bool trace_failed = false;  // trace.jsonl could not be written whole
 };
 
 report::RunInfo run_info(const core::Scenario& scenario, const engine::RunResult& result,
@@ -215,7 +219,8 @@ report::RunInfo run_info(const core::Scenario& scenario, const engine::RunResult
 
 // Runs the scenario on SimGrid and measures it. The engine lives only inside this call.
 Outcome simulate(const core::Scenario& scenario, const topology::Topology& topo,
-                 const RunRequest& request, const std::string& shown_dir) {
+                 const RunRequest& request, const std::string& shown_dir,
+                 const std::string& staging_dir) {
   const engine::Mode mode =
       request.engine == "lockstep" ? engine::Mode::kLockstep : engine::Mode::kRunAhead;
   const auto wall_start = std::chrono::steady_clock::now();
@@ -225,7 +230,20 @@ Outcome simulate(const core::Scenario& scenario, const topology::Topology& topo,
     platform.emplace(scenario, topo, chaos::slowdown_factors(scenario));
   }
   metrics::RunMetrics metrics(scenario);
-  payments::Flow flow(scenario, *platform, metrics);
+  // With --trace, the flow's events go to the metrics and the trace alike; without it,
+  // straight to the metrics (no second virtual call per event).
+  core::FanOutObserver subscribers;
+  std::ofstream trace_file;
+  std::optional<metrics::PaymentTrace> trace;
+  core::FlowObserver* observer = &metrics;
+  if (request.trace_every > 0) {
+    trace_file.open(staging_dir + "/trace.jsonl", std::ios::binary);
+    trace.emplace(scenario, request.trace_every, trace_file);
+    subscribers.add(metrics);
+    subscribers.add(*trace);
+    observer = &subscribers;
+  }
+  payments::Flow flow(scenario, *platform, *observer);
   engine::Calendar calendar;
   flow.start(calendar);
 
@@ -253,6 +271,10 @@ Outcome simulate(const core::Scenario& scenario, const topology::Topology& topo,
   const double observed_until =
       result.interrupted ? result.end_time_s : std::numeric_limits<double>::infinity();
   out.summary["faults"] = report::faults_json(scenario, metrics, observed_until);
+  if (trace_file.is_open()) {
+    trace_file.close();
+    out.trace_failed = trace_file.fail();
+  }
   out.timeseries_csv = report::timeseries_csv(scenario, metrics);
   out.text = report::human_summary(scenario, metrics, out.info, shown_dir) +
              report::faults_table(out.summary["faults"]);
@@ -277,6 +299,7 @@ void add_control(Outcome& out, const ControlRun& control) {
 // place. A failure leaves the destination as it was.
 void write_run(report::RunFolder& folder, const core::Scenario& scenario, const Outcome& out) {
   const std::string dir = folder.staging();
+  if (out.trace_failed) throw std::runtime_error("cannot write " + dir + "/trace.jsonl");
   // The overrides (and so the seed) that made this variant; the whole command line, which
   // names folders, is in summary.json's `invocation`.
   std::string resolved;
@@ -356,7 +379,7 @@ int run_command(const RunRequest& request) {
   ControlRun control;
   if (request.control) control = start_control(request, folder->staging() + "/control");
 
-  Outcome out = simulate(scenario, *topo, request, folder->path());
+  Outcome out = simulate(scenario, *topo, request, folder->path(), folder->staging());
   if (request.control) add_control(out, control);
   out.verdicts = report::check_expectations(scenario, out.summary, out.info.partial);
   out.summary["expectations"] = report::verdicts_json(out.verdicts);

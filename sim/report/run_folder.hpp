@@ -26,7 +26,8 @@ struct FolderKind {
 // `payquake run`: its files and the --control run's folder.
 inline const FolderKind kRunFolder{
     "summary.json",
-    {"summary.json", "timeseries.csv", "faults.csv", "scenario.resolved.yaml", "control"}};
+    {"summary.json", "timeseries.csv", "faults.csv", "scenario.resolved.yaml", "trace.jsonl",
+     "control"}};
 // `payquake compare`: its reports and the two sides' runs.
 inline const FolderKind kCompareFolder{
     "compare.json", {"compare.json", "compare.csv", "compare.txt", "a", "b"}};
