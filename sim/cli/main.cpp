@@ -47,7 +47,8 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--seed", seed, "Override the scenario's seed")->type_name("N");
   run_cmd->add_option("--out", run.out_dir, "Run folder (default runs/<name>-<seed>)");
   // One value per --set, so `run --set a=1 FILE` leaves FILE to the positional argument.
-  run_cmd->add_option("--set", run.overrides, "Override a value: key.path=value (repeat --set for each)")
+  run_cmd->add_option("--set", run.overrides,
+                      "Override a value: key.path=value (repeat --set for each)")
       ->allow_extra_args(false)
       ->type_name("KEY=VALUE");
   run_cmd->add_option("--engine", run.engine,
@@ -58,8 +59,8 @@ int main(int argc, char** argv) {
       ->type_name("N")
       ->check(CLI::Validator(
           [](const std::string& v) {
-            return v.find_first_not_of("0123456789") == std::string::npos && v.size() < 19 &&
-                           std::stoull(v) >= 1
+            return !v.empty() && v.find_first_not_of("0123456789") == std::string::npos &&
+                           v.size() < 19 && std::stoull(v) >= 1
                        ? std::string()
                        : "expected a whole number >= 1, got '" + v + "'";
           },

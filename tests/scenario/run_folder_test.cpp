@@ -222,6 +222,7 @@ TEST(Trace, TheLifeOfSampledPaymentsInSimulatedTime) {
   EXPECT_TRUE(std::filesystem::exists(dir + "/c/summary.json"));
   EXPECT_FALSE(std::filesystem::exists(dir + "/c/trace.jsonl"));
   EXPECT_EQ(run_payquake({"run", drill, "--trace", "0"}).exit_code, 2);
+  EXPECT_EQ(run_payquake({"run", drill, "--trace", ""}).exit_code, 2);  // no crash in stoull
 }
 
 }  // namespace
