@@ -6,6 +6,7 @@
 #include "cli/commands.hpp"
 #include "cli/compare_command.hpp"
 #include "cli/suggest_flag.hpp"
+#include "cli/sweep_command.hpp"
 #include "report/run_info.hpp"
 
 namespace {
@@ -85,6 +86,10 @@ int main(int argc, char** argv) {
   auto* compare_cmd = cli::add_compare_command(app, compare);
   compare_cmd->footer(format_footer);
 
+  cli::SweepRequest sweep;
+  auto* sweep_cmd = cli::add_sweep_command(app, sweep);
+  sweep_cmd->footer(format_footer);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -111,6 +116,7 @@ int main(int argc, char** argv) {
       return cli::run_command(run);
     }
     if (*compare_cmd) return cli::compare_command(compare);
+    if (*sweep_cmd) return cli::sweep_command(sweep);
     return cli::validate_command(files);
   } catch (const std::exception& e) {
     std::cerr << "payquake: internal error: " << e.what() << '\n';

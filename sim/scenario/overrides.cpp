@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "scenario/suggest.hpp"
+
 namespace payquake::scenario {
 namespace {
 
@@ -52,6 +54,15 @@ std::string ids_of(const Value& list) {
     if (id && id->is_scalar()) ids += (ids.empty() ? "" : ", ") + id->text;
   }
   return ids.empty() ? "none" : ids;
+}
+
+std::vector<std::string> id_list(const Value& list) {
+  std::vector<std::string> ids;
+  for (const auto& item : list.items) {
+    const Value* id = item.find("id");
+    if (id && id->is_scalar()) ids.push_back(id->text);
+  }
+  return ids;
 }
 
 class Applier {
@@ -122,8 +133,14 @@ class Applier {
         const Value* id = item.find("id");
         if (id && id->is_scalar() && id->text == key) return &item;
       }
-      fail(join(path, key), "expected the id of an item of " + (path.empty() ? "the list" : path) +
-                                " (" + ids_of(cur) + "), got '" + key + "'");
+      std::string message = "expected the id of an item of " +
+                            (path.empty() ? std::string("the list") : path) + " (" + ids_of(cur) +
+                            "), got '" + key + "'";
+      // An id is at most kMaxIdLength long: a longer word is no typo of one (and bounds the work).
+      if (key.size() <= kMaxIdLength)
+        if (const auto near = nearest(key, id_list(cur)))
+          message += ", did you mean '" + *near + "'?";
+      fail(join(path, key), std::move(message));
       return nullptr;
     }
     if (cur.is_null()) cur.kind = Value::Kind::kMapping;  // an absent section is created
