@@ -16,6 +16,8 @@ namespace fs = std::filesystem;
 
 const KeySet kSweepKeys{"sweep", {"base", "replications", "seeds", "vary"}};
 const std::vector<std::string> kSeedChoices = {"common", "independent"};
+// Enough to fix a file by; a grid of thousands of broken points would repeat itself.
+constexpr std::size_t kMaxSweepDiagnostics = 50;
 
 SweepPos pos_of(const Loc& loc) { return {loc.line, loc.column}; }
 
@@ -119,6 +121,13 @@ void check_size(Reader& r, const Value& root, const SweepFile& s) {
 SweepFile read_root(Reader& r, const Value& root, const std::string& path) {
   SweepFile s;
   s.path = path;
+  // A scenario given where a sweep file is expected: one message, not one per key.
+  if (root.is_mapping() && !root.find("base") && (root.find("nodes") || root.find("payers"))) {
+    r.error(root.loc, "",
+            "expected a sweep file (base, replications, seeds, vary), got a scenario; a sweep "
+            "file names its scenario with base:");
+    return s;
+  }
   if (!r.mapping(root, "", kSweepKeys)) return s;
   if (const Value* base = r.get(root, "", "base", true, "the base scenario's path")) {
     if (const auto text = r.id(*base, "base")) {
@@ -145,7 +154,7 @@ SweepFile read_root(Reader& r, const Value& root, const std::string& path) {
   return s;
 }
 
-Diagnostic at(const SweepFile& s, SweepPos p, std::string key_path, std::string message) {
+Diagnostic make(const SweepFile& s, SweepPos p, std::string key_path, std::string message) {
   return Diagnostic{s.path, p.line, p.column, std::move(key_path), std::move(message)};
 }
 
@@ -157,18 +166,36 @@ bool is_path_mistake(const Diagnostic& d) {
          d.message.starts_with("expected key.path=value");
 }
 
-// The diagnostics of loading the base with `path=value`, moved into the sweep file.
-void relocate(const SweepFile& s, const SweepAxis& axis, std::size_t v, const ScenarioError& e,
+// The axis a --set diagnostic is about: its path is the axis' path, inside it, or (a path
+// mistake on the way) a prefix of it. Null when none.
+const SweepAxis* axis_of(const SweepFile& s, const std::string& key_path) {
+  for (const auto& a : s.vary)
+    if (key_path == a.path || key_path.starts_with(a.path + ".") || key_path.starts_with(a.path + "[") ||
+        a.path.starts_with(key_path + ".") || a.path.starts_with(key_path + "["))
+      return &a;
+  return nullptr;
+}
+
+// The diagnostics of loading one point (value `at[a]` of each axis a), moved into the
+// sweep file: at the key for a path mistake, at the value for a value mistake; a rule of
+// the base the point breaks is said at the point's first value, naming the whole point.
+void relocate(const SweepFile& s, const std::vector<std::size_t>& at, const ScenarioError& e,
               std::vector<Diagnostic>& out) {
+  std::string point;
+  for (std::size_t a = 0; a < s.vary.size(); ++a)
+    point += (a ? ", " : "") + s.vary[a].path + "=" + s.vary[a].values[at[a]];
   for (const Diagnostic& d : e.diagnostics()) {
     Diagnostic moved;
-    if (d.file == kOverrideFile && is_path_mistake(d))
-      moved = at(s, axis.key_pos, d.key_path, d.message);
-    else if (d.file == kOverrideFile)
-      moved = at(s, axis.value_pos[v], d.key_path, d.message);
-    else  // the value broke a rule checked elsewhere in the base: say where, at the value
-      moved = at(s, axis.value_pos[v], axis.path,
-                 "with this value (" + axis.values[v] + "), the base scenario fails: " + d.to_string());
+    const SweepAxis* axis = d.file == kOverrideFile ? axis_of(s, d.key_path) : nullptr;
+    if (axis && is_path_mistake(d)) {
+      moved = make(s, axis->key_pos, d.key_path, d.message);
+    } else if (axis) {
+      moved = make(s, axis->value_pos[at[static_cast<std::size_t>(axis - s.vary.data())]],
+                   d.key_path, d.message);
+    } else {
+      moved = make(s, s.vary.front().value_pos[at[0]], "vary",
+                   "with " + point + ", the base scenario fails: " + d.to_string());
+    }
     const bool seen = std::any_of(out.begin(), out.end(), [&](const Diagnostic& o) {
       return o.to_string() == moved.to_string();
     });
@@ -206,18 +233,31 @@ core::Scenario check_sweep(const SweepFile& s) {
     base = load_file(s.base);
   } catch (const ScenarioError& e) {
     std::vector<Diagnostic> diags = {
-        at(s, s.base_pos, "base", "expected a valid scenario, got one with errors (below)")};
+        make(s, s.base_pos, "base", "expected a valid scenario, got one with errors (below)")};
     diags.insert(diags.end(), e.diagnostics().begin(), e.diagnostics().end());
     throw ScenarioError(std::move(diags));
   }
+  // Every point, as its run will load it: values of different keys may only be valid
+  // together (a shorter duration with a shorter warmup). An odometer over the value indices.
   std::vector<Diagnostic> diags;
-  for (const SweepAxis& axis : s.vary) {
-    for (std::size_t v = 0; v < axis.values.size(); ++v) {
-      try {
-        load_file(s.base, {axis.path + "=" + axis.values[v]});
-      } catch (const ScenarioError& e) {
-        relocate(s, axis, v, e, diags);
+  std::vector<std::size_t> at(s.vary.size(), 0);
+  for (bool more = !s.vary.empty(); more;) {
+    std::vector<std::string> overrides;
+    for (std::size_t a = 0; a < s.vary.size(); ++a)
+      overrides.push_back(s.vary[a].path + "=" + s.vary[a].values[at[a]]);
+    try {
+      load_file(s.base, overrides);
+    } catch (const ScenarioError& e) {
+      relocate(s, at, e, diags);
+    }
+    if (diags.size() >= kMaxSweepDiagnostics) break;
+    more = false;
+    for (std::size_t a = s.vary.size(); a-- > 0;) {
+      if (++at[a] < s.vary[a].values.size()) {
+        more = true;
+        break;
       }
+      at[a] = 0;
     }
   }
   sort_by_position(diags);

@@ -46,10 +46,11 @@ inline constexpr std::size_t kMaxSweepRuns = 1'000'000;
 // diagnostics (file:line:col, did-you-mean for unknown keys).
 SweepFile read_sweep_file(const std::string& path);
 
-// Loads the base scenario, then the base with each value of each axis on its own, as
-// `payquake run --set` would. A mistake caused by a value is located at that value in the
-// sweep file; a key path that does not exist at the value's key, with the loader's
-// did-you-mean. Returns the base scenario (no overrides); throws ScenarioError.
+// Loads the base scenario, then every point of the grid, as `payquake run --set` would. A
+// mistake caused by a value is located at that value in the sweep file; a key path that
+// does not exist at its key, with the loader's did-you-mean; a rule of the base that a
+// combination breaks at the point's first value, naming the point. Returns the base
+// scenario (no overrides); throws ScenarioError.
 core::Scenario check_sweep(const SweepFile& sweep);
 
 // The base scenario's resolved text with `overrides` applied (what a run of that point

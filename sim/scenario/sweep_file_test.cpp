@@ -77,6 +77,23 @@ TEST(SweepFile, ItsOwnMistakesAreLocated) {
                 dir.path("sub/grid.yaml") + ":1:15: replications: expected a count from 1 to 100000, got '100001'"}));
 }
 
+TEST(SweepFile, ValuesAreJudgedTogetherAsEachPointWillRun) {
+  TempDir dir;
+  dir.write("sub/ref.yaml", kReference);
+  // A 30 s warm-up is fine with 1 m of arrivals, not with 20 s: only that point is wrong.
+  EXPECT_EQ(sweep_errors(dir, "base: ref.yaml\nvary:\n  warmup: [0s, 30s]\n  duration: [1m, 20s]\n", true),
+            (std::vector<std::string>{dir.path("sub/grid.yaml") +
+                                      ":3:16: warmup: expected a warmup shorter than duration (20s), got '30s'"}));
+}
+
+TEST(SweepFile, AScenarioGivenForASweepFileIsSaidSoOnce) {
+  TempDir dir;
+  EXPECT_EQ(sweep_errors(dir, kReference, false),
+            (std::vector<std::string>{dir.path("sub/grid.yaml") +
+                                      ":1:1: expected a sweep file (base, replications, seeds, vary), got "
+                                      "a scenario; a sweep file names its scenario with base:"}));
+}
+
 TEST(SweepFile, AGridTooLargeIsRefusedBeforeItExpands) {
   TempDir dir;
   std::string text = "base: r.yaml\nvary:\n";

@@ -40,8 +40,11 @@ std::string cell(const PointFigure& f) {
     case Unit::kFraction:
       k = 100, unit = "%", format = "%.2f";
       break;
-    case Unit::kSeconds:
-      k = 1000, unit = " ms", format = "%.1f";
+    case Unit::kSeconds:  // under a second in ms, as compare shows them
+      if (std::fabs(*f.stats.mean) < 1)
+        k = 1000, unit = " ms", format = "%.1f";
+      else
+        unit = " s", format = "%.2f";
       break;
     case Unit::kPerSecond:
       unit = "/s";
