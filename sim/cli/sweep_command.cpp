@@ -51,8 +51,8 @@ bool check_points(const SweepContext& ctx) {
       const core::Scenario s = scenario::load_file(ctx.design.scenario_path, p.overrides);
       const topology::Topology topo(s);
     } catch (const scenario::ScenarioError& e) {
-      print_errors(e, ctx.file.path + ": point " + std::to_string(p.index) + " (" + point_text(p) +
-                          "): ");
+      print_errors(
+          e, ctx.file.path + ": point " + std::to_string(p.index) + " (" + point_text(p) + "): ");
       ok = false;
     } catch (const std::invalid_argument& e) {
       std::cerr << ctx.file.path << ": point " << p.index << " (" << point_text(p)
@@ -68,8 +68,8 @@ std::optional<SweepContext> load(const SweepRequest& r, bool every_point) {
   SweepContext ctx;
   try {
     ctx.file = scenario::read_sweep_file(r.sweep_file);
-    const core::Scenario base = every_point ? scenario::check_sweep(ctx.file)
-                                            : scenario::load_file(ctx.file.base);
+    const core::Scenario base =
+        every_point ? scenario::check_sweep(ctx.file) : scenario::load_file(ctx.file.base);
     ctx.design.name = fs::path(r.sweep_file).stem().string();
     ctx.design.scenario_path = fs::absolute(ctx.file.base).lexically_normal().string();
     ctx.design.fingerprint = fingerprint(scenario::to_resolved_yaml(base));
@@ -132,7 +132,8 @@ int run_locally(const SweepContext& ctx, const SweepRequest& r) {
     std::cerr << "payquake: sweep " << ctx.design.name << ": " << ctx.points.size() << " points x "
               << ctx.design.replications << " replications = " << total << " runs into " << ctx.dir;
     if (todo.size() < total)
-      std::cerr << " (" << total - todo.size() << " finished earlier, " << todo.size() << " to run)";
+      std::cerr << " (" << total - todo.size() << " finished earlier, " << todo.size()
+                << " to run)";
     std::cerr << "\n";
   }
   const RunsDone done = run_missing(ctx, todo, r.jobs, ::isatty(STDERR_FILENO) != 0);
@@ -202,7 +203,8 @@ RunsDone run_missing(const SweepContext& ctx, const std::vector<std::size_t>& nu
 
 study::SweepResult write_aggregates(const SweepContext& ctx,
                                     const std::vector<std::string>& metrics) {
-  const study::SweepResult result = study::aggregate_sweep(ctx.dir, ctx.sweep_file, ctx.design, metrics);
+  const study::SweepResult result =
+      study::aggregate_sweep(ctx.dir, ctx.sweep_file, ctx.design, metrics);
   study::write_file_atomically(ctx.dir + "/sweep.csv", study::sweep_csv(result));
   study::write_file_atomically(ctx.dir + "/sweep.json", study::sweep_json(result).dump(2) + "\n");
   study::write_file_atomically(ctx.dir + "/sweep.txt", study::sweep_table(result));
@@ -211,7 +213,8 @@ study::SweepResult write_aggregates(const SweepContext& ctx,
 
 CLI::App* add_sweep_command(CLI::App& app, SweepRequest& r) {
   auto* cmd = app.add_subcommand(
-      "sweep", "Run a grid of --set values times replications; aggregate per point with 95% intervals");
+      "sweep",
+      "Run a grid of --set values times replications; aggregate per point with 95% intervals");
   cmd->add_option("SWEEP.yaml", r.sweep_file, "Sweep file (base, replications, seeds, vary)")
       ->required();
   cmd->add_option("--jobs,-j", r.jobs, "Runs at once (default: the number of cores)")
@@ -254,9 +257,9 @@ int sweep_command(const SweepRequest& r) {
                  "they take neither --slurm nor --force\n";
     return kBadInput;
   }
-  if (!r.slurm && (r.dry_run || !r.slurm_options.partition.empty() ||
-                   r.slurm_options.max_parallel || r.slurm_options.runs_per_task ||
-                   !r.slurm_options.sbatch_args.empty())) {
+  if (!r.slurm &&
+      (r.dry_run || !r.slurm_options.partition.empty() || r.slurm_options.max_parallel ||
+       r.slurm_options.runs_per_task || !r.slurm_options.sbatch_args.empty())) {
     std::cerr << "payquake: --dry-run, --partition, --max-parallel, --runs-per-task and --sbatch "
                  "need --slurm\n";
     return kBadInput;

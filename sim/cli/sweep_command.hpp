@@ -17,9 +17,9 @@ namespace payquake::cli {
 
 struct SweepRequest {
   std::string sweep_file;
-  unsigned jobs = 0;                 // 0: the number of cores
-  std::string out_dir;               // empty: runs/sweep-<file stem>
-  bool force = false;                // start over: delete the folder's earlier runs
+  unsigned jobs = 0;    // 0: the number of cores
+  std::string out_dir;  // empty: runs/sweep-<file stem>
+  bool force = false;   // start over: delete the folder's earlier runs
   bool quiet = false;
   std::vector<std::string> metrics;  // --metric
   std::string runs;                  // --runs LIST: only these runs, no aggregation (array tasks)

@@ -36,7 +36,8 @@ RunsDone run_missing(const SweepContext& ctx, const std::vector<std::size_t>& nu
 std::vector<std::size_t> unfinished_runs(const SweepContext& ctx);
 
 // Aggregates the folder, writes sweep.csv, sweep.json and sweep.txt; returns the result.
-study::SweepResult write_aggregates(const SweepContext& ctx, const std::vector<std::string>& metrics);
+study::SweepResult write_aggregates(const SweepContext& ctx,
+                                    const std::vector<std::string>& metrics);
 
 // This payquake binary (PAYQUAKE_STUDY_BINARY replaces it, for tests).
 std::string payquake_binary();

@@ -96,9 +96,11 @@ int wait_for(const SweepContext& ctx, const std::string& job, const SweepRequest
              const std::vector<std::size_t>& todo) {
   std::vector<std::string> args = {"srun", "--dependency=afterany:" + job, "-n1", "--quiet",
                                    "--job-name=payquake-sweep-wait"};
-  if (!r.slurm_options.partition.empty()) args.push_back("--partition=" + r.slurm_options.partition);
+  if (!r.slurm_options.partition.empty())
+    args.push_back("--partition=" + r.slurm_options.partition);
   args.push_back("true");
-  struct sigaction action {}, old_int {}, old_term {};
+  struct sigaction action {
+  }, old_int{}, old_term{};
   action.sa_handler = on_wait_signal;
   sigemptyset(&action.sa_mask);
   ::sigaction(SIGINT, &action, &old_int);
@@ -112,7 +114,8 @@ int wait_for(const SweepContext& ctx, const std::string& job, const SweepRequest
     ::nanosleep(&nap, nullptr);
     code = study::poll_command(pid);
     if (tty && tick % 10 == 0)
-      std::fprintf(stderr, "\r\033[K  on Slurm: %s", study::progress_text(folder_progress(ctx, todo)).c_str());
+      std::fprintf(stderr, "\r\033[K  on Slurm: %s",
+                   study::progress_text(folder_progress(ctx, todo)).c_str());
   }
   if (tty) std::fprintf(stderr, "\r\033[K");
   ::sigaction(SIGINT, &old_int, nullptr);
@@ -161,11 +164,14 @@ int sweep_on_slurm(const SweepContext& ctx, const SweepRequest& r) {
     std::cerr << "payquake: cancelled the array job " << array << "\n";
     return kBadInput;
   }
-  study::write_file_atomically(slurm + "/jobs.txt", "array " + array + "\naggregate " + aggregate + "\n");
+  study::write_file_atomically(slurm + "/jobs.txt",
+                               "array " + array + "\naggregate " + aggregate + "\n");
   if (!r.quiet)
     std::cerr << "payquake: submitted " << todo.size() << " runs as array job " << array << " ("
               << jobs.task_lines.size() << " tasks"
-              << (r.slurm_options.max_parallel ? ", at most " + std::to_string(r.slurm_options.max_parallel) + " at once" : "")
+              << (r.slurm_options.max_parallel
+                      ? ", at most " + std::to_string(r.slurm_options.max_parallel) + " at once"
+                      : "")
               << ") and the aggregation as job " << aggregate << " (afterok); waiting\n";
   const int waited = wait_for(ctx, aggregate, r, todo);
   if (g_wait_signal) {
@@ -176,12 +182,13 @@ int sweep_on_slurm(const SweepContext& ctx, const SweepRequest& r) {
   }
   if (!fs::exists(ctx.dir + "/sweep.json")) {
     std::cerr << "payquake: the aggregation job " << aggregate << " did not write sweep.json (job "
-              << job_state(aggregate) << ", srun exit " << waited
-              << "); an array task failed? see " << slurm << "/task-" << array
+              << job_state(aggregate) << ", srun exit " << waited << "); an array task failed? see "
+              << slurm << "/task-" << array
               << "_*.out; the same command again reruns only the runs that are missing\n";
     return kExpectationFailed;
   }
-  const study::SweepResult result = study::aggregate_sweep(ctx.dir, ctx.sweep_file, ctx.design, r.metrics);
+  const study::SweepResult result =
+      study::aggregate_sweep(ctx.dir, ctx.sweep_file, ctx.design, r.metrics);
   if (!r.quiet)
     std::cout << read_text(ctx.dir + "/sweep.txt") << "  results in " << ctx.dir
               << "/ (sweep.csv, sweep.json, sweep.txt, point-*/seed-*/, slurm/)\n";

@@ -26,7 +26,8 @@ bool plain_safe(const std::string& text) {
   if (text.empty() || text == "~" || text == "null") return false;
   if (std::string("-?:,[]{}#&*!|>'\"%@` ").find(text.front()) != std::string::npos) return false;
   return std::all_of(text.begin(), text.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || std::string("_.%/+-").find(c) != std::string::npos;
+    return std::isalnum(static_cast<unsigned char>(c)) ||
+           std::string("_.%/+-").find(c) != std::string::npos;
   });
 }
 
@@ -132,7 +133,8 @@ SweepFile read_root(Reader& r, const Value& root, const std::string& path) {
   if (const Value* base = r.get(root, "", "base", true, "the base scenario's path")) {
     if (const auto text = r.id(*base, "base")) {
       const fs::path p(*text);
-      s.base = p.is_absolute() ? p.string() : (fs::path(path).parent_path() / p).lexically_normal().string();
+      s.base = p.is_absolute() ? p.string()
+                               : (fs::path(path).parent_path() / p).lexically_normal().string();
       s.base_pos = pos_of(base->loc);
     }
   }
@@ -170,8 +172,9 @@ bool is_path_mistake(const Diagnostic& d) {
 // mistake on the way) a prefix of it. Null when none.
 const SweepAxis* axis_of(const SweepFile& s, const std::string& key_path) {
   for (const auto& a : s.vary)
-    if (key_path == a.path || key_path.starts_with(a.path + ".") || key_path.starts_with(a.path + "[") ||
-        a.path.starts_with(key_path + ".") || a.path.starts_with(key_path + "["))
+    if (key_path == a.path || key_path.starts_with(a.path + ".") ||
+        key_path.starts_with(a.path + "[") || a.path.starts_with(key_path + ".") ||
+        a.path.starts_with(key_path + "["))
       return &a;
   return nullptr;
 }
@@ -215,7 +218,8 @@ void sort_by_position(std::vector<Diagnostic>& diags) {
 SweepFile read_sweep_file(const std::string& path) {
   std::string why;
   const auto text = read_text_file(path, &why);
-  if (!text) throw ScenarioError({Diagnostic{path, 0, 0, "", "cannot read the sweep file: " + why}});
+  if (!text)
+    throw ScenarioError({Diagnostic{path, 0, 0, "", "cannot read the sweep file: " + why}});
   std::vector<Diagnostic> diags;
   ParseBudget budget;
   const auto root = parse_yaml(*text, path, diags, budget);

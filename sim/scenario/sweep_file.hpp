@@ -29,9 +29,9 @@ struct SweepAxis {
 enum class SweepSeeds { kCommon, kIndependent };
 
 struct SweepFile {
-  std::string path;       // the sweep file as given
-  std::string base;       // the base scenario: `base:` resolved against the sweep file's folder
-  SweepPos base_pos;      // of the `base:` value
+  std::string path;   // the sweep file as given
+  std::string base;   // the base scenario: `base:` resolved against the sweep file's folder
+  SweepPos base_pos;  // of the `base:` value
   std::size_t replications = 1;
   SweepSeeds seeds = SweepSeeds::kCommon;
   std::vector<SweepAxis> vary;  // empty: one point, the base itself

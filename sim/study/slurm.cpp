@@ -46,21 +46,27 @@ std::string parsable_job_id(const std::string& out) {
 SlurmJobs slurm_jobs(const SlurmSweep& s, const std::vector<std::size_t>& runs,
                      const SlurmOptions& o) {
   SlurmJobs j;
-  j.runs_per_task = o.runs_per_task > 0 ? o.runs_per_task
-                                        : std::max<std::size_t>(1, (runs.size() + kMaxArrayTasks - 1) /
-                                                                       kMaxArrayTasks);
+  j.runs_per_task =
+      o.runs_per_task > 0
+          ? o.runs_per_task
+          : std::max<std::size_t>(1, (runs.size() + kMaxArrayTasks - 1) / kMaxArrayTasks);
   for (std::size_t i = 0; i < runs.size(); i += j.runs_per_task) {
-    const auto end = runs.begin() + static_cast<std::ptrdiff_t>(std::min(runs.size(), i + j.runs_per_task));
+    const auto end =
+        runs.begin() + static_cast<std::ptrdiff_t>(std::min(runs.size(), i + j.runs_per_task));
     j.task_lines.push_back(run_list_text({runs.begin() + static_cast<std::ptrdiff_t>(i), end}));
   }
   const std::string slurm_dir = s.dir + "/slurm";
   std::string array = header(s, "payquake-sweep-" + s.name, slurm_dir + "/task-%A_%a.out", o);
   array += "#SBATCH --array=0-" + std::to_string(j.task_lines.size() - 1);
   if (o.max_parallel > 0) array += '%' + std::to_string(o.max_parallel);
-  array += "\n# Task t runs the sweep runs on line t + 1 of tasks.txt (written beside this script).\n";
+  array +=
+      "\n# Task t runs the sweep runs on line t + 1 of tasks.txt (written beside this script).\n";
   array += "set -uo pipefail\n";
-  array += "runs=$(sed -n \"$((SLURM_ARRAY_TASK_ID + 1))p\" " + shell_quote(slurm_dir + "/tasks.txt") + ")\n";
-  array += "[ -n \"$runs\" ] || { echo \"no line $((SLURM_ARRAY_TASK_ID + 1)) in tasks.txt\" >&2; exit 2; }\n";
+  array += "runs=$(sed -n \"$((SLURM_ARRAY_TASK_ID + 1))p\" " +
+           shell_quote(slurm_dir + "/tasks.txt") + ")\n";
+  array +=
+      "[ -n \"$runs\" ] || { echo \"no line $((SLURM_ARRAY_TASK_ID + 1)) in tasks.txt\" >&2; exit "
+      "2; }\n";
   array += call(s, "--runs \"$runs\" --jobs 1");
   j.array_script = array;
 

@@ -11,10 +11,10 @@
 namespace payquake::study {
 
 struct SlurmOptions {
-  std::string partition;                // --partition; empty: the cluster's default
-  std::size_t max_parallel = 0;         // the array's %N throttle; 0: none
-  std::size_t runs_per_task = 0;        // 0: 1, or more when that would exceed kMaxArrayTasks
-  std::vector<std::string> sbatch_args; // more #SBATCH options (--account=..., --time=...)
+  std::string partition;                 // --partition; empty: the cluster's default
+  std::size_t max_parallel = 0;          // the array's %N throttle; 0: none
+  std::size_t runs_per_task = 0;         // 0: 1, or more when that would exceed kMaxArrayTasks
+  std::vector<std::string> sbatch_args;  // more #SBATCH options (--account=..., --time=...)
 };
 
 // The tasks one array may have before runs are packed (Slurm's default MaxArraySize is 1001).
@@ -28,10 +28,10 @@ struct SlurmJobs {
 };
 
 struct SlurmSweep {
-  std::string name;        // the sweep's name (job names)
-  std::string binary;      // payquake, absolute (the nodes must see it at this path)
-  std::string sweep_file;  // absolute
-  std::string dir;         // the sweep folder, absolute
+  std::string name;                  // the sweep's name (job names)
+  std::string binary;                // payquake, absolute (the nodes must see it at this path)
+  std::string sweep_file;            // absolute
+  std::string dir;                   // the sweep folder, absolute
   std::vector<std::string> metrics;  // --metric, for the aggregation
 };
 

@@ -52,7 +52,8 @@ std::uint64_t sweep_seed(const SweepDesign& d, std::size_t point, std::size_t re
   return d.first_seed + point * d.replications + replication;
 }
 
-SweepRun sweep_run(const SweepDesign& d, const std::vector<SweepPoint>& points, std::size_t number) {
+SweepRun sweep_run(const SweepDesign& d, const std::vector<SweepPoint>& points,
+                   std::size_t number) {
   SweepRun r;
   r.number = number;
   r.point = number % points.size();

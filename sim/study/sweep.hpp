@@ -23,7 +23,7 @@ struct SweepDesign {
   std::string scenario_path;  // the base scenario, absolute
   std::vector<SweepAxis> axes;
   std::size_t replications = 1;
-  bool common_seeds = true;   // common random numbers: every point gets the same seeds
+  bool common_seeds = true;      // common random numbers: every point gets the same seeds
   std::uint64_t first_seed = 1;  // the base scenario's own seed
   std::string fingerprint;       // of the resolved base scenario: a changed base is another sweep
 };

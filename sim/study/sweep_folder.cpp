@@ -37,8 +37,8 @@ fs::path failure_file(const std::string& dir, const SweepRun& run) {
 
 void write_file_atomically(const std::string& path, const std::string& content) {
   const fs::path p(path);
-  const fs::path tmp = p.parent_path() / ("." + p.filename().string() + ".tmp-" +
-                                          std::to_string(::getpid()));
+  const fs::path tmp =
+      p.parent_path() / ("." + p.filename().string() + ".tmp-" + std::to_string(::getpid()));
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     out << content;
@@ -106,7 +106,8 @@ void prepare_sweep_folder(const std::string& dir, const SweepDesign& d, bool res
   fs::create_directories(dir, ec);
   if (ec) throw SweepFolderError("cannot create " + dir + ": " + ec.message());
   if (::access(dir.c_str(), W_OK) != 0) throw SweepFolderError(dir + " is not writable");
-  write_file_atomically((fs::path(dir) / kSweepManifest).string(), sweep_manifest(d).dump(2) + "\n");
+  write_file_atomically((fs::path(dir) / kSweepManifest).string(),
+                        sweep_manifest(d).dump(2) + "\n");
 }
 
 const char* to_string(RunState s) {
@@ -129,7 +130,8 @@ RunRecord read_run(const std::string& dir, const SweepRun& run) {
   // Exit 0 stands for "it ran": what counts is a whole summary of this very run.
   if (judge_run(0, summary, 0, &why) == RunStatus::kOk) {
     const auto seed = summary->find("seed");
-    if (seed != summary->end() && seed->is_number_unsigned() && seed->get<std::uint64_t>() == run.seed) {
+    if (seed != summary->end() && seed->is_number_unsigned() &&
+        seed->get<std::uint64_t>() == run.seed) {
       r.state = RunState::kFinished;
       r.summary = std::move(summary);
       return r;

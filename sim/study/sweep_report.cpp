@@ -196,7 +196,10 @@ Json sweep_json(const SweepResult& r) {
           {"confidence", kConfidence},
           {"complete", r.complete()},
           {"runs",
-           {{"planned", r.runs}, {"finished", r.finished}, {"failed", r.failed}, {"missing", r.missing}}},
+           {{"planned", r.runs},
+            {"finished", r.finished},
+            {"failed", r.failed},
+            {"missing", r.missing}}},
           {"problems", problems},
           {"points", points}};
 }

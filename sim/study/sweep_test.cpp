@@ -3,7 +3,6 @@
 #include "study/sweep.hpp"
 
 #include <gtest/gtest.h>
-
 #include <unistd.h>
 
 #include <filesystem>
@@ -19,7 +18,8 @@ SweepDesign design(bool common) {
   SweepDesign d;
   d.name = "grid";
   d.scenario_path = "/s/base.yaml";
-  d.axes = {{"nodes.iss.workers", {"36", "40", "48"}}, {"payers.p.client.idempotency_key", {"none", "reuse"}}};
+  d.axes = {{"nodes.iss.workers", {"36", "40", "48"}},
+            {"payers.p.client.idempotency_key", {"none", "reuse"}}};
   d.replications = 4;
   d.common_seeds = common;
   d.first_seed = 7;
@@ -32,8 +32,9 @@ TEST(SweepPlan, PointsAreTheProductInFileOrderTheLastAxisFastest) {
   EXPECT_EQ(points[0].values, (std::vector<std::string>{"36", "none"}));
   EXPECT_EQ(points[1].values, (std::vector<std::string>{"36", "reuse"}));
   EXPECT_EQ(points[5].values, (std::vector<std::string>{"48", "reuse"}));
-  EXPECT_EQ(points[3].overrides,
-            (std::vector<std::string>{"nodes.iss.workers=40", "payers.p.client.idempotency_key=reuse"}));
+  EXPECT_EQ(
+      points[3].overrides,
+      (std::vector<std::string>{"nodes.iss.workers=40", "payers.p.client.idempotency_key=reuse"}));
   EXPECT_EQ(points[5].folder, "point-5");
   EXPECT_EQ(sweep_run_count(design(true)), 24u);
   SweepDesign none = design(true);
@@ -72,7 +73,8 @@ TEST(SweepPlan, RunsGoReplicationByReplicationAcrossThePoints) {
 TEST(SweepPlan, RunListsRoundTripAndRefuseWhatIsNotARun) {
   EXPECT_EQ(run_list_text({0, 1, 2, 3, 7, 9, 10}), "0-3,7,9-10");
   std::string why;
-  EXPECT_EQ(parse_run_list("9-10,0-3,7,2", 24, &why), (std::vector<std::size_t>{0, 1, 2, 3, 7, 9, 10}));
+  EXPECT_EQ(parse_run_list("9-10,0-3,7,2", 24, &why),
+            (std::vector<std::size_t>{0, 1, 2, 3, 7, 9, 10}));
   EXPECT_FALSE(parse_run_list("3-1", 24, &why));
   EXPECT_EQ(why, "expected run numbers like 0-9,12, got '3-1'");
   EXPECT_FALSE(parse_run_list("24", 24, &why));
@@ -83,7 +85,8 @@ TEST(SweepPlan, RunListsRoundTripAndRefuseWhatIsNotARun) {
 }
 
 TEST(Slurm, OneRunPerTaskWithAThrottleAndPathsQuoted) {
-  const SlurmSweep s{"grid", "/opt/pq bin/payquake", "/s/it's.yaml", "/runs/g", {"nodes.iss.served"}};
+  const SlurmSweep s{
+      "grid", "/opt/pq bin/payquake", "/s/it's.yaml", "/runs/g", {"nodes.iss.served"}};
   SlurmOptions o;
   o.max_parallel = 20;
   o.partition = "short";
@@ -92,12 +95,15 @@ TEST(Slurm, OneRunPerTaskWithAThrottleAndPathsQuoted) {
   EXPECT_EQ(j.runs_per_task, 1u);
   EXPECT_EQ(j.task_lines, (std::vector<std::string>{"0", "1", "2", "5"}));
   EXPECT_NE(j.array_script.find("#SBATCH --array=0-3%20\n"), std::string::npos) << j.array_script;
-  EXPECT_NE(j.array_script.find("#SBATCH --partition=short\n#SBATCH --time=10\n"), std::string::npos);
+  EXPECT_NE(j.array_script.find("#SBATCH --partition=short\n#SBATCH --time=10\n"),
+            std::string::npos);
   EXPECT_NE(j.array_script.find("'/opt/pq bin/payquake' sweep '/s/it'\\''s.yaml' --out '/runs/g' "
                                 "--runs \"$runs\" --jobs 1 --quiet || [ $? -eq 1 ]"),
-            std::string::npos) << j.array_script;
+            std::string::npos)
+      << j.array_script;
   EXPECT_NE(j.aggregate_script.find("--metric 'nodes.iss.served' --aggregate-only --quiet"),
-            std::string::npos) << j.aggregate_script;
+            std::string::npos)
+      << j.aggregate_script;
   EXPECT_EQ(j.aggregate_script.find("--array"), std::string::npos);
 }
 

@@ -1,12 +1,11 @@
 // `payquake sweep` through the real binary: aggregates equal a hand computation from the
 // per-run summaries, common vs independent seeds, a failed run reported and not averaged,
 // an interrupted sweep resumed running only the missing runs, and located errors.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <fcntl.h>
 
 #include <chrono>
 #include <cmath>
@@ -59,7 +58,8 @@ const json& figure(const json& point, const std::string& path) {
 std::string logging_binary(const std::string& dir, const std::string& fail = "") {
   std::string script = "#!/bin/sh\necho \"$*\" >> '" + dir + "/runs.log'\n";
   if (!fail.empty())
-    script += "case \"$*\" in *\" " + fail + " \"*) echo 'payquake: internal error: boom' >&2; exit 3;; esac\n";
+    script += "case \"$*\" in *\" " + fail +
+              " \"*) echo 'payquake: internal error: boom' >&2; exit 3;; esac\n";
   script += "exec '" + payquake_binary() + "' \"$@\"\n";
   const std::string path = write_file(dir, "payquake", script);
   fs::permissions(path, fs::perms::owner_all);
@@ -75,22 +75,26 @@ std::size_t lines_of(const std::string& path) {
 
 TEST(Sweep, AggregatesEqualAHandComputationFromThePerRunSummaries) {
   const std::string dir = temp_dir("sweep-hand");
-  const RunOutput r = run_payquake({"sweep", sweep_file(dir, "common", 4), "--out", dir + "/s", "-j", "2"});
+  const RunOutput r =
+      run_payquake({"sweep", sweep_file(dir, "common", 4), "--out", dir + "/s", "-j", "2"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("2 points x 4 replications (common seeds 42..45), 8/8 runs finished"),
-            std::string::npos) << r.out;
+            std::string::npos)
+      << r.out;
   const json s = read_json(dir + "/s/sweep.json");
   ASSERT_EQ(s["points"].size(), 2u);
   const double t3 = 3.182446305284263;  // Student t, 3 degrees of freedom, 97.5% quantile
   for (const auto& point : s["points"]) {
-    for (const char* path : {"latency_seconds.mean", "latency_seconds.p99", "nodes.iss.utilisation"}) {
+    for (const char* path :
+         {"latency_seconds.mean", "latency_seconds.p99", "nodes.iss.utilisation"}) {
       std::vector<double> v;
       for (int seed = 42; seed <= 45; ++seed) {
         const json run = read_json(dir + "/s/" + point["folder"].get<std::string>() + "/seed-" +
                                    std::to_string(seed) + "/summary.json");
         const std::string p(path);
-        v.push_back(p == "nodes.iss.utilisation" ? run["nodes"]["iss"]["utilisation"].get<double>()
-                                                 : run["latency_seconds"][p.substr(16)].get<double>());
+        v.push_back(p == "nodes.iss.utilisation"
+                        ? run["nodes"]["iss"]["utilisation"].get<double>()
+                        : run["latency_seconds"][p.substr(16)].get<double>());
       }
       const double mean = (v[0] + v[1] + v[2] + v[3]) / 4;
       double ss = 0;
@@ -117,14 +121,21 @@ TEST(Sweep, AggregatesEqualAHandComputationFromThePerRunSummaries) {
   std::ostringstream mean0;
   mean0.precision(17);
   mean0 << figure(s["points"][0], "latency_seconds.mean")["mean"].get<double>();
-  EXPECT_NE(csv.find("0,point-0,4,latency mean,latency_seconds.mean,seconds,4,4,4,0," + mean0.str()),
-            std::string::npos) << csv;
+  EXPECT_NE(
+      csv.find("0,point-0,4,latency mean,latency_seconds.mean,seconds,4,4,4,0," + mean0.str()),
+      std::string::npos)
+      << csv;
 }
 
 TEST(Sweep, CommonSeedsGiveEveryPointTheSameArrivalsIndependentSeedsDoNot) {
   const std::string dir = temp_dir("sweep-seeds");
-  ASSERT_EQ(run_payquake({"sweep", sweep_file(dir, "common", 2), "--out", dir + "/c", "--quiet"}).exit_code, 0);
-  ASSERT_EQ(run_payquake({"sweep", sweep_file(dir, "independent", 2), "--out", dir + "/i", "--quiet"}).exit_code, 0);
+  ASSERT_EQ(run_payquake({"sweep", sweep_file(dir, "common", 2), "--out", dir + "/c", "--quiet"})
+                .exit_code,
+            0);
+  ASSERT_EQ(
+      run_payquake({"sweep", sweep_file(dir, "independent", 2), "--out", dir + "/i", "--quiet"})
+          .exit_code,
+      0);
   const json c = read_json(dir + "/c/sweep.json");
   const json i = read_json(dir + "/i/sweep.json");
   EXPECT_EQ(c["points"][0]["seeds"], json::array({42, 43}));
@@ -184,10 +195,12 @@ TEST(Sweep, AnInterruptedSweepStartedAgainRunsOnlyTheMissingRuns) {
     std::size_t n = 0;
     for (int p = 0; p < 2; ++p)
       for (int seed = 42; seed < 54; ++seed)
-        n += fs::exists(out + "/point-" + std::to_string(p) + "/seed-" + std::to_string(seed) + "/summary.json");
+        n += fs::exists(out + "/point-" + std::to_string(p) + "/seed-" + std::to_string(seed) +
+                        "/summary.json");
     return n;
   };
-  for (int i = 0; i < 600 && finished() < 3; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  for (int i = 0; i < 600 && finished() < 3; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
   ::kill(pid, SIGINT);
   int status = 0;
   ::waitpid(pid, &status, 0);
@@ -210,7 +223,8 @@ TEST(Sweep, AnInterruptedSweepStartedAgainRunsOnlyTheMissingRuns) {
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_NE(again.err.find("(" + std::to_string(done) + " finished earlier, " +
                            std::to_string(12 - done) + " to run)"),
-            std::string::npos) << again.err;
+            std::string::npos)
+      << again.err;
   EXPECT_EQ(lines_of(dir + "/runs.log") - started_before, 12 - done);
   EXPECT_EQ(read_json(out + "/sweep.json")["runs"]["finished"], 12);
   // The same bytes as a sweep never interrupted.
@@ -233,32 +247,41 @@ TEST(Sweep, MistakesInTheSweepFileAreLocatedAndNothingRuns) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find(file + ":7:8: seeds: expected one of common, independent, got 'commons' "
                               "(did you mean 'common'?)"),
-            std::string::npos) << r.err;
-  const std::string fixed = write_file(dir, "bad.yaml", read_file(file).substr(0, read_file(file).rfind("seeds")));
+            std::string::npos)
+      << r.err;
+  const std::string fixed =
+      write_file(dir, "bad.yaml", read_file(file).substr(0, read_file(file).rfind("seeds")));
   const RunOutput r2 = run_payquake({"sweep", fixed, "--out", dir + "/s"});
   EXPECT_EQ(r2.exit_code, 2);
   EXPECT_NE(r2.err.find(file + ":4:3: nodes.iss.wrokers: unknown key 'wrokers', did you mean "
                                "'workers'?"),
-            std::string::npos) << r2.err;
+            std::string::npos)
+      << r2.err;
   EXPECT_NE(r2.err.find(file + ":5:3: nodes.isss: expected the id of an item of nodes (gw, acq, "
                                "net, iss), got 'isss', did you mean 'iss'?"),
-            std::string::npos) << r2.err;
+            std::string::npos)
+      << r2.err;
   EXPECT_NE(r2.err.find(file + ":6:26: nodes.iss.workers: expected a count >= 1, got '0'"),
-            std::string::npos) << r2.err;
+            std::string::npos)
+      << r2.err;
   EXPECT_FALSE(fs::exists(dir + "/s"));
   const RunOutput missing = run_payquake({"sweep", write_file(dir, "m.yaml", "base: nope.yaml\n")});
   EXPECT_EQ(missing.exit_code, 2);
-  EXPECT_NE(missing.err.find("m.yaml:1:7: base: expected a valid scenario"), std::string::npos) << missing.err;
+  EXPECT_NE(missing.err.find("m.yaml:1:7: base: expected a valid scenario"), std::string::npos)
+      << missing.err;
 }
 
 TEST(Sweep, AFolderOfAnotherSweepIsRefusedUnlessForced) {
   const std::string dir = temp_dir("sweep-other");
-  ASSERT_EQ(run_payquake({"sweep", sweep_file(dir, "common", 1), "--out", dir + "/s", "--quiet"}).exit_code, 0);
+  ASSERT_EQ(run_payquake({"sweep", sweep_file(dir, "common", 1), "--out", dir + "/s", "--quiet"})
+                .exit_code,
+            0);
   const std::string changed = sweep_file(dir, "common", 1, "[4, 7]");
   const RunOutput r = run_payquake({"sweep", changed, "--out", dir + "/s", "--quiet"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("holds the runs of another sweep"), std::string::npos) << r.err;
-  const RunOutput forced = run_payquake({"sweep", changed, "--out", dir + "/s", "--quiet", "--force"});
+  const RunOutput forced =
+      run_payquake({"sweep", changed, "--out", dir + "/s", "--quiet", "--force"});
   EXPECT_EQ(forced.exit_code, 0) << forced.err;
   EXPECT_EQ(read_json(dir + "/s/sweep.json")["vary"][0]["values"], json::array({"4", "7"}));
   write_file(dir + "/s", "notes.txt", "mine");
