@@ -18,7 +18,7 @@ namespace fs = std::filesystem;
 
 fs::path fresh_dir(const std::string& label) {
   const fs::path p =
-      fs::temp_directory_path() / ("payquake-child-" + label + "-" + std::to_string(::getpid()));
+      fs::temp_directory_path() / "payquake-child-test" / std::to_string(::getpid()) / label;
   fs::remove_all(p);
   fs::create_directories(p);
   return p;
@@ -36,14 +36,16 @@ ChildSpec shell(const std::string& script) { return {{"/bin/sh", "-c", script}, 
 TEST(ChildProcess, ItsOutputGoesWhereAskedAndItsExitCodeIsItsOwn) {
   const fs::path dir = fresh_dir("output");
   ChildSpec spec = shell("pwd; echo oops >&2; read line || echo 'stdin is empty'; exit 4");
-  spec.working_dir = "/";
+  spec.working_dir = (dir / "elsewhere").string();
+  fs::create_directories(spec.working_dir);
   spec.stdout_path = (dir / "out").string();
   spec.stderr_path = (dir / "err").string();
   const ChildExit e = ChildProcess(spec).wait();
   EXPECT_EQ(e.exit_code, 4);
   EXPECT_EQ(e.signal, 0);
   EXPECT_GT(e.max_rss_kib, 0);
-  EXPECT_EQ(text_of(dir / "out"), "/\nstdin is empty\n");  // ran in its working folder
+  // It ran in its working folder; stdin was empty.
+  EXPECT_EQ(text_of(dir / "out"), fs::canonical(spec.working_dir).string() + "\nstdin is empty\n");
   EXPECT_EQ(text_of(dir / "err"), "oops\n");
 }
 
