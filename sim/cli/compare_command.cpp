@@ -213,7 +213,9 @@ CLI::App* add_compare_command(CLI::App& app, CompareRequest& r) {
                   "nodes.iss.queue_wait_seconds.p99 (repeat for each)")
       ->allow_extra_args(false)
       ->type_name("PATH");
-  cmd->add_option("--out", r.out_dir, "Comparison folder (default runs/compare-<A>-vs-<B>)");
+  cmd->add_option("--out", r.out_dir,
+                  "Comparison folder (default runs/compare-<A>-vs-<B>; with --control "
+                  "runs/compare-<A>-control)");
   cmd->add_flag("--force", r.force, "Replace an earlier comparison in the folder");
   cmd->add_flag("--quiet", r.quiet, "Print no table (warnings and errors still go to stderr)");
   return cmd;
