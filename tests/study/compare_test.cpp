@@ -1,6 +1,7 @@
 // `payquake compare` through the real binary: exact zeros for a variant against itself,
 // a real difference found with the right sign, pairing narrower than Welch, a failed run
-// left out of both sides, and Ctrl-C leaving every finished run as it was.
+// left out of both sides, --control (a drill without and with its faults, agreeing with
+// `run --control`), and Ctrl-C leaving every finished run as it was.
 #include <gtest/gtest.h>
 #include <signal.h>
 
