@@ -27,11 +27,13 @@ struct Variant {
   char side = 'a';  // 'a' or 'b': its subfolder
   std::string file;
   std::vector<std::string> overrides;  // --set, then --set-a or --set-b
+  bool without_faults = false;         // --control's A: `run --without-faults`
   std::string name;                    // the scenario's name, once loaded
 };
 
 Variant variant(char side, const CompareRequest& r) {
-  Variant v{side, side == 'b' && !r.b_file.empty() ? r.b_file : r.a_file, r.set, ""};
+  Variant v{side, side == 'b' && !r.b_file.empty() ? r.b_file : r.a_file, r.set,
+            r.control && side == 'a', ""};
   const auto& own = side == 'a' ? r.set_a : r.set_b;
   v.overrides.insert(v.overrides.end(), own.begin(), own.end());
   return v;
@@ -40,17 +42,32 @@ Variant variant(char side, const CompareRequest& r) {
 // The variant as a person would type it: "retry-storm.yaml --set duration=2m".
 std::string shown(const Variant& v) {
   std::string s = v.file;
+  if (v.without_faults) s += " --without-faults";
   for (const auto& o : v.overrides) s += " --set " + o;
   return s;
 }
 
+// `run` options of the variant beyond its file, seed and overrides.
+std::vector<std::string> run_options(const Variant& v) {
+  if (v.without_faults) return {"--without-faults"};
+  return {};
+}
+
 // Loads the variant as `payquake run` would, before any child starts; prints what is
-// wrong and returns false when it would not run.
-bool check(Variant& v) {
+// wrong and returns false when it would not run. Under --control, B must have faults for
+// the comparison to measure anything.
+bool check(Variant& v, bool control) {
   try {
-    const core::Scenario s = scenario::load_file(v.file, v.overrides);
+    const core::Scenario s =
+        scenario::load_file(v.file, v.overrides, {.without_faults = v.without_faults});
     const topology::Topology topo(s);
     v.name = s.name;
+    if (control && !v.without_faults && s.faults.empty()) {
+      std::cerr << "payquake: compare --control compares a scenario without and with its faults, "
+                   "and "
+                << v.file << " has none\n";
+      return false;
+    }
     return true;
   } catch (const scenario::ScenarioError& e) {
     for (const auto& d : e.diagnostics()) std::cerr << d.to_string() << '\n';
@@ -78,23 +95,13 @@ study::Plan make_plan(const Variant& a, const Variant& b, const CompareRequest& 
     const std::uint64_t seed = seed_of(r, i);
     for (const Variant* v : {&a, &b})
       plan.push_back({run_folder(*v, seed), fs::absolute(v->file).string(), v->overrides, seed,
-                      run_folder(*v, seed)});
+                      run_folder(*v, seed), run_options(*v)});
   }
   return plan;
 }
 
-// This very payquake binary. PAYQUAKE_STUDY_BINARY replaces it: a seam for tests that need
-// a child that fails.
-std::string self_binary() {
-  if (const char* injected = std::getenv("PAYQUAKE_STUDY_BINARY"); injected && *injected)
-    return injected;
-  std::error_code ec;
-  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
-  return ec ? "/proc/self/exe" : self.string();
-}
-
 void warn_failed(const study::RunOutcome& o) {
-  std::cerr << "payquake: warning: run " << o.run.label << " (seed " << o.run.seed
+  std::cerr << "payquake: warning: run " << o.run.label << " (seed " << *o.run.seed
             << ") failed: " << o.why << "; its replication is left out of both sides\n";
   if (!o.stderr_tail.empty()) {
     std::string indented = "    " + o.stderr_tail;
@@ -123,8 +130,8 @@ Pairing pair_up(const study::StudyResult& result, const Variant& a, const Varian
     const study::RunOutcome& ra = result.runs[2 * i];
     const study::RunOutcome& rb = result.runs[2 * i + 1];
     if (ra.status == study::RunStatus::kOk && rb.status == study::RunStatus::kOk) {
-      p.pairs.push_back({ra.run.seed, &*ra.summary, &*rb.summary});
-      p.info.seeds.push_back(ra.run.seed);
+      p.pairs.push_back({*ra.run.seed, &*ra.summary, &*rb.summary});
+      p.info.seeds.push_back(*ra.run.seed);
       continue;
     }
     std::string why;
@@ -137,7 +144,7 @@ Pairing pair_up(const study::StudyResult& result, const Variant& a, const Varian
       if (!why.empty()) why += "; ";
       why += o->run.label + ": " + (o->why.empty() ? study::to_string(o->status) : o->why);
     }
-    p.info.excluded.push_back({ra.run.seed, why});
+    p.info.excluded.push_back({*ra.run.seed, why});
   }
   return p;
 }
@@ -161,13 +168,31 @@ int finish(const study::StudyResult& result, const Pairing& pairing, const std::
   return pairing.any_failed ? kExpectationFailed : kOk;
 }
 
+// The comparison's folder unless --out: runs/compare-<A>-vs-<B>, or for --control
+// runs/compare-<name>-control.
+std::string default_out_dir(const Variant& a, const Variant& b, const CompareRequest& r) {
+  if (r.control) return "runs/compare-" + b.name + "-control";
+  return "runs/compare-" + a.name + "-vs-" + b.name;
+}
+
 }  // namespace
+
+std::string self_binary() {
+  if (const char* injected = std::getenv("PAYQUAKE_STUDY_BINARY"); injected && *injected)
+    return injected;
+  std::error_code ec;
+  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  return ec ? "/proc/self/exe" : self.string();
+}
 
 CLI::App* add_compare_command(CLI::App& app, CompareRequest& r) {
   auto* cmd = app.add_subcommand(
       "compare", "Run two variants with the same seeds and report paired differences");
   cmd->add_option("A.yaml", r.a_file, "Variant A's scenario")->required();
   cmd->add_option("B.yaml", r.b_file, "Variant B's scenario (default: A's, changed by --set-b)");
+  cmd->add_flag("--control", r.control,
+                "Compare A.yaml without its faults (A) and with them (B): the difference its "
+                "faults make, over --replications seeds");
   cmd->add_option("--set", r.set, "Override a value in both variants (repeat for each)")
       ->allow_extra_args(false)
       ->type_name("KEY=VALUE");
@@ -188,19 +213,27 @@ CLI::App* add_compare_command(CLI::App& app, CompareRequest& r) {
                   "nodes.iss.queue_wait_seconds.p99 (repeat for each)")
       ->allow_extra_args(false)
       ->type_name("PATH");
-  cmd->add_option("--out", r.out_dir, "Comparison folder (default runs/compare-<A>-vs-<B>)");
+  cmd->add_option("--out", r.out_dir,
+                  "Comparison folder (default runs/compare-<A>-vs-<B>; with --control "
+                  "runs/compare-<A>-control)");
   cmd->add_flag("--force", r.force, "Replace an earlier comparison in the folder");
   cmd->add_flag("--quiet", r.quiet, "Print no table (warnings and errors still go to stderr)");
   return cmd;
 }
 
 int compare_command(const CompareRequest& request) {
+  if (request.control && !request.b_file.empty()) {
+    std::cerr << "payquake: compare --control compares one scenario without and with its "
+                 "faults; give one file, not two (got "
+              << request.a_file << " and " << request.b_file << ")\n";
+    return kBadInput;
+  }
   Variant a = variant('a', request);
   Variant b = variant('b', request);
-  if (!check(a) || !check(b)) return kBadInput;
+  if (!check(a, request.control) || !check(b, request.control)) return kBadInput;
 
   const std::string dir =
-      request.out_dir.empty() ? "runs/compare-" + a.name + "-vs-" + b.name : request.out_dir;
+      request.out_dir.empty() ? default_out_dir(a, b, request) : request.out_dir;
   std::optional<report::RunFolder> folder;
   try {
     folder.emplace(report::RunFolder::prepare(dir, request.force, report::kCompareFolder));

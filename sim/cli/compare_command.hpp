@@ -15,6 +15,7 @@ namespace payquake::cli {
 struct CompareRequest {
   std::string a_file;              // A.yaml
   std::string b_file;              // B.yaml; empty: A's file (variants differ by --set-b)
+  bool control = false;            // A: A's file without its faults; B: with them
   std::vector<std::string> set;    // --set: both variants
   std::vector<std::string> set_a;  // --set-a: A only (after --set)
   std::vector<std::string> set_b;  // --set-b: B only (after --set)
@@ -29,6 +30,10 @@ struct CompareRequest {
 
 // Declares the subcommand and its options on `app`, filling `request` when parsed.
 CLI::App* add_compare_command(CLI::App& app, CompareRequest& request);
+
+// The payquake binary that children run: this very one. PAYQUAKE_STUDY_BINARY replaces
+// it, a seam for tests that need a child that fails.
+std::string self_binary();
 
 // Exit codes: 0 every run finished and the comparison is written; 1 written, but at least
 // one run failed and its replication is left out of both sides; 2 bad input (either

@@ -73,7 +73,8 @@ int main(int argc, char** argv) {
                     "Print nothing on success (a failed or unjudged expectation is still shown)");
   run_cmd->add_flag("--control", run.control,
                     "Also run the scenario without its faults on the same random streams, and "
-                    "report the difference the faults made (DIR/control/)");
+                    "report the difference the faults made (DIR/control/); over many seeds, "
+                    "with intervals: `payquake compare FILE --control`");
   run_cmd->add_flag("--without-faults", run.without_faults,
                     "Run the scenario without its faults (what --control runs)");
 

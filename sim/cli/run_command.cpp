@@ -1,10 +1,8 @@
 // `payquake run`: load, check the run folder, simulate, judge, write, exit code. Each step
 // is a function of its own; run_command() reads as the list of them.
 #include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -13,9 +11,10 @@
 
 #include "chaos/injector.hpp"
 #include "cli/commands.hpp"
+#include "cli/compare_command.hpp"
+#include "core/fan_out.hpp"
 #include "engine/driver.hpp"
 #include "engine/platform.hpp"
-#include "core/fan_out.hpp"
 #include "metrics/payment_trace.hpp"
 #include "metrics/run_metrics.hpp"
 #include "payments/flow.hpp"
@@ -24,7 +23,7 @@
 #include "report/run_folder.hpp"
 #include "report/summary.hpp"
 #include "scenario/loader.hpp"
-#include "study/run_summary.hpp"
+#include "study/executor.hpp"
 #include "topology/topology.hpp"
 
 namespace payquake::cli {
@@ -32,13 +31,12 @@ namespace {
 
 volatile bool g_stop_requested = false;
 volatile sig_atomic_t g_stop_signal = 0;
-volatile pid_t g_control_pid = -1;
 
+// The control (with --control) learns of a stop from g_stop_signal once the experiment
+// has stopped: finish_control passes the signal on.
 extern "C" void request_stop(int signal) {
   g_stop_signal = signal;
   g_stop_requested = true;
-  // The control stops with the experiment (kill is async-signal-safe).
-  if (g_control_pid > 0) ::kill(g_control_pid, signal);
 }
 
 void install_stop_handler() {
@@ -114,57 +112,31 @@ class ProgressLine {
   std::chrono::steady_clock::time_point last_{};
 };
 
-struct ControlRun {
-  pid_t pid = -1;
-  std::string out_dir;
-};
-
-// Starts `payquake run --without-faults` for the same scenario as a child process.
-ControlRun start_control(const RunRequest& request, const std::string& out_dir) {
-  std::vector<std::string> args = {"payquake", "run", request.scenario_path, "--out", out_dir,
-                                   "--quiet", "--without-faults", "--engine", request.engine};
-  for (const auto& o : request.overrides) {
-    args.push_back("--set");
-    args.push_back(o);
-  }
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  ControlRun run;
-  run.out_dir = out_dir;
-  run.pid = ::fork();
-  if (run.pid == 0) {
-    ::execv("/proc/self/exe", argv.data());
-    ::_exit(127);
-  }
-  g_control_pid = run.pid;
-  return run;
+// The control: `payquake run --without-faults` of the same scenario, overrides (the seed
+// among them) and engine, into DIR/control, run by the study library as a child beside the
+// experiment (one SimGrid engine per process).
+study::Plan control_plan(const RunRequest& request, const std::string& out_dir) {
+  study::Run control;
+  control.label = "control";
+  control.scenario_path = request.scenario_path;
+  control.overrides = request.overrides;
+  control.out_dir = out_dir;
+  control.extra = {"--without-faults", "--engine", request.engine};
+  return {control};
 }
 
-// Waits for the control and reads its summary; null (after a message) when it failed.
-// A control stopped by a signal still wrote its (partial) summary.
-nlohmann::ordered_json finish_control(const ControlRun& run) {
-  int status = 0;
-  pid_t waited = -1;
-  do {
-    waited = run.pid > 0 ? ::waitpid(run.pid, &status, 0) : -1;
-  } while (waited < 0 && errno == EINTR);
-  g_control_pid = -1;
-  if (waited != run.pid) {
-    std::cerr << "payquake: the control run could not be started\n";
-    return nullptr;
-  }
-  // Exit 1 means only that the control broke an expectation, which is no concern here; a
-  // control stopped with the experiment wrote a partial summary, which is reported as such.
-  const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  const auto summary = study::read_summary(run.out_dir);
-  std::string why;
-  const study::RunStatus judged = study::judge_run(code, summary, g_stop_signal, &why);
-  if (!summary || (judged != study::RunStatus::kOk && judged != study::RunStatus::kInterrupted)) {
-    std::cerr << "payquake: the control run failed (" << why << ")\n";
-    return nullptr;
-  }
-  return *summary;
+// Waits for the control and returns its summary; null (after a message) when it failed.
+// A control stopped with the experiment wrote a partial summary, which is reported as such.
+nlohmann::ordered_json finish_control(study::Execution& control) {
+  const study::StudyResult result = control.wait(&g_stop_signal);
+  const study::RunOutcome& o = result.runs.front();
+  // kOk includes exit 1: the control broke an expectation, which is no concern here.
+  const bool usable = o.status == study::RunStatus::kOk ||
+                      (o.status == study::RunStatus::kInterrupted && o.summary);
+  if (usable) return *o.summary;
+  std::cerr << "payquake: the control run failed (" << o.why << ")\n" << o.stderr_tail;
+  if (!o.stderr_tail.empty() && o.stderr_tail.back() != '\n') std::cerr << '\n';
+  return nullptr;
 }
 
 std::optional<core::Scenario> load(const RunRequest& request) {
@@ -282,7 +254,7 @@ Outcome simulate(const core::Scenario& scenario, const topology::Topology& topo,
 }
 
 // Adds the control's figures and the difference the faults made.
-void add_control(Outcome& out, const ControlRun& control) {
+void add_control(Outcome& out, study::Execution& control) {
   const nlohmann::ordered_json control_summary = finish_control(control);
   out.control_failed = control_summary.is_null();
   if (out.control_failed) return;
@@ -376,11 +348,15 @@ int run_command(const RunRequest& request) {
 
   // The control runs beside the experiment, in a process of its own (one SimGrid engine
   // per process): same scenario, seed and overrides, no faults.
-  ControlRun control;
-  if (request.control) control = start_control(request, folder->staging() + "/control");
+  std::optional<study::Execution> control;
+  if (request.control) {
+    control.emplace(control_plan(request, folder->staging() + "/control"),
+                    study::ExecutorOptions{self_binary(), 1, "", false});
+    control->step();  // started; it runs while the experiment is simulated here
+  }
 
   Outcome out = simulate(scenario, *topo, request, folder->path(), folder->staging());
-  if (request.control) add_control(out, control);
+  if (control) add_control(out, *control);
   out.verdicts = report::check_expectations(scenario, out.summary, out.info.partial);
   out.summary["expectations"] = report::verdicts_json(out.verdicts);
   out.summary["verdict"] = report::verdict_json(out.verdicts, out.info.partial);

@@ -23,11 +23,12 @@ struct FolderKind {
   std::string marker;
   std::vector<std::string> entries;  // the marker included
 };
-// `payquake run`: its files and the --control run's folder.
+// `payquake run`: its files, the --control run's folder and, when the control failed or
+// was interrupted, its stderr.
 inline const FolderKind kRunFolder{
     "summary.json",
     {"summary.json", "timeseries.csv", "faults.csv", "scenario.resolved.yaml", "trace.jsonl",
-     "control"}};
+     "control", "control.stderr"}};
 // `payquake compare`: its reports and the two sides' runs.
 inline const FolderKind kCompareFolder{
     "compare.json", {"compare.json", "compare.csv", "compare.txt", "a", "b"}};

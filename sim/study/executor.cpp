@@ -1,19 +1,18 @@
 #include "study/executor.hpp"
 
-#include <fcntl.h>
 #include <signal.h>
-#include <sys/wait.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <system_error>
 #include <thread>
+
+#include "study/child_process.hpp"
 
 namespace payquake::study {
 namespace {
@@ -21,24 +20,15 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-// Exit codes of a child that never became payquake (the shell's conventions).
-constexpr int kSetupFailed = 126;
-constexpr int kExecFailed = 127;
-
 volatile sig_atomic_t g_stop_signal = 0;
-volatile sig_atomic_t g_signals_seen = 0;
 
-extern "C" void on_stop_signal(int signal) {
-  g_stop_signal = signal;
-  g_signals_seen = g_signals_seen + 1;
-}
+extern "C" void on_stop_signal(int signal) { g_stop_signal = signal; }
 
 // Installs the stop handler for the lifetime of the object, then puts back what was there.
 class StopHandler {
  public:
   StopHandler() {
     g_stop_signal = 0;
-    g_signals_seen = 0;
     struct sigaction action {};
     action.sa_handler = on_stop_signal;
     sigemptyset(&action.sa_mask);
@@ -81,40 +71,46 @@ std::string read_all(const std::string& path) {
 
 struct Child {
   std::size_t index = 0;  // into the plan
-  pid_t pid = -1;
-  Clock::time_point start;
+  ChildProcess process;
   std::string stderr_path;
 };
 
-class Executor {
+void nap() {
+  const timespec pause{0, 50'000'000};  // 50 ms: responsive, and idle beside the children
+  ::nanosleep(&pause, nullptr);
+}
+
+}  // namespace
+
+class Execution::Impl {
  public:
-  Executor(const Plan& plan, const ExecutorOptions& options)
-      : plan_(plan), options_(options), jobs_(options.jobs) {
+  Impl(Plan plan, ExecutorOptions options)
+      : plan_(std::move(plan)), options_(std::move(options)), jobs_(options_.jobs) {
     // The children change folder: a relative path to the binary must not depend on it.
-    binary_ = options.binary.find('/') == std::string::npos ? options.binary
-                                                            : fs::absolute(options.binary).string();
+    binary_ = options_.binary.find('/') == std::string::npos
+                  ? options_.binary
+                  : fs::absolute(options_.binary).string();
     if (jobs_ == 0) jobs_ = std::max(1u, std::thread::hardware_concurrency());
-    result_.runs.resize(plan.size());
-    for (std::size_t i = 0; i < plan.size(); ++i) result_.runs[i].run = plan[i];
+    result_.runs.resize(plan_.size());
+    for (std::size_t i = 0; i < plan_.size(); ++i) result_.runs[i].run = plan_[i];
   }
 
-  StudyResult run() {
-    const StopHandler handler;
-    int forwarded = 0;
-    while (next_ < plan_.size() || !running_.empty()) {
-      if (g_signals_seen != forwarded) {  // stop: forward every signal that came
-        forwarded = g_signals_seen;
-        result_.stop_signal = g_stop_signal;
-        for (const Child& c : running_) ::kill(c.pid, g_stop_signal);
-      }
-      while (!result_.interrupted() && next_ < plan_.size() && running_.size() < jobs_)
-        launch(next_++);
-      if (result_.interrupted()) next_ = plan_.size();  // the rest stay kNotStarted
-      reap();
-      show_progress();
-      const timespec nap{0, 50'000'000};  // 50 ms: responsive, and idle beside the children
-      ::nanosleep(&nap, nullptr);
-    }
+  void step() {
+    while (!result_.interrupted() && next_ < plan_.size() && running_.size() < jobs_)
+      launch(next_++);
+    reap();
+    show_progress();
+  }
+
+  void stop(int signal) {
+    result_.stop_signal = signal;
+    next_ = plan_.size();  // the rest stay kNotStarted
+    for (const Child& c : running_) c.process.signal(signal);
+  }
+
+  bool finished() const { return next_ >= plan_.size() && running_.empty(); }
+
+  StudyResult take_result() {
     if (options_.progress) std::fprintf(stderr, "\r\033[K");
     return std::move(result_);
   }
@@ -133,77 +129,55 @@ class Executor {
     std::string stderr_name = ".";  // hidden beside the run folder while it runs
     stderr_name += out.filename().string();
     stderr_name += ".stderr";
-    Child child{index, -1, Clock::now(), (out.parent_path() / stderr_name).string()};
-    std::vector<std::string> args = run_arguments(run);
-    args.insert(args.begin(), binary_);
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    child.pid = ::fork();
-    if (child.pid == 0) exec_child(child, argv);
-    if (child.pid < 0) {
-      finish(child, kExecFailed, "could not start: fork failed");
-      return;
+    ChildSpec spec;
+    spec.argv = run_arguments(run);
+    spec.argv.insert(spec.argv.begin(), binary_);
+    spec.working_dir = options_.working_dir;
+    spec.stderr_path = (out.parent_path() / stderr_name).string();
+    try {
+      running_.push_back(Child{index, ChildProcess(spec), spec.stderr_path});
+    } catch (const std::system_error& e) {
+      ChildExit never;
+      never.exit_code = kExecFailed;
+      finish(index, spec.stderr_path, never, std::string("could not start: ") + e.what());
     }
-    running_.push_back(child);
-  }
-
-  // In the forked child: only async-signal-safe calls until exec.
-  [[noreturn]] void exec_child(const Child& child, std::vector<char*>& argv) {
-    sigset_t none;
-    sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    // The stderr file's path is relative to our working folder: open it before chdir.
-    const int in = ::open("/dev/null", O_RDONLY);
-    const int null_out = ::open("/dev/null", O_WRONLY);
-    const int err = ::open(child.stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (in < 0 || null_out < 0 || err < 0) ::_exit(kSetupFailed);
-    if (!options_.working_dir.empty() && ::chdir(options_.working_dir.c_str()) != 0)
-      ::_exit(kSetupFailed);
-    ::dup2(in, STDIN_FILENO);
-    ::dup2(null_out, STDOUT_FILENO);
-    ::dup2(err, STDERR_FILENO);
-    ::execv(argv[0], argv.data());
-    ::_exit(kExecFailed);
   }
 
   void reap() {
     for (auto it = running_.begin(); it != running_.end();) {
-      int status = 0;
-      const pid_t waited = ::waitpid(it->pid, &status, WNOHANG);
-      if (waited == 0 || (waited < 0 && errno == EINTR)) {
+      const std::optional<ChildExit> ended = it->process.poll();
+      if (!ended) {
         ++it;
         continue;
       }
-      const int code = waited < 0          ? kExecFailed
-                       : WIFEXITED(status) ? WEXITSTATUS(status)
-                                           : 128 + WTERMSIG(status);
-      finish(*it, code, "");
+      finish(it->index, it->stderr_path, *ended, "");
       it = running_.erase(it);
     }
   }
 
-  void finish(const Child& child, int exit_code, const std::string& start_error) {
-    RunOutcome& o = result_.runs[child.index];
-    o.exit_code = exit_code;
-    o.wall_seconds = std::chrono::duration<double>(Clock::now() - child.start).count();
+  void finish(std::size_t index, const std::string& stderr_path, const ChildExit& ended,
+              const std::string& start_error) {
+    RunOutcome& o = result_.runs[index];
+    o.exit_code = ended.exit_code;
+    o.wall_seconds = ended.wall_seconds;
+    o.max_rss_kib = ended.max_rss_kib;
     const fs::path out = resolve(o.run.out_dir);
     o.summary = read_summary(out.string());
-    o.status = judge_run(exit_code, o.summary, result_.stop_signal, &o.why);
+    o.status = judge_run(o.exit_code, o.summary, result_.stop_signal, &o.why);
     if (!start_error.empty()) o.why = start_error;
-    if (exit_code == kExecFailed && o.why.rfind("exit", 0) == 0)
+    if (o.exit_code == kExecFailed && o.why.rfind("exit", 0) == 0)
       o.why += " (" + binary_ + " could not be run)";
-    if (exit_code == kSetupFailed && o.why.rfind("exit", 0) == 0)
+    if (o.exit_code == kSetupFailed && o.why.rfind("exit", 0) == 0)
       o.why += " (its working folder or stderr file could not be opened)";
     std::error_code ec;
     if (o.status == RunStatus::kOk) {
       finished_s_.push_back(o.wall_seconds);
-      fs::remove(child.stderr_path, ec);
+      fs::remove(stderr_path, ec);
     } else {
-      o.stderr_tail = tail(read_all(child.stderr_path));
+      o.stderr_tail = tail(read_all(stderr_path));
       if (o.status == RunStatus::kFailed) ++failed_;
       // Kept beside the run folder for a failed run, whose whole stderr may matter.
-      fs::rename(child.stderr_path, out.string() + ".stderr", ec);
+      fs::rename(stderr_path, out.string() + ".stderr", ec);
     }
     ++done_;
   }
@@ -214,15 +188,14 @@ class Executor {
     if (now - last_shown_ < std::chrono::milliseconds(200)) return;
     last_shown_ = now;
     std::vector<double> elapsed;
-    for (const Child& c : running_)
-      elapsed.push_back(std::chrono::duration<double>(now - c.start).count());
+    for (const Child& c : running_) elapsed.push_back(c.process.seconds_running());
     const Progress p{plan_.size(), done_, running_.size(), failed_,
                      estimate_seconds_left(finished_s_, elapsed, plan_.size() - next_, jobs_)};
     std::fprintf(stderr, "\r\033[K  %s", progress_text(p).c_str());
   }
 
-  const Plan& plan_;
-  const ExecutorOptions& options_;
+  const Plan plan_;
+  const ExecutorOptions options_;
   std::string binary_;
   unsigned jobs_;
   StudyResult result_;
@@ -232,6 +205,8 @@ class Executor {
   std::size_t done_ = 0, failed_ = 0;
   Clock::time_point last_shown_{};
 };
+
+namespace {
 
 std::string duration_text(double s) {
   const long total = static_cast<long>(s + 0.5);
@@ -247,8 +222,34 @@ std::string duration_text(double s) {
 
 }  // namespace
 
+Execution::Execution(Plan plan, ExecutorOptions options)
+    : impl_(std::make_unique<Impl>(std::move(plan), std::move(options))) {}
+Execution::~Execution() = default;
+void Execution::step() { impl_->step(); }
+void Execution::stop(int signal) { impl_->stop(signal); }
+bool Execution::finished() const { return impl_->finished(); }
+
+StudyResult Execution::wait(const volatile sig_atomic_t* stop_signal) {
+  bool stopped = false;
+  for (;;) {
+    // Checked before the children are collected: a child that the same Ctrl-C ended is
+    // then judged interrupted, not failed.
+    if (!stopped && stop_signal != nullptr && *stop_signal != 0) {
+      stopped = true;
+      impl_->stop(*stop_signal);
+    }
+    impl_->step();
+    if (impl_->finished()) break;
+    nap();
+  }
+  return impl_->take_result();
+}
+
 StudyResult execute(const Plan& plan, const ExecutorOptions& options) {
-  return Executor(plan, options).run();
+  const StopHandler handler;
+  // The signal is forwarded once: a second Ctrl-C reaches the children of a terminal
+  // directly, and a payquake run that was asked to stop needs no second request.
+  return Execution(plan, options).wait(&g_stop_signal);
 }
 
 std::string progress_text(const Progress& p) {

@@ -5,7 +5,10 @@
 // its stderr, and is never averaged.
 #pragma once
 
+#include <signal.h>
+
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,7 +33,8 @@ struct RunOutcome {
   std::string why;                                // for a run that is not kOk
   std::string stderr_tail;                        // the last lines of its stderr, when not kOk
   std::optional<nlohmann::ordered_json> summary;  // its summary.json, when it wrote one
-  double wall_seconds = 0;
+  double wall_seconds = 0;                        // the whole child, start to end
+  long max_rss_kib = 0;                           // the child's peak resident memory
 };
 
 struct StudyResult {
@@ -42,6 +46,33 @@ struct StudyResult {
 // Runs every run of `plan`; returns when all have ended (or, after SIGINT/SIGTERM, when
 // the running ones have stopped). SIGINT and SIGTERM are handled only during the call.
 StudyResult execute(const Plan& plan, const ExecutorOptions& options);
+
+// A plan under way, for a caller with work of its own meanwhile: `run --control` simulates
+// the experiment in its own process while the control runs as a child. execute() is this
+// plus its signal handling. The caller's own handler decides when to stop().
+class Execution {
+ public:
+  // Starts nothing yet: the first step() does.
+  Execution(Plan plan, ExecutorOptions options);
+  ~Execution();
+  Execution(const Execution&) = delete;
+  Execution& operator=(const Execution&) = delete;
+
+  // Collects the runs that ended, starts queued ones up to `jobs` and updates the progress
+  // line. Never blocks.
+  void step();
+  // Sends `signal` to every running child; no further run starts, and runs that end
+  // unfinished from now on are kInterrupted, not kFailed.
+  void stop(int signal);
+  bool finished() const;
+  // Steps until every run has ended, stopping them with *stop_signal as soon as it is not
+  // 0 (a flag the caller's signal handler sets), and returns the result.
+  StudyResult wait(const volatile sig_atomic_t* stop_signal = nullptr);
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 // The progress line's text, e.g. "runs: 7/20 done, 2 running, 1 failed, about 1m 05s left"
 // (no estimate until a run has finished: `seconds_left` empty).

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 namespace payquake::study {
 namespace {
@@ -53,7 +54,7 @@ std::string fake_binary(const fs::path& dir) {
 }
 
 Run run_named(const std::string& scenario, const std::string& out, std::uint64_t seed = 1) {
-  return {out, scenario, {}, seed, out};
+  return {out, scenario, {}, seed, out, {}};
 }
 
 TEST(Executor, EveryRunEndsInItsOwnFolderWithItsSummary) {
@@ -66,7 +67,7 @@ TEST(Executor, EveryRunEndsInItsOwnFolderWithItsSummary) {
   for (std::size_t i = 0; i < plan.size(); ++i) {
     EXPECT_EQ(r.runs[i].status, RunStatus::kOk) << plan[i].label << ": " << r.runs[i].why;
     EXPECT_EQ(r.runs[i].exit_code, 1);  // an expectation failing is still a result
-    EXPECT_EQ((*r.runs[i].summary)["seed"], plan[i].seed);
+    EXPECT_EQ((*r.runs[i].summary)["seed"], *plan[i].seed);
     EXPECT_TRUE(fs::exists(dir / plan[i].out_dir / "summary.json"));
   }
   EXPECT_FALSE(fs::exists(dir / "a/.1.stderr"));  // a good run leaves nothing beside it
@@ -114,6 +115,39 @@ TEST(Executor, SigintStopsTheRunningChildrenAndStartsNoOther) {
   EXPECT_EQ(r.runs[3].status, RunStatus::kNotStarted);
   EXPECT_FALSE(fs::exists(dir / "a/3"));
   EXPECT_TRUE(fs::exists(dir / "a/1/summary.json"));  // finished runs are left as they are
+}
+
+// `run --control`: the control runs while the caller simulates; the caller's own handler
+// sets the flag, and the control is then stopped and judged interrupted, not failed.
+TEST(Executor, ABackgroundExecutionRunsBesideTheCallerAndStopsOnItsFlag) {
+  const fs::path dir = fresh_dir("background");
+  Execution done({run_named("ok.yaml", "a/1", 5)}, {fake_binary(dir), 1, dir.string(), false});
+  done.step();  // started; the caller works meanwhile
+  volatile sig_atomic_t no_signal = 0;
+  const StudyResult ok = done.wait(&no_signal);
+  EXPECT_EQ(ok.runs[0].status, RunStatus::kOk);
+  EXPECT_EQ((*ok.runs[0].summary)["seed"], 5);
+
+  // A child whose trap writes a partial summary on SIGINT, stopped through the flag.
+  const fs::path bin = dir / "slow-payquake";
+  std::ofstream(bin) << R"(#!/bin/sh
+trap 'mkdir -p "$4"; echo "{\"partial\": true}" > "$4/summary.json"; exit 130' INT
+sleep 5 & wait
+)";
+  fs::permissions(bin, fs::perms::owner_all);
+  Execution slow({run_named("slow.yaml", "b/1")}, {bin.string(), 1, dir.string(), false});
+  slow.step();
+  EXPECT_FALSE(slow.finished());
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // its trap is set
+  volatile sig_atomic_t stop = SIGINT;
+  const auto start = std::chrono::steady_clock::now();
+  const StudyResult stopped = slow.wait(&stop);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3));  // not the sleep
+  EXPECT_EQ(stopped.stop_signal, SIGINT);
+  EXPECT_EQ(stopped.runs[0].status, RunStatus::kInterrupted);
+  EXPECT_EQ(stopped.runs[0].exit_code, 130);
+  ASSERT_TRUE(stopped.runs[0].summary.has_value());  // the partial summary is kept
+  EXPECT_EQ((*stopped.runs[0].summary)["partial"], true);
 }
 
 TEST(Executor, TheProgressLineCountsAndEstimates) {

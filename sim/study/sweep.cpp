@@ -64,7 +64,7 @@ SweepRun sweep_run(const SweepDesign& d, const std::vector<SweepPoint>& points,
 }
 
 Run sweep_plan_run(const SweepDesign& d, const SweepPoint& point, const SweepRun& run) {
-  return {run.folder, d.scenario_path, point.overrides, run.seed, run.folder};
+  return {run.folder, d.scenario_path, point.overrides, run.seed, run.folder, {}};
 }
 
 std::string run_list_text(const std::vector<std::size_t>& runs) {

@@ -3,12 +3,10 @@
 // at ~150, ~10k and ~100k payments in flight and prints payments per wall second, peak
 // RSS and memory per in-flight payment, with the project's targets beside them.
 //
-// Each run is `payquake run FILE --out DIR --quiet [--engine lockstep]` in a child
-// process: wait4() gives that child's peak RSS, summary.json gives the rest. The
+// Each run is `payquake run FILE --out DIR --quiet --engine E` in a child process, run by
+// the study library (sim/study): the child's peak RSS comes from wait4(), summary.json
+// gives the rest. The
 // targets are informational: the exit code is 0 unless a run fails.
-#include <fcntl.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -26,6 +24,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "study/executor.hpp"
 
 namespace fs = std::filesystem;
 
@@ -66,63 +66,29 @@ struct Options {
   std::vector<std::string> only;  // case names; empty = all
 };
 
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-// Runs payquake once; throws std::runtime_error with the child's stderr when it fails.
+// Runs payquake once through the study library's executor; throws std::runtime_error with
+// the end of the child's stderr when it fails.
 Run run_once(const Options& opt, const Case& c, const std::string& engine, const fs::path& scratch,
              int index) {
   const fs::path out_dir = scratch / (c.name + "-" + engine + "-" + std::to_string(index));
-  const fs::path out_log = scratch / "stdout.txt";
-  const fs::path err_log = scratch / "stderr.txt";
-  std::vector<std::string> args = {
-      opt.payquake, "run", opt.bench_dir + "/" + c.file, "--out", out_dir.string(), "--quiet",
-      "--engine",   engine};
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-
-  const auto start = std::chrono::steady_clock::now();
-  const pid_t pid = ::fork();
-  if (pid < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
-  if (pid == 0) {
-    const int in = ::open("/dev/null", O_RDONLY);
-    const int out = ::open(out_log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    const int err = ::open(err_log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (in < 0 || out < 0 || err < 0) ::_exit(126);
-    ::dup2(in, STDIN_FILENO);
-    ::dup2(out, STDOUT_FILENO);
-    ::dup2(err, STDERR_FILENO);
-    ::execv(argv[0], argv.data());
-    std::fprintf(stderr, "exec %s: %s\n", argv[0], std::strerror(errno));
-    ::_exit(127);
-  }
-  int status = 0;
-  struct rusage usage {};
-  while (::wait4(pid, &status, 0, &usage) < 0) {
-    if (errno != EINTR) throw std::runtime_error(std::string("wait4: ") + std::strerror(errno));
-  }
+  payquake::study::Run run;
+  run.label = c.name + " " + engine;
+  run.scenario_path = opt.bench_dir + "/" + c.file;
+  run.out_dir = out_dir.string();
+  run.extra = {"--engine", engine};
+  const payquake::study::StudyResult result =
+      payquake::study::execute({run}, {opt.payquake, 1, "", false});
+  const payquake::study::RunOutcome& o = result.runs.front();
   Run r;
-  r.process_wall_s =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  r.max_rss_kib = usage.ru_maxrss;
+  r.process_wall_s = o.wall_seconds;
+  r.max_rss_kib = o.max_rss_kib;
 
   const std::string what = "payquake run " + c.file + " --engine " + engine;
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    const std::string how = WIFEXITED(status)
-                                ? "exited with " + std::to_string(WEXITSTATUS(status))
-                                : "was killed by signal " + std::to_string(WTERMSIG(status));
-    throw std::runtime_error(what + " " + how + ":\n" + read_text(err_log));
-  }
-  const std::string summary_text = read_text(out_dir / "summary.json");
-  if (summary_text.empty())
-    throw std::runtime_error(what + ": no summary.json in " + out_dir.string());
+  if (o.status != payquake::study::RunStatus::kOk || o.exit_code != 0)
+    throw std::runtime_error(what + ": " + (o.why.empty() ? "exit 1" : o.why) + ":\n" +
+                             o.stderr_tail);
   try {
-    const auto j = nlohmann::json::parse(summary_text);
+    const auto& j = *o.summary;
     r.payments = j.at("payments").at("total").get<std::uint64_t>();
     r.failed = j.at("payments").at("failed").get<std::uint64_t>();
     r.peak_in_flight = j.at("engine").at("peak_payments_in_flight").get<std::uint64_t>();

@@ -4,13 +4,12 @@
 // reached (DESIGN.md section 6).
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
 #include <thread>
 
+#include "study/child_process.hpp"
 #include "support/run_payquake.hpp"
 
 namespace payquake::testing {
@@ -32,25 +31,20 @@ struct Signalled {
 Signalled run_and_signal(const std::string& scenario, const std::string& out, int signal,
                          std::chrono::milliseconds delay, std::vector<std::string> extra = {},
                          bool group = false) {
-  const std::string err_file = out + ".stderr";
-  std::vector<std::string> args = {payquake_binary(), "run", scenario, "--out", out, "--quiet"};
-  args.insert(args.end(), extra.begin(), extra.end());
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    ::setpgid(0, 0);
-    if (std::FILE* f = std::freopen(err_file.c_str(), "w", stderr); f == nullptr) ::_exit(126);
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
-  }
+  study::ChildSpec spec;
+  spec.argv = {payquake_binary(), "run", scenario, "--out", out, "--quiet"};
+  spec.argv.insert(spec.argv.end(), extra.begin(), extra.end());
+  spec.stderr_path = out + ".stderr";
+  spec.own_process_group = true;
+  study::ChildProcess child(spec);
   std::this_thread::sleep_for(delay);
-  ::kill(group ? -pid : pid, signal);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, WIFSIGNALED(status) ? WTERMSIG(status) : 0,
-          read_file(err_file)};
+  if (group) {
+    ::kill(-child.pid(), signal);
+  } else {
+    child.signal(signal);
+  }
+  const study::ChildExit e = child.wait();
+  return {e.signal != 0 ? -1 : e.exit_code, e.signal, read_file(spec.stderr_path)};
 }
 
 std::string black_friday() { return source_dir() + "/scenarios/black-friday.yaml"; }
@@ -86,6 +80,19 @@ TEST(Interrupt, CtrlCDuringAControlRunStopsBothAndComparesNothing) {
   EXPECT_EQ(summary["control"]["partial"], true);
   EXPECT_FALSE(summary.contains("delta"));  // partial against partial means nothing
   EXPECT_EQ(nlohmann::json::parse(read_file(out + "/control/summary.json"))["partial"], true);
+}
+
+// `kill PID` reaches the experiment alone: it passes the signal on to its control, which
+// stops too rather than running to its end.
+TEST(Interrupt, ASignalToTheExperimentAloneStopsItsControlToo) {
+  const std::string out = temp_dir("sigterm-control") + "/run";
+  const auto r = run_and_signal(source_dir() + "/scenarios/issuer-outage-drill.yaml", out, SIGTERM,
+                                std::chrono::milliseconds(1500), {"--control"});
+  EXPECT_EQ(r.exit_code, 128 + SIGTERM) << r.err;
+  const auto summary = nlohmann::json::parse(read_file(out + "/summary.json"));
+  EXPECT_EQ(summary["partial"], true);
+  EXPECT_EQ(summary["control"]["partial"], true);  // stopped, not run to its end
+  EXPECT_FALSE(summary.contains("delta"));
 }
 
 TEST(Interrupt, SigtermToo) {

@@ -1,16 +1,16 @@
 // `payquake compare` through the real binary: exact zeros for a variant against itself,
 // a real difference found with the right sign, pairing narrower than Welch, a failed run
-// left out of both sides, and Ctrl-C leaving every finished run as it was.
+// left out of both sides, --control (a drill without and with its faults, agreeing with
+// `run --control`), and Ctrl-C leaving every finished run as it was.
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <thread>
 
+#include "study/child_process.hpp"
 #include "support/run_payquake.hpp"
 
 namespace payquake::testing {
@@ -140,6 +140,56 @@ TEST(Compare, BadInputInEitherVariantRunsNothing) {
   EXPECT_EQ(std::distance(fs::directory_iterator(dir), {}), 0);  // no staging left either
 }
 
+// --control: A is the drill without its faults, B with them, on the same seeds: B - A is
+// what the faults cost. One replication's difference is what `run --control` reports as
+// its delta (the same machinery, one seed).
+TEST(Compare, ControlComparesAScenarioWithoutAndWithItsFaults) {
+  const std::string dir = temp_dir("control");
+  const RunOutput r = run_payquake(
+      {"compare", drill(), "--control", "-n", "2", "-j", "2", "--out", dir + "/c", "--quiet"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json c = compare_json(dir + "/c");
+  EXPECT_EQ(c["a"], drill() + " --without-faults");
+  EXPECT_EQ(c["b"], drill());
+  EXPECT_EQ(c["seeds"], nlohmann::json::array({1, 2}));
+  nlohmann::json a1, b1;
+  for (int seed = 1; seed <= 2; ++seed) {
+    const auto a =
+        nlohmann::json::parse(read_file(dir + "/c/a/" + std::to_string(seed) + "/summary.json"));
+    const auto b =
+        nlohmann::json::parse(read_file(dir + "/c/b/" + std::to_string(seed) + "/summary.json"));
+    EXPECT_TRUE(a["faults"].empty());
+    EXPECT_EQ(b["faults"].size(), 1u);
+    EXPECT_EQ(a["payments"]["total"], b["payments"]["total"]);  // the same arrivals
+    if (seed == 1) a1 = a, b1 = b;
+  }
+  const auto& failed = figure(c, "payments failed");
+  EXPECT_EQ(failed["a"]["mean"], 0.0);  // nothing fails without the crash
+  EXPECT_GT(failed["difference"]["mean"].get<double>(), 0.0);
+  EXPECT_EQ(failed["difference"]["excludes_zero"], true);
+
+  const RunOutput run = run_payquake(
+      {"run", drill(), "--seed", "1", "--control", "--out", dir + "/r", "--quiet"}, dir + "/r");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.summary["delta"]["payments_failed"].get<double>(),
+            b1["payments"]["failed"].get<double>() - a1["payments"]["failed"].get<double>());
+  EXPECT_EQ(nlohmann::json::parse(read_file(dir + "/r/control/summary.json"))["payments"],
+            a1["payments"]);
+}
+
+TEST(Compare, ControlNeedsOneFileWithFaults) {
+  const std::string dir = temp_dir("control-bad");
+  const RunOutput two =
+      run_payquake({"compare", drill(), drill(), "--control", "--out", dir + "/c"});
+  EXPECT_EQ(two.exit_code, 2);
+  EXPECT_NE(two.err.find("give one file, not two"), std::string::npos) << two.err;
+  const RunOutput none = run_payquake(
+      {"compare", source_dir() + "/scenarios/quickstart.yaml", "--control", "--out", dir + "/c"});
+  EXPECT_EQ(none.exit_code, 2);
+  EXPECT_NE(none.err.find("has none"), std::string::npos) << none.err;
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir), {}), 0);  // nothing run, nothing left
+}
+
 // Ctrl-C (SIGINT to the whole process group, as a terminal sends it) once the first run
 // has finished: exit 130, the finished run intact, the rest partial or never started.
 TEST(Compare, CtrlCKeepsEveryFinishedRunAndExits130) {
@@ -157,15 +207,10 @@ TEST(Compare, CtrlCKeepsEveryFinishedRunAndExits130) {
                                    "--out",
                                    out,
                                    "--quiet"};
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    ::setpgid(0, 0);
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
-  }
+  study::ChildSpec spec;
+  spec.argv = args;
+  spec.own_process_group = true;
+  study::ChildProcess child(spec);
   // Wait until the first run's summary appears in the comparison's staging folder.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   bool first_done = false;
@@ -175,11 +220,10 @@ TEST(Compare, CtrlCKeepsEveryFinishedRunAndExits130) {
       if (fs::exists(e.path() / "a/1/summary.json")) first_done = true;
   }
   ASSERT_TRUE(first_done);
-  ::kill(-pid, SIGINT);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  ASSERT_TRUE(WIFEXITED(status));
-  EXPECT_EQ(WEXITSTATUS(status), 130);
+  ::kill(-child.pid(), SIGINT);
+  const study::ChildExit ended = child.wait();
+  EXPECT_EQ(ended.signal, 0);
+  EXPECT_EQ(ended.exit_code, 130);
   const nlohmann::json c = compare_json(out);
   EXPECT_EQ(c["partial"], true);
   EXPECT_EQ(nlohmann::json::parse(read_file(out + "/a/1/summary.json"))["partial"], false);

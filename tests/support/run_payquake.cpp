@@ -1,28 +1,19 @@
 #include "support/run_payquake.hpp"
 
 #include <gtest/gtest.h>
-
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cmath>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 
+#include "study/child_process.hpp"
+#include "study/run_summary.hpp"
+
 namespace payquake::testing {
-namespace {
-
-std::string shell_quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-}  // namespace
 
 std::string payquake_binary() { return PAYQUAKE_BINARY; }
 std::string source_dir() { return PAYQUAKE_SOURCE_DIR; }
@@ -55,19 +46,19 @@ std::string RunOutput::summary_text() const { return read_file(run_dir + "/summa
 
 RunOutput run_payquake(const std::vector<std::string>& args, const std::string& run_dir) {
   const std::string scratch = temp_dir("io");
-  std::string cmd = shell_quote(payquake_binary());
-  for (const auto& a : args) cmd += " " + shell_quote(a);
-  cmd += " >" + shell_quote(scratch + "/out") + " 2>" + shell_quote(scratch + "/err") + " </dev/null";
-  const int status = std::system(cmd.c_str());
+  study::ChildSpec spec;
+  spec.argv = {payquake_binary()};
+  spec.argv.insert(spec.argv.end(), args.begin(), args.end());
+  spec.stdout_path = scratch + "/out";
+  spec.stderr_path = scratch + "/err";
   RunOutput r;
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  r.out = read_file(scratch + "/out");
-  r.err = read_file(scratch + "/err");
+  r.exit_code = study::ChildProcess(spec).wait().exit_code;
+  r.out = read_file(spec.stdout_path);
+  r.err = read_file(spec.stderr_path);
   std::filesystem::remove_all(scratch);
   r.run_dir = run_dir;
   if (!run_dir.empty()) {
-    const std::string summary = read_file(run_dir + "/summary.json");
-    if (!summary.empty()) r.summary = nlohmann::json::parse(summary);
+    if (const auto summary = study::read_summary(run_dir)) r.summary = nlohmann::json(*summary);
     r.timeseries = read_file(run_dir + "/timeseries.csv");
   }
   return r;

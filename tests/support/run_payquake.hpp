@@ -1,5 +1,7 @@
 // Runs the real payquake binary in its own process (one SimGrid engine per process) and
 // hands back what a user would see: exit code, stdout, stderr, and the run folder's files.
+// The child is started and its summary read by the study library, as payquake's own
+// studies do (study/child_process.hpp, study/run_summary.hpp).
 #pragma once
 
 #include <nlohmann/json.hpp>

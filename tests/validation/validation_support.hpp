@@ -6,16 +6,15 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <atomic>
 #include <boost/math/distributions/chi_squared.hpp>
 #include <boost/math/distributions/normal.hpp>
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "study/executor.hpp"
 #include "study/stats.hpp"
 #include "support/run_payquake.hpp"
 
@@ -80,30 +79,33 @@ inline double chi_square_quantile(double dof, double confidence) {
 }
 
 // Runs `yaml` once per seed in [first_seed, first_seed + replications), each in its own
-// process (one SimGrid engine per process), `parallel` at a time. Every run must exit 0.
-// The run folders are removed once their summary and time series have been read.
+// process (one SimGrid engine per process), `parallel` at a time, through the study
+// library's executor (as `payquake compare` does). Every run must exit 0. The run folders
+// are removed once their summary and time series have been read.
 inline std::vector<RunOutput> run_replications(const std::string& yaml, int replications,
                                                std::uint64_t first_seed, int parallel = 2) {
   const std::string dir = temp_dir("replications");
   const std::string path = write_file(dir, "scenario.yaml", yaml);
-  std::vector<RunOutput> runs(static_cast<std::size_t>(replications));
-  std::atomic<int> next{0};
-  auto worker = [&] {
-    for (int r = next++; r < replications; r = next++) {
-      RunOutput out = run_scenario(
-          path, {"--seed", std::to_string(first_seed + static_cast<std::uint64_t>(r))});
-      std::filesystem::remove_all(out.run_dir);
-      runs[static_cast<std::size_t>(r)] = std::move(out);
-    }
-  };
-  std::vector<std::thread> threads;
-  for (int i = 0; i < std::max(1, parallel); ++i) threads.emplace_back(worker);
-  for (auto& t : threads) t.join();
-  std::filesystem::remove_all(dir);
-  for (const auto& run : runs) {
-    EXPECT_EQ(run.exit_code, 0) << run.err;
-    EXPECT_FALSE(run.summary.is_null()) << "no summary.json: " << run.err;
+  study::Plan plan;
+  for (int r = 0; r < replications; ++r) {
+    const std::uint64_t seed = first_seed + static_cast<std::uint64_t>(r);
+    plan.push_back(
+        {"seed " + std::to_string(seed), path, {}, seed, dir + "/" + std::to_string(seed), {}});
   }
+  const study::StudyResult result = study::execute(
+      plan, {payquake_binary(), static_cast<unsigned>(std::max(1, parallel)), "", false});
+  std::vector<RunOutput> runs;
+  for (const study::RunOutcome& o : result.runs) {
+    RunOutput out;
+    out.exit_code = o.exit_code;
+    out.err = o.why + "\n" + o.stderr_tail;
+    if (o.summary) out.summary = nlohmann::json(*o.summary);
+    out.timeseries = read_file(o.run.out_dir + "/timeseries.csv");
+    EXPECT_EQ(out.exit_code, 0) << o.run.label << ": " << out.err;
+    EXPECT_FALSE(out.summary.is_null()) << o.run.label << ": no summary.json: " << out.err;
+    runs.push_back(std::move(out));
+  }
+  std::filesystem::remove_all(dir);
   return runs;
 }
 
