@@ -365,8 +365,8 @@ void Flow::respond(std::uint32_t a, ResponseCode code, double t) {
     return;
   }
   attempts_[a].cut_mark = cuts(attempt.to, attempt.from);
-  calendar_->schedule(t + delay, kResponseArrives, a, attempt.generation,
-                      static_cast<std::uint8_t>(code));
+  calendar_->schedule_in_lane(lane_of(attempt.to, attempt.from), t + delay, kResponseArrives, a,
+                              attempt.generation, static_cast<std::uint8_t>(code));
 }
 
 void Flow::on_response_arrives(std::uint32_t a, ResponseCode code, double t) {
@@ -514,7 +514,9 @@ void Flow::depart(std::uint32_t a, double t) {
   double delay = 0.0;
   const bool delivered = transmit(attempt.from, attempt.to, &delay);
   attempt.cut_mark = cuts(attempt.from, attempt.to);
-  if (delivered) calendar_->schedule(t + delay, kRequestArrives, a, attempt.generation);
+  if (delivered)
+    calendar_->schedule_in_lane(lane_of(attempt.from, attempt.to), t + delay, kRequestArrives, a,
+                                attempt.generation);
 
   const core::Payment& p = payments_[attempt.payment].payment;
   core::SendReason why = core::SendReason::kFirst;
