@@ -40,6 +40,7 @@ class Flow : public engine::EventHandler, public engine::FaultHooks {
   void start(engine::Calendar& calendar);
 
   void handle(const engine::Event& event) override;
+  void prefetch(const engine::Event& next) const override;
   // Every arrival has happened and every payment has drained and been reconciled.
   bool done() const override { return pending_arrivals_ == 0 && live_payments_ == 0; }
 
