@@ -30,6 +30,7 @@ struct Event {
   std::uint8_t kind = 0;         // interpreted by the handler
   std::uint8_t arg = 0;          // a small payload (a response code)
   std::uint16_t lane = 0xffff;   // the calendar's bookkeeping: the lane it heads, or none
+  std::uint32_t hint = 0;        // a second index the handler may prefetch (a payment)
 };
 
 class Calendar {
@@ -40,22 +41,24 @@ class Calendar {
 
   // REQUIRES: time_s >= 0 (the heap orders times by their bits).
   void schedule(double time_s, std::uint8_t kind, std::uint32_t index,
-                std::uint32_t generation = 0, std::uint8_t arg = 0) {
-    push_heap(Event{time_s, next_seq_++, index, generation, kind, arg, kNoLane});
+                std::uint32_t generation = 0, std::uint8_t arg = 0, std::uint32_t hint = 0) {
+    push_heap(Event{time_s, next_seq_++, index, generation, kind, arg, kNoLane, hint});
   }
 
   // As schedule(), for a message over the hop `lane` (any number below kMaxLanes that the
   // caller keeps for one hop). Cheapest when the hop's messages are scheduled in time
   // order, as a constant latency gives; correct in any order.
   void schedule_in_lane(std::size_t lane, double time_s, std::uint8_t kind, std::uint32_t index,
-                        std::uint32_t generation = 0, std::uint8_t arg = 0) {
+                        std::uint32_t generation = 0, std::uint8_t arg = 0,
+                        std::uint32_t hint = 0) {
     if (lane >= kMaxLanes) {
-      schedule(time_s, kind, index, generation, arg);
+      schedule(time_s, kind, index, generation, arg, hint);
       return;
     }
     if (lane >= lanes_.size()) lanes_.resize(lane + 1);
     Lane& l = lanes_[lane];
-    const Event e{time_s, next_seq_++, index, generation, kind, arg, static_cast<std::uint16_t>(lane)};
+    const Event e{time_s, next_seq_++, index, generation, kind, arg,
+                  static_cast<std::uint16_t>(lane), hint};
     if (!l.active) {
       l.active = true;
       l.tail_s = time_s;
@@ -64,7 +67,7 @@ class Calendar {
       l.tail_s = time_s;
       l.behind_head.push(e);
     } else {
-      push_heap(Event{e.time_s, e.seq, index, generation, kind, arg, kNoLane});
+      push_heap(Event{e.time_s, e.seq, index, generation, kind, arg, kNoLane, hint});
     }
   }
 
