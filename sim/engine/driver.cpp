@@ -29,6 +29,7 @@ class Loop {
                                   (!strictly && calendar_.top().time_s == horizon_s))) {
       if (stopped()) return;
       const Event e = calendar_.pop();
+      if (!calendar_.empty()) handler_.prefetch(calendar_.top());
       result_.end_time_s = e.time_s;
       handler_.handle(e);
       if (handler_.done()) {

@@ -26,6 +26,10 @@ class EventHandler {
  public:
   virtual ~EventHandler() = default;
   virtual void handle(const Event& event) = 0;
+  // A hint: `next` is the event after the one about to be handled. A handler may start
+  // loading what it will touch (it was last touched a hop ago, so it is likely out of
+  // cache) while it handles the current one.
+  virtual void prefetch(const Event& next) const { (void)next; }
   // True once nothing the handler cares about is pending: events still on the calendar
   // are then stale (timeouts of attempts long answered) and the run ends.
   virtual bool done() const = 0;

@@ -1,13 +1,15 @@
 // A log-bucketed histogram (the DDSketch layout): bucket i holds values in
 // (gamma^(i-1), gamma^i], and a quantile is reported as the bucket's midpoint in relative
 // terms, so every percentile is within kRelativeAccuracy of a true sample value.
-// Fixed memory (about 40 KB), constant-time insertion, mergeable.
+// Fixed memory (about 40 KB), constant-time insertion (no logarithm), mergeable.
 #pragma once
 
 #include <cstdint>
 #include <vector>
 
 namespace payquake::metrics {
+
+struct BucketTable;
 
 class LogHistogram {
  public:
@@ -37,6 +39,9 @@ class LogHistogram {
   double log_gamma_;
   int offset_;  // bucket index of kMinValue
   std::vector<std::uint64_t> buckets_;
+  // The bucket edges and a lookup by a value's binary exponent (histogram.cpp), shared by
+  // every histogram: they all have the same layout.
+  const BucketTable* table_;
   std::uint64_t zeros_ = 0;
   std::uint64_t count_ = 0;
   double sum_ = 0.0;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <random>
 
 namespace payquake::metrics {
@@ -62,6 +63,59 @@ TEST(LogHistogram, MergeEqualsAddingEverything) {
   a.merge(b);
   EXPECT_EQ(a.count(), all.count());
   for (double q : {0.1, 0.5, 0.99}) EXPECT_DOUBLE_EQ(a.quantile(q), all.quantile(q));
+}
+
+// The midpoint the histogram reports for a lone value v between two far-away ones: it
+// names v's bucket.
+double reported_bucket_of(double v) {
+  LogHistogram h;
+  h.add(LogHistogram::kMinValue);
+  h.add(v);
+  h.add(LogHistogram::kMaxValue);
+  return h.quantile(0.5);
+}
+
+TEST(LogHistogram, BucketsAreTheLogarithmicOnes) {
+  // The lookup by the float's bits must put every value in the DDSketch bucket
+  // ceil(log(v) / log(gamma)); only a value within rounding error of an edge may differ.
+  const double gamma = (1 + LogHistogram::kRelativeAccuracy) / (1 - LogHistogram::kRelativeAccuracy);
+  const double lg = std::log(gamma);
+  std::mt19937_64 rng(17);
+  // Inside the range, clear of the buckets of the two sentinels of reported_bucket_of.
+  std::uniform_real_distribution<double> exponent(std::log(LogHistogram::kMinValue * 1.1),
+                                                  std::log(LogHistogram::kMaxValue / 1.1));
+  int checked = 0;
+  for (int i = 0; i < 200000; ++i) {
+    const double v = std::exp(exponent(rng));
+    const double k = std::log(v) / lg;
+    if (std::abs(k - std::round(k)) < 1e-9) continue;  // at an edge: either side is right
+    const double expected = 2 * std::exp(std::ceil(k) * lg) / (gamma + 1);
+    ASSERT_EQ(reported_bucket_of(v), expected) << "v=" << v;
+    ++checked;
+  }
+  EXPECT_GT(checked, 199000);
+}
+
+TEST(LogHistogram, AnEdgeBelongsToTheBucketBelowIt) {
+  // Buckets are (gamma^(k-1), gamma^k]: the edge itself is in bucket k, the next double
+  // above it in bucket k+1, whose midpoint is gamma times larger.
+  const double gamma = (1 + LogHistogram::kRelativeAccuracy) / (1 - LogHistogram::kRelativeAccuracy);
+  const double lg = std::log(gamma);
+  for (int k : {-2000, -700, -1, 0, 1, 300, 1300}) {
+    const double edge = std::exp(k * lg);
+    const double at = reported_bucket_of(edge);
+    const double above = reported_bucket_of(std::nextafter(edge, 2 * edge));
+    EXPECT_NEAR(at, 2 * edge / (gamma + 1), 1e-12 * edge) << "k=" << k;
+    EXPECT_NEAR(above / at, gamma, 1e-12) << "k=" << k;
+  }
+}
+
+TEST(LogHistogram, ValuesAtAndBeyondTheRangeLandInTheEndBuckets) {
+  LogHistogram h;
+  h.add(LogHistogram::kMaxValue * 10);
+  h.add(std::numeric_limits<double>::infinity());
+  EXPECT_EQ(h.count(), 2u);
+  EXPECT_EQ(h.quantile(0.5), LogHistogram::kMaxValue * 10);  // clamped to [min, max]
 }
 
 }  // namespace

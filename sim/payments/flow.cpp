@@ -180,6 +180,28 @@ void Flow::handle(const engine::Event& e) {
   }
 }
 
+void Flow::prefetch(const engine::Event& next) const {
+  switch (next.kind) {
+    case kRequestArrives:
+    case kServiceDone:
+    case kResponseArrives: {
+      // An attempt spans two cache lines; both are read by every handler of these kinds,
+      // and so is the head of its payment (the observers read the Payment).
+      const char* a = reinterpret_cast<const char*>(&attempts_[next.index]);
+      __builtin_prefetch(a);
+      __builtin_prefetch(a + sizeof(Attempt) - 1);
+      if (next.hint < payments_.size()) {
+        const char* p = reinterpret_cast<const char*>(&payments_[next.hint].payment);
+        __builtin_prefetch(p);
+        __builtin_prefetch(p + sizeof(core::Payment) - 1);
+      }
+      return;
+    }
+    default:
+      return;
+  }
+}
+
 void Flow::push_deadline(DeadlineQueue& q, Deadline d, Kind kind, std::uint32_t index) {
   while (!q.pending.empty() && settled(q.pending.front())) q.pending.pop();
   q.pending.push(d);
@@ -230,7 +252,8 @@ void Flow::start_service(std::uint32_t s, std::uint32_t a, double t) {
   observer_.on_busy_change(ref(s), t, station.busy);
   const double service = core::sample(node.spec.service_time, node.service_rng) * station.slowdown;
   observer_.on_service_start(ref(s), payment_of(a), t, t - attempts_[a].arrived_s, service);
-  calendar_->schedule(t + service, kServiceDone, a, attempts_[a].generation);
+  calendar_->schedule(t + service, kServiceDone, a, attempts_[a].generation, 0,
+                      attempts_[a].payment);
 }
 
 void Flow::release_worker(std::uint32_t s, double t) {
@@ -365,8 +388,9 @@ void Flow::respond(std::uint32_t a, ResponseCode code, double t) {
     return;
   }
   attempts_[a].cut_mark = cuts(attempt.to, attempt.from);
-  calendar_->schedule(t + delay, kResponseArrives, a, attempt.generation,
-                      static_cast<std::uint8_t>(code));
+  calendar_->schedule_in_lane(lane_of(attempt.to, attempt.from), t + delay, kResponseArrives, a,
+                              attempt.generation, static_cast<std::uint8_t>(code),
+                              attempt.payment);
 }
 
 void Flow::on_response_arrives(std::uint32_t a, ResponseCode code, double t) {
@@ -514,7 +538,9 @@ void Flow::depart(std::uint32_t a, double t) {
   double delay = 0.0;
   const bool delivered = transmit(attempt.from, attempt.to, &delay);
   attempt.cut_mark = cuts(attempt.from, attempt.to);
-  if (delivered) calendar_->schedule(t + delay, kRequestArrives, a, attempt.generation);
+  if (delivered)
+    calendar_->schedule_in_lane(lane_of(attempt.from, attempt.to), t + delay, kRequestArrives, a,
+                                attempt.generation, 0, attempt.payment);
 
   const core::Payment& p = payments_[attempt.payment].payment;
   core::SendReason why = core::SendReason::kFirst;

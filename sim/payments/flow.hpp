@@ -40,6 +40,7 @@ class Flow : public engine::EventHandler, public engine::FaultHooks {
   void start(engine::Calendar& calendar);
 
   void handle(const engine::Event& event) override;
+  void prefetch(const engine::Event& next) const override;
   // Every arrival has happened and every payment has drained and been reconciled.
   bool done() const override { return pending_arrivals_ == 0 && live_payments_ == 0; }
 
@@ -259,6 +260,14 @@ class Flow : public engine::EventHandler, public engine::FaultHooks {
   // route, a partition or link loss), and its delay when it does.
   bool transmit(std::uint32_t from_station, std::uint32_t to_station, double* delay_s);
   bool still_reachable(std::uint32_t from_station, std::uint32_t to_station) const;
+  // The calendar lane of messages from one node to another (the payer counts as a node):
+  // a hop's latency is constant outside faults, so its messages come due in sending order.
+  std::size_t lane_of(std::uint32_t from_station, std::uint32_t to_station) const {
+    const std::size_t n = nodes_.size() + 1;
+    const std::size_t from = from_station == kPayer ? nodes_.size() : stations_[from_station].node;
+    const std::size_t to = to_station == kPayer ? nodes_.size() : stations_[to_station].node;
+    return from * n + to;
+  }
   bool station_up(std::uint32_t station) const { return stations_[station].up; }
   // Whether `from_node` believes some replica of `to_node` answers: its health checks (or,
   // under mode oracle, the platform) say so. Routing skips a next hop for which it is false.
