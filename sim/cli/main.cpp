@@ -5,6 +5,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/compare_command.hpp"
+#include "cli/size_command.hpp"
 #include "cli/suggest_flag.hpp"
 #include "report/run_info.hpp"
 
@@ -85,6 +86,10 @@ int main(int argc, char** argv) {
   auto* compare_cmd = cli::add_compare_command(app, compare);
   compare_cmd->footer(format_footer);
 
+  cli::SizeRequest size;
+  auto* size_cmd = cli::add_size_command(app, size);
+  size_cmd->footer(format_footer);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -111,6 +116,7 @@ int main(int argc, char** argv) {
       return cli::run_command(run);
     }
     if (*compare_cmd) return cli::compare_command(compare);
+    if (*size_cmd) return cli::size_command(size);
     return cli::validate_command(files);
   } catch (const std::exception& e) {
     std::cerr << "payquake: internal error: " << e.what() << '\n';
