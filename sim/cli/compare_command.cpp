@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "cli/commands.hpp"
+#include "cli/self_binary.hpp"
 #include "report/atomic_file.hpp"
 #include "report/run_folder.hpp"
 #include "scenario/loader.hpp"
@@ -81,16 +82,6 @@ study::Plan make_plan(const Variant& a, const Variant& b, const CompareRequest& 
                       run_folder(*v, seed)});
   }
   return plan;
-}
-
-// This very payquake binary. PAYQUAKE_STUDY_BINARY replaces it: a seam for tests that need
-// a child that fails.
-std::string self_binary() {
-  if (const char* injected = std::getenv("PAYQUAKE_STUDY_BINARY"); injected && *injected)
-    return injected;
-  std::error_code ec;
-  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
-  return ec ? "/proc/self/exe" : self.string();
 }
 
 void warn_failed(const study::RunOutcome& o) {

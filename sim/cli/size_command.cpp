@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "cli/commands.hpp"
+#include "cli/self_binary.hpp"
 #include "report/atomic_file.hpp"
 #include "report/run_folder.hpp"
 #include "scenario/loader.hpp"
@@ -36,14 +37,6 @@ std::optional<double> peak_utilisation(const nlohmann::ordered_json& summary,
                                  "nodes." + node + ".utilisation"})
     if (const auto v = study::figure_value(summary, study::path_figure(path))) return v;
   return std::nullopt;
-}
-
-std::string self_binary() {
-  if (const char* injected = std::getenv("PAYQUAKE_STUDY_BINARY"); injected && *injected)
-    return injected;
-  std::error_code ec;
-  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
-  return ec ? "/proc/self/exe" : self.string();
 }
 
 void warn_failed(const study::RunOutcome& o) {

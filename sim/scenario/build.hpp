@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/scenario.hpp"
@@ -57,6 +58,9 @@ class Builder {
   bool read_load_source(const Value& v, const std::string& path, core::Load& base);
   bool read_preset(const Value& v, const std::string& path, core::Load& out);
   bool read_trace(const Value& rows, const std::string& path, core::Load& out);
+  std::optional<bool> read_trace_header(const Value& header, const std::string& path);
+  std::optional<std::pair<double, double>> read_trace_row(const Value& row,
+                                                          const std::string& path, bool counts);
   bool read_stages(const Value& v, const std::string& path, std::vector<core::Stage>& out);
   void read_spikes(const Value& v, const std::string& path, std::vector<core::Spike>& out);
 

@@ -153,69 +153,77 @@ bool Builder::read_trace(const Value& rows, const std::string& path, core::Load&
     r_.error(rows.loc, path, "expected a header time,rate or time,count, got an empty file");
     return false;
   }
-  const Value& header = rows.items[0];
-  const auto cell_text = [](const Value& row, std::size_t i) {
-    return i < row.items.size() ? row.items[i].text : std::string();
-  };
-  const bool counts = cell_text(header, 1) == "count";
-  if (header.items.size() != 2 || cell_text(header, 0) != "time" ||
-      (!counts && cell_text(header, 1) != "rate")) {
-    std::string got;
-    for (const auto& c : header.items) got += (got.empty() ? "" : ",") + c.text;
-    r_.error(header.loc, path, "expected a header time,rate or time,count, got '" + got + "'");
-    return false;
-  }
+  const auto counts = read_trace_header(rows.items[0], path);
+  if (!counts) return false;
   std::vector<std::pair<double, double>> points;
   bool ok = true;
   for (std::size_t i = 1; i < rows.items.size(); ++i) {
-    const Value& row = rows.items[i];
-    if (row.items.size() != 2) {
-      r_.error(row.loc, path,
-               "expected 2 cells (time," + cell_text(header, 1) + "), got " +
-                   std::to_string(row.items.size()));
+    const auto point = read_trace_row(rows.items[i], path, *counts);
+    if (!point) {
       ok = false;
       continue;
     }
-    const Value& t = row.items[0];
-    const Value& y = row.items[1];
-    std::optional<double> time = plain_number(t.text);
-    if (time && *time < 0) time.reset();
-    if (!time) time = r_.duration(t, path, Bound::kNonNegative);
-    std::optional<double> value = plain_number(y.text);
-    if (value && *value < 0) {
-      r_.error(y.loc, path, "expected a " + cell_text(header, 1) + " >= 0, got '" + y.text + "'");
-      ok = false;
-      continue;
-    }
-    if (!value && !counts) value = r_.rate(y, path, Bound::kNonNegative);
-    if (!value && counts)
-      r_.error(y.loc, path, "expected a count of arrivals >= 0, got '" + y.text + "'");
-    if (!time || !value) {
-      ok = false;
-      continue;
-    }
-    if (points.empty() && *time != 0) {
+    const Value& t = rows.items[i].items[0];
+    if (points.empty() && point->first != 0) {
       r_.error(t.loc, path, "expected the first row at time 0, got '" + t.text + "'");
       ok = false;
-    } else if (!points.empty() && *time <= points.back().first) {
+    } else if (!points.empty() && point->first <= points.back().first) {
       r_.error(t.loc, path,
                "expected times increasing row by row, got '" + t.text + "' after " +
                    std::to_string(points.back().first) + " s");
       ok = false;
     }
-    points.emplace_back(*time, *value);
+    points.push_back(*point);
   }
-  const std::size_t needed = counts ? 2 : 1;
+  const std::size_t needed = *counts ? 2 : 1;
   if (ok && points.size() < needed) {
     r_.error(rows.loc, path,
-             std::string("expected at least ") + (counts ? "two rows (a bucket ends where the next "
-                                                           "begins)" : "one row") +
+             std::string("expected at least ") +
+                 (*counts ? "two rows (a bucket ends where the next begins)" : "one row") +
                  ", got " + std::to_string(points.size()));
     ok = false;
   }
   if (!ok) return false;
-  out = counts ? from_count_rows(points) : from_rate_rows(points);
+  out = *counts ? from_count_rows(points) : from_rate_rows(points);
   return true;
+}
+
+// True for `time,count`, false for `time,rate`; empty after reporting another header.
+std::optional<bool> Builder::read_trace_header(const Value& header, const std::string& path) {
+  std::string got;
+  for (const auto& c : header.items) got += (got.empty() ? "" : ",") + c.text;
+  if (got == "time,rate") return false;
+  if (got == "time,count") return true;
+  r_.error(header.loc, path, "expected a header time,rate or time,count, got '" + got + "'");
+  return std::nullopt;
+}
+
+// One row's (time in seconds, rate per second or count); empty after reporting it.
+std::optional<std::pair<double, double>> Builder::read_trace_row(const Value& row,
+                                                                 const std::string& path,
+                                                                 bool counts) {
+  const char* column = counts ? "count" : "rate";
+  if (row.items.size() != 2) {
+    r_.error(row.loc, path,
+             std::string("expected 2 cells (time,") + column + "), got " +
+                 std::to_string(row.items.size()));
+    return std::nullopt;
+  }
+  const Value& t = row.items[0];
+  const Value& y = row.items[1];
+  std::optional<double> time = plain_number(t.text);
+  if (time && *time < 0) time.reset();
+  if (!time) time = r_.duration(t, path, Bound::kNonNegative);
+  std::optional<double> value = plain_number(y.text);
+  if (value && *value < 0) {
+    r_.error(y.loc, path, std::string("expected a ") + column + " >= 0, got '" + y.text + "'");
+    return std::nullopt;
+  }
+  if (!value && !counts) value = r_.rate(y, path, Bound::kNonNegative);
+  if (!value && counts)
+    r_.error(y.loc, path, "expected a count of arrivals >= 0, got '" + y.text + "'");
+  if (!time || !value) return std::nullopt;
+  return std::pair{*time, *value};
 }
 
 bool Builder::read_stages(const Value& v, const std::string& path, std::vector<core::Stage>& out) {
