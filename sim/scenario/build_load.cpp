@@ -4,6 +4,7 @@
 // top; it resolves to plain stages and spikes (load_shape.hpp). The preset file and trace
 // were put in the tree by load_sources.cpp, so their mistakes are located in them.
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 
 #include "scenario/build.hpp"
@@ -37,6 +38,13 @@ std::optional<double> plain_number(const std::string& text) {
   const double x = std::strtod(text.c_str(), &end);
   if (end != text.c_str() + text.size() || !std::isfinite(x)) return std::nullopt;
   return x;
+}
+
+// "5 s", "0.25 s": a trace's time for messages.
+std::string seconds_text(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g s", s);
+  return buf;
 }
 
 }  // namespace
@@ -170,7 +178,7 @@ bool Builder::read_trace(const Value& rows, const std::string& path, core::Load&
     } else if (!points.empty() && point->first <= points.back().first) {
       r_.error(t.loc, path,
                "expected times increasing row by row, got '" + t.text + "' after " +
-                   std::to_string(points.back().first) + " s");
+                   seconds_text(points.back().first));
       ok = false;
     }
     points.push_back(*point);
