@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "cli/commands.hpp"
+#include "cli/self_binary.hpp"
 #include "report/atomic_file.hpp"
 #include "report/run_folder.hpp"
 #include "scenario/loader.hpp"
@@ -176,14 +177,6 @@ std::string default_out_dir(const Variant& a, const Variant& b, const CompareReq
 }
 
 }  // namespace
-
-std::string self_binary() {
-  if (const char* injected = std::getenv("PAYQUAKE_STUDY_BINARY"); injected && *injected)
-    return injected;
-  std::error_code ec;
-  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
-  return ec ? "/proc/self/exe" : self.string();
-}
 
 CLI::App* add_compare_command(CLI::App& app, CompareRequest& r) {
   auto* cmd = app.add_subcommand(

@@ -31,10 +31,6 @@ struct CompareRequest {
 // Declares the subcommand and its options on `app`, filling `request` when parsed.
 CLI::App* add_compare_command(CLI::App& app, CompareRequest& request);
 
-// The payquake binary that children run: this very one. PAYQUAKE_STUDY_BINARY replaces
-// it, a seam for tests that need a child that fails.
-std::string self_binary();
-
 // Exit codes: 0 every run finished and the comparison is written; 1 written, but at least
 // one run failed and its replication is left out of both sides; 2 bad input (either
 // variant fails to load, bad options, an output folder that cannot take the comparison);

@@ -5,6 +5,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/compare_command.hpp"
+#include "cli/size_command.hpp"
 #include "cli/suggest_flag.hpp"
 #include "cli/sweep_command.hpp"
 #include "report/run_info.hpp"
@@ -90,6 +91,9 @@ int main(int argc, char** argv) {
   cli::SweepRequest sweep;
   auto* sweep_cmd = cli::add_sweep_command(app, sweep);
   sweep_cmd->footer(format_footer);
+  cli::SizeRequest size;
+  auto* size_cmd = cli::add_size_command(app, size);
+  size_cmd->footer(format_footer);
 
   try {
     app.parse(argc, argv);
@@ -118,6 +122,7 @@ int main(int argc, char** argv) {
     }
     if (*compare_cmd) return cli::compare_command(compare);
     if (*sweep_cmd) return cli::sweep_command(sweep);
+    if (*size_cmd) return cli::size_command(size);
     return cli::validate_command(files);
   } catch (const std::exception& e) {
     std::cerr << "payquake: internal error: " << e.what() << '\n';

@@ -11,7 +11,7 @@
 
 #include "chaos/injector.hpp"
 #include "cli/commands.hpp"
-#include "cli/compare_command.hpp"
+#include "cli/self_binary.hpp"
 #include "core/fan_out.hpp"
 #include "engine/driver.hpp"
 #include "engine/platform.hpp"

@@ -191,17 +191,6 @@ struct Client {
   Distribution double_submit_delay = Distribution::uniform(0.05, 0.5);
 };
 
-struct Payers {
-  std::string id;
-  double share = 1.0;  // fraction of the total arrival rate, in (0, 1]
-  std::int64_t cards = 1;
-  Distribution activity = Distribution::zipf(0.0);  // zipf s=0 is uniform over cards
-  std::vector<std::pair<std::string, double>> issuers;  // issuer id, fraction of cards (sums to 1)
-  std::string entry;                                    // the gateway this population uses
-  Distribution amount = Distribution::constant(10.0);   // major units, rounded to cents
-  Client client;
-};
-
 enum class ArrivalProcess { kPoisson, kUniform };
 const char* to_string(ArrivalProcess a);
 
@@ -223,6 +212,20 @@ struct Load {
   // the rate holds at the last target until the scenario's duration.
   std::vector<Stage> stages;
   std::vector<Spike> spikes;  // multiply the rate inside [at, at + duration)
+};
+
+struct Payers {
+  std::string id;
+  double share = 1.0;  // fraction of the total arrival rate, in (0, 1]
+  std::int64_t cards = 1;
+  Distribution activity = Distribution::zipf(0.0);  // zipf s=0 is uniform over cards
+  std::vector<std::pair<std::string, double>> issuers;  // issuer id, fraction of cards (sums to 1)
+  std::string entry;                                    // the gateway this population uses
+  Distribution amount = Distribution::constant(10.0);   // major units, rounded to cents
+  Client client;
+  // The population's own load shape (`payers[].load`), multiplied by `share` like the
+  // scenario's; empty: the scenario's `load`.
+  std::optional<Load> load;
 };
 
 // A fault on the timeline (DESIGN.md section 4, `faults:`). Every fault has a kind, a

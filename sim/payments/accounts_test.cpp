@@ -3,12 +3,36 @@
 #include "payments/accounts.hpp"
 
 #include <gtest/gtest.h>
+#include <malloc.h>
+
+#include "core/random_stream.hpp"
+#include "core/zipf.hpp"
 
 namespace payquake::payments {
 namespace {
 
 std::int64_t available(Accounts& accounts, std::uint64_t card) {
   return accounts.get(card, core::Money{0}).available;
+}
+
+// Alipay-size populations: 100 million cards of which 1 million pay. The card sampler is
+// O(1) in memory and an account exists only once its card pays, so the heap grows with the
+// million, within what the run's memory estimate charges per account (64 bytes,
+// scenario/estimate.cpp), and nothing is spent on the 99 million that never pay.
+TEST(Accounts, MemoryFor100MCardsOfWhich1MPayStaysProportionalToThe1M) {
+  constexpr std::int64_t kCards = 100'000'000;
+  constexpr std::size_t kPaying = 1'000'000;
+  static_assert(sizeof(core::ZipfSampler) <= 64, "the card sampler holds no per-card state");
+  const std::size_t heap_before = mallinfo2().uordblks;
+  {
+    const core::ZipfSampler cards(kCards, 0.0);  // uniform: nearly every draw a new card
+    core::RandomStream rng(11, "cards");
+    Accounts accounts;
+    while (accounts.size() < kPaying) accounts.get(static_cast<std::uint64_t>(cards(rng)), core::Money{100});
+    const double grown = static_cast<double>(mallinfo2().uordblks - heap_before);
+    EXPECT_LE(grown, 64.0 * kPaying) << grown / kPaying << " bytes per paying card";
+    EXPECT_GE(grown, 16.0 * kPaying) << "the accounts must be on the heap being measured";
+  }
 }
 
 TEST(Accounts, GetCreatesAnAccountOnceWithItsOpeningBalance) {

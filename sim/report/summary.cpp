@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <sstream>
 
+#include "metrics/capacity.hpp"
+
 namespace payquake::report {
 namespace {
 
@@ -70,6 +72,61 @@ std::string number(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.10g", v);
   return buf;
+}
+
+// The capacity report (metrics/capacity.hpp): per node and the run's knee, if crossed.
+ordered_json capacity_json(const metrics::RunMetrics& m) {
+  const auto r = metrics::capacity_report(m.windows(), m.window_s(), m.measured_from(), m.nodes());
+  ordered_json nodes = ordered_json::object();
+  for (const auto& n : r.nodes) {
+    nodes[n.id] = ordered_json{
+        {"peak_utilisation", n.peak_utilisation},
+        {"peak_window_start_seconds", n.peak_window_start_s},
+        {"max_queue", n.max_queue},
+        {"rejected", n.rejected},
+        {"utilisation_at_knee",
+         n.utilisation_at_knee ? ordered_json(*n.utilisation_at_knee) : ordered_json(nullptr)}};
+  }
+  ordered_json knee = nullptr;
+  if (r.knee)
+    knee = ordered_json{{"load_per_second", r.knee->load_per_s},
+                        {"window_start_seconds", r.knee->window_start_s},
+                        {"p99_seconds", r.knee->p99_s},
+                        {"baseline_p99_seconds", r.knee->baseline_p99_s},
+                        {"factor", metrics::kKneeFactor}};
+  return ordered_json{{"window_seconds", r.window_s},
+                      {"windows", r.windows},
+                      {"knee", knee},
+                      {"nodes", nodes}};
+}
+
+// The capacity lines of the human summary: the nodes that came near their limit, and the
+// knee when the run crossed it.
+std::string capacity_text(const metrics::RunMetrics& m) {
+  const auto r = metrics::capacity_report(m.windows(), m.window_s(), m.measured_from(), m.nodes());
+  std::string out;
+  char line[512];
+  for (const auto& n : r.nodes) {
+    if (n.peak_utilisation < 0.5 && n.rejected == 0) continue;  // far from its limit
+    std::snprintf(line, sizeof line,
+                  "  capacity     %s: peak utilisation %.1f%% (the %g s window from %g s), max queue "
+                  "%lld requests, %llu rejected (whole run)\n",
+                  n.id.c_str(), 100 * n.peak_utilisation, r.window_s, n.peak_window_start_s,
+                  static_cast<long long>(n.max_queue), static_cast<unsigned long long>(n.rejected));
+    out += line;
+  }
+  if (r.knee) {
+    std::snprintf(line, sizeof line,
+                  "  knee         at %.0f payments/s offered (the %g s window from %g s): p99 %.1f ms, "
+                  "over %g x the light-load p99 of %.1f ms from there up\n",
+                  r.knee->load_per_s, r.window_s, r.knee->window_start_s, 1e3 * r.knee->p99_s,
+                  metrics::kKneeFactor, 1e3 * r.knee->baseline_p99_s);
+    out += line;
+  } else if (r.windows >= metrics::kKneeMinWindows) {
+    out += "  knee         not crossed (no load in this run made p99 climb past " +
+           std::to_string(static_cast<int>(metrics::kKneeFactor)) + "x its light-load value for good)\n";
+  }
+  return out;
 }
 
 }  // namespace
@@ -183,6 +240,7 @@ ordered_json summary_json(const core::Scenario& scenario, const metrics::RunMetr
         {"held", core::to_string(core::Money{info.accounts_held_minor})},
         {"settled", core::to_string(core::Money{info.accounts_settled_minor})}}},
       {"nodes", nodes},
+      {"capacity", capacity_json(metrics)},
       {"engine",
        {{"mode", info.engine_mode},
         {"events", info.events},
@@ -349,6 +407,7 @@ std::string human_summary(const core::Scenario& scenario, const metrics::RunMetr
                   1e3 * n.queue_wait_s.quantile(0.99), static_cast<unsigned long long>(n.rejected));
     out << line;
   }
+  out << capacity_text(metrics);
   out << "  results in   " << out_dir
       << "/ (summary.json, timeseries.csv, faults.csv, scenario.resolved.yaml)\n";
   return out.str();

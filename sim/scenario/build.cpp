@@ -16,11 +16,6 @@ const KeySet kTopKeys{"",
                       {{"attacks", "fraud"}}};
 const KeySet kSiteKeys{"sites", {"id", "internal_latency"}};
 const KeySet kLinkKeys{"links", {"between", "latency", "bandwidth"}};
-const KeySet kLoadKeys{"load",
-                       {"arrival", "start_rate", "stages", "spikes"},
-                       {{"preset", "load presets"}, {"trace", "load traces"}}};
-const KeySet kStageKeys{"load.stages", {"duration", "target"}};
-const KeySet kSpikeKeys{"load.spikes", {"at", "duration", "multiplier"}};
 
 // Sites are SimGrid zones beside the engine's own (engine/platform.cpp): the root zone
 // "payquake" and the control host's zone "control". Two zones of one name clash.
@@ -85,7 +80,8 @@ void Builder::read_top() {
   nodes_complete_ = nodes_complete_ && nodes && nodes->is_sequence();
   if (const Value* v = r_.get(root_, "", "payers", true, "a list of payer populations"))
     read_payers(*v);
-  if (const Value* v = r_.get(root_, "", "load", true, "a load mapping")) read_load(*v);
+  if (const Value* v = r_.get(root_, "", "load", true, "a load mapping"))
+    read_load(*v, "load", kLoadKeys, s_.load);
   // After the sites, links and nodes, which fault targets name.
   if (const Value* v = r_.get(root_, "", "faults", false, "")) read_faults(*v);
   if (const Value* v = r_.get(root_, "", "slo", false, "")) read_slo(*v);
@@ -219,64 +215,6 @@ void Builder::read_links(const Value& list) {
     if (!ends[0].empty() && !ends[1].empty()) ++whole;
   }
   links_complete_ = whole == list.items.size();
-}
-
-void Builder::read_load(const Value& v) {
-  const std::string path = "load";
-  if (!r_.mapping(v, path, kLoadKeys)) return;
-  core::Load& load = s_.load;
-  if (const Value* a = r_.get(v, path, "arrival", false, ""))
-    if (const auto i = r_.choice(*a, "load.arrival", {"poisson", "uniform"}))
-      load.arrival = *i == 0 ? core::ArrivalProcess::kPoisson : core::ArrivalProcess::kUniform;
-  bool rates_ok = false;
-  if (const Value* sr = r_.get(v, path, "start_rate", true, kRateForm)) {
-    const auto rate = r_.rate(*sr, "load.start_rate", Bound::kNonNegative);
-    if (rate) load.start_rate_per_s = *rate;
-    rates_ok = rate.has_value();
-  }
-  if (const Value* stages = r_.get(v, path, "stages", false, "")) {
-    if (r_.list(*stages, "load.stages")) {
-      for (std::size_t i = 0; i < stages->items.size(); ++i) {
-        const Value& st = stages->items[i];
-        const std::string sp = "load.stages[" + std::to_string(i) + "]";
-        if (!r_.mapping(st, sp, kStageKeys)) {
-          rates_ok = false;
-          continue;
-        }
-        core::Stage stage;
-        r_.duration_field(st, sp, "duration", Bound::kPositive, true, stage.duration_s);
-        const Value* target = r_.get(st, sp, "target", true, kRateForm);
-        const auto rate =
-            target ? r_.rate(*target, join(sp, "target"), Bound::kNonNegative) : std::nullopt;
-        if (rate) stage.target_per_s = *rate;
-        rates_ok = rates_ok && rate.has_value();
-        load.stages.push_back(stage);
-      }
-    } else {
-      rates_ok = false;
-    }
-  }
-  if (const Value* spikes = r_.get(v, path, "spikes", false, "")) {
-    if (r_.list(*spikes, "load.spikes")) {
-      for (std::size_t i = 0; i < spikes->items.size(); ++i) {
-        const Value& sv = spikes->items[i];
-        const std::string sp = "load.spikes[" + std::to_string(i) + "]";
-        if (!r_.mapping(sv, sp, kSpikeKeys)) continue;
-        core::Spike spike;
-        r_.duration_field(sv, sp, "at", Bound::kNonNegative, true, spike.at_s);
-        r_.duration_field(sv, sp, "duration", Bound::kPositive, true, spike.duration_s);
-        if (const Value* m = r_.get(sv, sp, "multiplier", true, "a number > 0"))
-          if (const auto x = r_.number(*m, join(sp, "multiplier"), Bound::kPositive))
-            spike.multiplier = *x;
-        load.spikes.push_back(spike);
-      }
-    }
-  }
-  bool any_positive = load.start_rate_per_s > 0;
-  for (const auto& st : load.stages) any_positive = any_positive || st.target_per_s > 0;
-  if (rates_ok && !any_positive) {
-    r_.error(v.loc, path, "expected start_rate or a stage target > 0, got only zero rates");
-  }
 }
 
 }  // namespace payquake::scenario

@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/scenario.hpp"
@@ -14,6 +15,10 @@
 #include "scenario/reader.hpp"
 
 namespace payquake::scenario {
+
+// The keys of the scenario's `load` and of a population's own (build_load.cpp).
+extern const KeySet kLoadKeys;
+extern const KeySet kPayerLoadKeys;
 
 class Builder {
  public:
@@ -47,7 +52,17 @@ class Builder {
                   bool& share_ok);
   void read_payer_issuers(const Value& m, const std::string& path, core::Payers& p,
                           PayerSource& src);
-  void read_load(const Value& v);
+  // A load mapping (the scenario's or a population's, checked against `keys`) into `out`;
+  // false when it was reported.
+  bool read_load(const Value& v, const std::string& path, const KeySet& keys, core::Load& out);
+  bool read_load_source(const Value& v, const std::string& path, core::Load& base);
+  bool read_preset(const Value& v, const std::string& path, core::Load& out);
+  bool read_trace(const Value& rows, const std::string& path, core::Load& out);
+  std::optional<bool> read_trace_header(const Value& header, const std::string& path);
+  std::optional<std::pair<double, double>> read_trace_row(const Value& row,
+                                                          const std::string& path, bool counts);
+  bool read_stages(const Value& v, const std::string& path, std::vector<core::Stage>& out);
+  void read_spikes(const Value& v, const std::string& path, std::vector<core::Spike>& out);
 
   // build_faults.cpp: `faults`, each target resolved against the sites, links and nodes.
   void read_faults(const Value& list);

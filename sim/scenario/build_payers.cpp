@@ -14,7 +14,7 @@ namespace {
 
 // Documented in docs/scenario-format.md (keys.hpp).
 const KeySet kPayerKeys{
-    "payers", {"id", "share", "cards", "activity", "issuers", "entry", "amount", "client"}};
+    "payers", {"id", "share", "cards", "activity", "issuers", "entry", "amount", "client", "load"}};
 
 // Shares are exact to 1e-9: "33.3333333333%" three times is not 100%.
 constexpr double kShareTolerance = 1e-9;
@@ -83,6 +83,10 @@ void Builder::read_payer(const Value& v, const std::string& path, bool share_req
       p.amount = *d;
   if (const Value* client = r_.get(v, path, "client", false, ""))
     read_client(*client, join(path, "client"), p.client);
+  if (const Value* load = r_.get(v, path, "load", false, "")) {
+    core::Load own;
+    if (read_load(*load, join(path, "load"), kPayerLoadKeys, own)) p.load = std::move(own);
+  }
 
   if (const Value* entry = r_.get(v, path, "entry", true, "the id of a gateway")) {
     if (const auto e = r_.id(*entry, join(path, "entry"))) {

@@ -202,24 +202,6 @@ void emit_client(YAML::Emitter& out, const core::Client& c) {
   out << YAML::EndMap;
 }
 
-void emit_payers(YAML::Emitter& out, const core::Payers& p) {
-  out << YAML::BeginMap;
-  out << YAML::Key << "id" << YAML::Value << p.id;
-  out << YAML::Key << "share" << YAML::Value << format_percent(p.share);
-  out << YAML::Key << "cards" << YAML::Value << p.cards;
-  out << YAML::Key << "activity" << YAML::Value;
-  emit_distribution(out, p.activity, Unit::kDuration);  // zipf has no unit
-  out << YAML::Key << "issuers" << YAML::Value << YAML::Flow << YAML::BeginMap;
-  for (const auto& [issuer, share] : p.issuers)
-    out << YAML::Key << issuer << YAML::Value << format_percent(share);
-  out << YAML::EndMap;
-  out << YAML::Key << "entry" << YAML::Value << p.entry;
-  out << YAML::Key << "amount" << YAML::Value;
-  emit_distribution(out, p.amount, Unit::kMoney);
-  emit_client(out, p.client);
-  out << YAML::EndMap;
-}
-
 void emit_load(YAML::Emitter& out, const core::Load& load) {
   out << YAML::BeginMap;
   out << YAML::Key << "arrival" << YAML::Value << core::to_string(load.arrival);
@@ -241,6 +223,29 @@ void emit_load(YAML::Emitter& out, const core::Load& load) {
   out << YAML::EndSeq;
   out << YAML::EndMap;
 }
+
+void emit_payers(YAML::Emitter& out, const core::Payers& p) {
+  out << YAML::BeginMap;
+  out << YAML::Key << "id" << YAML::Value << p.id;
+  out << YAML::Key << "share" << YAML::Value << format_percent(p.share);
+  out << YAML::Key << "cards" << YAML::Value << p.cards;
+  out << YAML::Key << "activity" << YAML::Value;
+  emit_distribution(out, p.activity, Unit::kDuration);  // zipf has no unit
+  out << YAML::Key << "issuers" << YAML::Value << YAML::Flow << YAML::BeginMap;
+  for (const auto& [issuer, share] : p.issuers)
+    out << YAML::Key << issuer << YAML::Value << format_percent(share);
+  out << YAML::EndMap;
+  out << YAML::Key << "entry" << YAML::Value << p.entry;
+  out << YAML::Key << "amount" << YAML::Value;
+  emit_distribution(out, p.amount, Unit::kMoney);
+  emit_client(out, p.client);
+  if (p.load) {
+    out << YAML::Key << "load" << YAML::Value;
+    emit_load(out, *p.load);
+  }
+  out << YAML::EndMap;
+}
+
 
 // The target as the loader reads it, rebuilt from the resolved fields (not Fault::target), so
 // a fault made in code is written correctly too.

@@ -35,7 +35,9 @@ double expected_payments(const core::Load& load, double duration_s) {
   for (const auto& stage : load.stages) {
     if (t >= duration_s) break;
     const double d = std::min(stage.duration_s, duration_s - t);
-    const double end_rate = rate + (stage.target_per_s - rate) * (d / stage.duration_s);
+    const double end_rate = stage.duration_s > 0
+                                ? rate + (stage.target_per_s - rate) * (d / stage.duration_s)
+                                : stage.target_per_s;  // a jump
     total += (rate + end_rate) / 2 * d;
     peak = std::max({peak, end_rate});
     t += stage.duration_s;
@@ -165,7 +167,9 @@ RunCost estimate_run(const core::Scenario& s) {
   cost.items.push_back({Driver::kNodePairs, 0, nodes * nodes * kBytesPerNodePair,
                         "tables of every pair of the " + format_count(nodes) + " nodes"});
 
-  cost.payments = expected_payments(s.load, s.duration_s);
+  cost.payments = 0;
+  for (const auto& p : s.payers)
+    cost.payments += p.share * expected_payments(p.load ? *p.load : s.load, s.duration_s);
   double cards = 0;
   std::size_t most = 0;
   std::int64_t most_cards = 0;

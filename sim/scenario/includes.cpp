@@ -65,6 +65,26 @@ std::vector<fs::path> include_roots(const std::string& top_file) {
   return roots;
 }
 
+// Why reading `file` (resolved to `canonical`) is not allowed under `roots` (includes.hpp), or
+// nullopt. A missing file is left to the read, which says so.
+std::optional<std::string> refused_by(const std::vector<fs::path>& roots, const std::string& file,
+                                      const std::string& canonical) {
+  std::error_code ec;
+  const fs::file_status st = fs::status(file, ec);
+  if (ec || !fs::exists(st)) return std::nullopt;
+  bool allowed = false;
+  for (const auto& root : roots) allowed = allowed || inside(canonical, root);
+  if (!allowed || in_kernel_filesystem(canonical)) {
+    std::string listed;
+    for (const auto& root : roots) listed += (listed.empty() ? "" : " or ") + root.string();
+    return "expected a file inside " + listed + ", got '" + file + "'" +
+           (canonical != file ? " (which is " + canonical + ")" : "");
+  }
+  if (!fs::is_regular_file(st))
+    return "expected a regular file, got '" + file + "' (" + not_a_file(st) + ")";
+  return std::nullopt;
+}
+
 class Includer {
  public:
   Includer(const std::string& top_file, std::vector<Diagnostic>& diags, ParseBudget& budget)
@@ -170,23 +190,8 @@ class Includer {
     return root;
   }
 
-  // Why the include of `file` (resolved to `canonical`) is not allowed (includes.hpp), or
-  // nullopt. A missing file is left to the read, which says so.
   std::optional<std::string> refused(const std::string& file, const std::string& canonical) {
-    std::error_code ec;
-    const fs::file_status st = fs::status(file, ec);
-    if (ec || !fs::exists(st)) return std::nullopt;
-    bool allowed = false;
-    for (const auto& root : roots_) allowed = allowed || inside(canonical, root);
-    if (!allowed || in_kernel_filesystem(canonical)) {
-      std::string roots;
-      for (const auto& root : roots_) roots += (roots.empty() ? "" : " or ") + root.string();
-      return "expected a file inside " + roots + ", got '" + file + "'" +
-             (canonical != file ? " (which is " + canonical + ")" : "");
-    }
-    if (!fs::is_regular_file(st))
-      return "expected a regular file, got '" + file + "' (" + not_a_file(st) + ")";
-    return std::nullopt;
+    return refused_by(roots_, file, canonical);
   }
 
   struct Frame {
@@ -249,6 +254,17 @@ Value merge(Value base, Value overlay) {
   }
   base.loc = overlay.loc;
   return base;
+}
+
+std::optional<std::string> refused_reference(const std::string& top_file,
+                                             const std::string& file) {
+  return refused_by(include_roots(top_file), file, canonical_name(file));
+}
+
+std::optional<std::string> models_folder(const std::string& top_file) {
+  const auto roots = include_roots(top_file);
+  if (roots.size() < 2) return std::nullopt;
+  return roots.back().string();
 }
 
 void resolve_includes(Value& root, const std::string& file, std::vector<Diagnostic>& diags,

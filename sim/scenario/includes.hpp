@@ -27,6 +27,13 @@ std::optional<std::string> read_text_file(const std::string& path, std::string* 
 // merged key by key. The result keeps overlay's location.
 Value merge(Value base, Value overlay);
 
+// Why a file that scenario `top_file` names (an include, a load preset, a trace) may not be
+// read under the rules above, or nullopt (also when it does not exist: reading says so).
+std::optional<std::string> refused_reference(const std::string& top_file, const std::string& file);
+
+// The models/ folder of the nearest folder above `top_file` that has one, if any.
+std::optional<std::string> models_folder(const std::string& top_file);
+
 // Replaces every include in `root` (read from `file`) by the merged content; errors (missing
 // file, cycle, an included file that is not a mapping or not YAML) go to `diags`, located
 // in the file that has them.

@@ -25,6 +25,10 @@ inline constexpr int kMaxNesting = 64;
 inline constexpr int kMaxIncludeDepth = 16;
 inline constexpr int kMaxIncludes = 256;
 
+// Rows of one load trace (`load.trace`). A day in 10 s buckets is 8,640 rows; each row
+// becomes one or two stages of the resolved scenario, which must load again within kMaxValues.
+inline constexpr std::size_t kMaxTraceRows = 20'000;
+
 // Ids (sites, nodes, payers, faults) and the scenario's name: characters that are safe in
 // a CSV cell, a file name, a key path (no '.') and a fault target (no '[', '/', ':').
 inline constexpr std::size_t kMaxIdLength = 64;

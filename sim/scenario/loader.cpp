@@ -8,6 +8,7 @@
 #include "scenario/build.hpp"
 #include "scenario/includes.hpp"
 #include "scenario/keys.hpp"
+#include "scenario/load_sources.hpp"
 #include "scenario/overrides.hpp"
 
 namespace payquake::scenario {
@@ -111,6 +112,7 @@ core::Scenario load_string(const std::string& yaml_text, const std::string& file
   if (!root) throw ScenarioError(std::move(diags));
   resolve_includes(*root, file_name_for_messages, diags, budget);
   apply_overrides(*root, overrides, diags, budget);
+  resolve_load_sources(*root, file_name_for_messages, diags, budget);
   if (options.without_faults && root->is_mapping()) {
     if (const int at = root->index_of("faults"); at >= 0) root->erase(at);
   }

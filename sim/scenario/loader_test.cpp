@@ -170,12 +170,6 @@ TEST(Loader, LaterFeaturesAreRejected) {
             Errors{"t.yaml:56:1: attacks: not supported yet (fraud)"});
   EXPECT_EQ(errors_of(reference_with("    queue: unlimited", "    fraud: {}")),
             Errors{"t.yaml:41:5: nodes.iss.fraud: not supported yet (fraud)"});
-  EXPECT_EQ(errors_of(reference_with("  spikes: [{at: 12m, duration: 30s, multiplier: 3}]",
-                                     "  preset: black_friday")),
-            Errors{"t.yaml:54:3: load.preset: not supported yet (load presets)"});
-  EXPECT_EQ(errors_of(reference_with("  spikes: [{at: 12m, duration: 30s, multiplier: 3}]",
-                                     "  trace: rates.csv")),
-            Errors{"t.yaml:54:3: load.trace: not supported yet (load traces)"});
 }
 
 TEST(Loader, DurationWithoutUnit) {
