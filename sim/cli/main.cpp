@@ -6,6 +6,7 @@
 #include "cli/commands.hpp"
 #include "cli/compare_command.hpp"
 #include "cli/suggest_flag.hpp"
+#include "report/openmetrics.hpp"
 #include "report/run_info.hpp"
 
 namespace {
@@ -65,6 +66,18 @@ int main(int argc, char** argv) {
                        : "expected a whole number >= 1, got '" + v + "'";
           },
           "N >= 1"));
+  run_cmd->add_option("--epoch", run.epoch,
+                      "metrics.om: the Unix time (seconds, or UTC 2025-11-28T00:00:00Z) of "
+                      "simulated time 0 (default: now minus the simulated time)")
+      ->type_name("TIME")
+      ->check(CLI::Validator(
+          [](const std::string& v) {
+            double epoch = 0;
+            return payquake::report::parse_epoch(v, &epoch)
+                       ? std::string()
+                       : "expected Unix seconds or YYYY-MM-DDTHH:MM:SSZ, got '" + v + "'";
+          },
+          "TIME"));
   run_cmd->add_flag("--force", run.force,
                     "Replace an earlier run in the output folder (it is replaced only once the "
                     "new run is completely written)");

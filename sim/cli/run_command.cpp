@@ -6,6 +6,9 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cmath>
+#include <ctime>
+#include <iterator>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -21,6 +24,8 @@
 #include "payments/flow.hpp"
 #include "report/atomic_file.hpp"
 #include "report/drill.hpp"
+#include "report/html_report.hpp"
+#include "report/openmetrics.hpp"
 #include "report/run_folder.hpp"
 #include "report/summary.hpp"
 #include "scenario/loader.hpp"
@@ -189,6 +194,9 @@ struct Outcome {
   std::uint64_t payments_live = 0;
   bool control_failed = false;
   bool trace_failed = false;  // trace.jsonl could not be written whole
+  bool metrics_om_failed = false;
+  nlohmann::ordered_json charts;           // report.html's time series
+  nlohmann::ordered_json control_summary;  // the control's summary.json, with --control
 };
 
 report::RunInfo run_info(const core::Scenario& scenario, const engine::RunResult& result,
@@ -215,6 +223,24 @@ report::RunInfo run_info(const core::Scenario& scenario, const engine::RunResult
   info.command_line = request.command_line;
   info.overrides = request.overrides;
   return info;
+}
+
+// DIR/metrics.om, written straight into the staging folder (it may be large). False when
+// the file could not be written whole.
+bool write_metrics_om(const std::string& staging_dir, const core::Scenario& scenario,
+                      const metrics::RunMetrics& metrics, const RunRequest& request,
+                      const std::string& shown_dir, double simulated_s) {
+  report::OpenMetricsOptions options;
+  options.scenario = scenario.name;
+  options.run = report::run_label(shown_dir);
+  // Checked when the command line was read; the default places the run's end at now, so
+  // the data sits inside Prometheus' retention.
+  if (request.epoch.empty() || !report::parse_epoch(request.epoch, &options.epoch_s))
+    options.epoch_s = std::floor(static_cast<double>(std::time(nullptr)) - simulated_s);
+  std::ofstream file(staging_dir + "/metrics.om", std::ios::binary);
+  report::write_openmetrics(file, scenario, metrics, options);
+  file.close();
+  return !file.fail();
 }
 
 // Runs the scenario on SimGrid and measures it. The engine lives only inside this call.
@@ -276,6 +302,9 @@ Outcome simulate(const core::Scenario& scenario, const topology::Topology& topo,
     out.trace_failed = trace_file.fail();
   }
   out.timeseries_csv = report::timeseries_csv(scenario, metrics);
+  out.metrics_om_failed = !write_metrics_om(staging_dir, scenario, metrics, request, shown_dir,
+                                            result.end_time_s);
+  out.charts = report::chart_data(scenario, metrics);
   out.text = report::human_summary(scenario, metrics, out.info, shown_dir) +
              report::faults_table(out.summary["faults"]);
   return out;
@@ -286,6 +315,7 @@ void add_control(Outcome& out, const ControlRun& control) {
   const nlohmann::ordered_json control_summary = finish_control(control);
   out.control_failed = control_summary.is_null();
   if (out.control_failed) return;
+  out.control_summary = control_summary;
   out.summary["control"] = report::control_json(control_summary);
   out.summary["control"]["partial"] = control_summary["partial"];
   // A difference between a partial run and a whole one means nothing.
@@ -308,6 +338,16 @@ void write_run(report::RunFolder& folder, const core::Scenario& scenario, const 
   report::write_atomically(dir + "/scenario.resolved.yaml", resolved);
   report::write_atomically(dir + "/timeseries.csv", out.timeseries_csv);
   report::write_atomically(dir + "/faults.csv", report::faults_csv(out.summary["faults"]));
+  if (out.metrics_om_failed) throw std::runtime_error("cannot write " + dir + "/metrics.om");
+  std::string control_csv;
+  if (!out.control_summary.is_null()) {
+    std::ifstream in(dir + "/control/timeseries.csv", std::ios::binary);
+    control_csv.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  report::write_atomically(
+      dir + "/report.html",
+      report::report_html({scenario, out.charts, out.summary, resolved, out.control_summary,
+                           control_csv}));
   report::write_atomically(dir + "/summary.json", out.summary.dump(2) + "\n");
   folder.commit();
 }
