@@ -30,6 +30,7 @@ packages=(
   libyaml-cpp-dev prometheus-cpp-dev
   libgtest-dev libgmock-dev
   libcli11-dev nlohmann-json3-dev libfmt-dev libbenchmark-dev
+  libjs-dygraphs prometheus chromium
 )
 
 missing=()
