@@ -16,6 +16,7 @@
 
 #include "chaos/injector.hpp"
 #include "cli/commands.hpp"
+#include "cli/live_drill.hpp"
 #include "engine/driver.hpp"
 #include "engine/platform.hpp"
 #include "core/fan_out.hpp"
@@ -99,13 +100,16 @@ class ProgressLine {
     const double rate_k =
         wall > 0 ? static_cast<double>(flow_.payments_started()) / wall / 1e3 : 0.0;
     if (t <= duration_s_) {
-      std::fprintf(stderr, "\r\033[K  simulated %.1f s  %3.0f%%  %.0fk payments per wall second",
-                   t, 100 * t / duration_s_, rate_k);
+      std::fprintf(stderr, "\r\033[K  simulated %.1f s  %3.0f%%  %.0fk payments per wall second%s",
+                   t, 100 * t / duration_s_, rate_k, note_.c_str());
     } else {
-      std::fprintf(stderr, "\r\033[K  simulated %.1f s  draining: %llu payments still open", t,
-                   static_cast<unsigned long long>(flow_.payments_live()));
+      std::fprintf(stderr, "\r\033[K  simulated %.1f s  draining: %llu payments still open%s", t,
+                   static_cast<unsigned long long>(flow_.payments_live()), note_.c_str());
     }
   }
+
+  // Said after the figures (a live drill's pace).
+  void set_note(std::string note) { note_ = std::move(note); }
 
   void clear() {
     if (enabled_) std::fprintf(stderr, "\r\033[K");
@@ -117,6 +121,7 @@ class ProgressLine {
   const payments::Flow& flow_;
   std::chrono::steady_clock::time_point start_;
   std::chrono::steady_clock::time_point last_{};
+  std::string note_;
 };
 
 struct ControlRun {
@@ -246,7 +251,7 @@ bool write_metrics_om(const std::string& staging_dir, const core::Scenario& scen
 // Runs the scenario on SimGrid and measures it. The engine lives only inside this call.
 Outcome simulate(const core::Scenario& scenario, const topology::Topology& topo,
                  const RunRequest& request, const std::string& shown_dir,
-                 const std::string& staging_dir) {
+                 const std::string& staging_dir, LiveDrill* live) {
   const engine::Mode mode =
       request.engine == "lockstep" ? engine::Mode::kLockstep : engine::Mode::kRunAhead;
   const auto wall_start = std::chrono::steady_clock::now();
@@ -280,9 +285,18 @@ Outcome simulate(const core::Scenario& scenario, const topology::Topology& topo,
   options.on_progress = [&progress](double t) { progress.update(t); };
   options.stop_requested = &g_stop_requested;
   options.horizon_s = scenario.duration_s + scenario.drain_limit_s;
+  if (live != nullptr) {
+    options.tick_s = live->tick_s();
+    options.on_tick = [&](double t) {
+      live->on_tick(t, metrics);
+      progress.set_note(live->status());
+      progress.update(t);
+    };
+  }
   const engine::RunResult result = engine::run(*platform, calendar, flow, options);
   progress.clear();
   metrics.finish(result.end_time_s, result.interrupted);
+  if (live != nullptr) live->finish(result.end_time_s, metrics);
   // Captures and expiries due by the end are applied before the books are read.
   flow.close_books(result.end_time_s);
 
@@ -384,6 +398,14 @@ std::string default_out_dir(const core::Scenario& scenario) {
 
 int run_command(const RunRequest& request) {
   install_stop_handler();
+  if (!request.serve_metrics.empty()) {
+    const std::string problem =
+        metrics::check_listen_address(request.serve_metrics, request.allow_remote);
+    if (!problem.empty()) {
+      std::cerr << "payquake: --serve-metrics: " << problem << '\n';
+      return kBadInput;
+    }
+  }
   const std::optional<core::Scenario> loaded = load(request);
   if (!loaded) return kBadInput;
   const core::Scenario& scenario = *loaded;
@@ -414,12 +436,25 @@ int run_command(const RunRequest& request) {
     return interrupted_exit_code();
   }
 
+  // A live drill's endpoint is bound before anything is simulated (a port in use is the
+  // user's to fix).
+  std::unique_ptr<LiveDrill> live;
+  if (!request.serve_metrics.empty() || request.pace > 0) {
+    try {
+      live = std::make_unique<LiveDrill>(request.serve_metrics, request.pace, scenario,
+                                         report::run_label(folder->path()), &g_stop_requested);
+    } catch (const std::runtime_error& e) {
+      std::cerr << "payquake: --serve-metrics: " << e.what() << '\n';
+      return kBadInput;
+    }
+  }
+
   // The control runs beside the experiment, in a process of its own (one SimGrid engine
   // per process): same scenario, seed and overrides, no faults.
   ControlRun control;
   if (request.control) control = start_control(request, folder->staging() + "/control");
 
-  Outcome out = simulate(scenario, *topo, request, folder->path(), folder->staging());
+  Outcome out = simulate(scenario, *topo, request, folder->path(), folder->staging(), live.get());
   if (request.control) add_control(out, control);
   out.verdicts = report::check_expectations(scenario, out.summary, out.info.partial);
   out.summary["expectations"] = report::verdicts_json(out.verdicts);
