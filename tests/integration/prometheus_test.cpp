@@ -10,6 +10,8 @@
 #include <fstream>
 #include <thread>
 
+#include <sys/wait.h>
+
 #include "integration/integration_support.hpp"
 #include "support/run_payquake.hpp"
 
@@ -48,9 +50,11 @@ std::vector<std::pair<std::string, std::string>> dashboard_queries(const json& d
 
 class Prometheus {
  public:
-  Prometheus(const std::string& dir, const std::string& tsdb)
+  // Over the blocks in `tsdb`, scraping `config`'s targets (none by default).
+  Prometheus(const std::string& dir, const std::string& tsdb,
+             const std::string& config = "global: {}\nscrape_configs: []\n")
       : port_(free_port()),
-        config_(write_file(dir, "prometheus.yml", "global: {}\nscrape_configs: []\n")),
+        config_(write_file(dir, "prometheus.yml", config)),
         process_({"prometheus", "--config.file=" + config_, "--storage.tsdb.path=" + tsdb,
                   "--web.listen-address=127.0.0.1:" + std::to_string(port_),
                   "--storage.tsdb.retention.time=10y"},
@@ -182,6 +186,72 @@ TEST(OpenMetricsInPrometheus, PromtoolBackfillsARunAndEveryDashboardQueryReturns
       before));
   EXPECT_GE(q50, lo);
   EXPECT_LE(q50, hi);
+}
+
+// The value of an unlabelled-by-us sample in Prometheus' text format ("name{...} value").
+double scraped(const std::string& text, const std::string& name) {
+  const auto at = text.find("\n" + name + "{");
+  if (at == std::string::npos) return std::nan("");
+  const auto space = text.find("} ", at);
+  return std::stod(text.substr(space + 2, text.find('\n', space) - space - 2));
+}
+
+TEST(LiveDrill, APacedRunIsServedAndScrapedByARealPrometheus) {
+  if (find_program("prometheus").empty())
+    GTEST_SKIP() << "prometheus not installed (Debian package `prometheus`; scripts/bootstrap.sh "
+                    "installs it)";
+  const std::string dir = temp_dir("live");
+  const int port = free_port();
+  const std::string target = "127.0.0.1:" + std::to_string(port);
+  // dashboards/prometheus.yml, pointed at this test's port.
+  std::string config = read_file(source_dir() + "/dashboards/prometheus.yml");
+  ASSERT_NE(config.find("127.0.0.1:9464"), std::string::npos);
+  config = replace_all(config, "127.0.0.1:9464", target);
+  Prometheus prometheus(dir, dir + "/tsdb", config);
+  ASSERT_TRUE(prometheus.wait_ready(90)) << read_file(prometheus.log());
+
+  // quickstart.yaml: 120 simulated seconds at 10 per wall second.
+  constexpr double kPace = 10;
+  ChildProcess drill({payquake_binary(), "run", source_dir() + "/scenarios/quickstart.yaml",
+                      "--out", dir + "/live-run", "--quiet", "--serve-metrics", target, "--pace",
+                      "10"},
+                     dir + "/drill.log");
+  // Two readings of the simulated time a few wall seconds apart give the pace.
+  auto reading = [&]() {
+    const auto wall = std::chrono::steady_clock::now();
+    return std::make_pair(wall, scraped(http_get(port, "/metrics", 2).body,
+                                        "payquake_simulated_seconds"));
+  };
+  auto first = reading();
+  for (int i = 0; i < 100 && std::isnan(first.second); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    first = reading();
+  }
+  ASSERT_FALSE(std::isnan(first.second)) << "nothing served on " << target << "\n"
+                                         << read_file(dir + "/drill.log");
+  std::this_thread::sleep_for(std::chrono::seconds(4));
+  const auto second = reading();
+  const double wall = std::chrono::duration<double>(second.first - first.first).count();
+  const double pace = (second.second - first.second) / wall;
+  // A tick is 0.5 simulated seconds: over ~40 s that is a few percent; the rest is the
+  // scheduling of a loaded machine.
+  EXPECT_NEAR(pace, kPace, 0.15 * kPace) << "simulated " << first.second << " -> "
+                                         << second.second << " s in " << wall << " wall s";
+
+  // Prometheus scraped it: the run's series are there, with its labels.
+  json up;
+  for (int i = 0; i < 50 && up.empty(); ++i) {
+    up = prometheus.query("payquake_arrivals_total{scenario=\"quickstart\",run=\"live-run\"} > 0",
+                          static_cast<double>(std::time(nullptr)));
+    if (up.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  EXPECT_FALSE(up.empty()) << "Prometheus never scraped the drill";
+  EXPECT_EQ(value_of(prometheus.query("up{job=\"payquake\"}", static_cast<double>(std::time(nullptr)))), 1.0);
+
+  const int status = drill.wait(120);
+  ASSERT_NE(status, -1) << "the paced run did not end";
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << read_file(dir + "/drill.log");
+  EXPECT_FALSE(read_file(dir + "/live-run/metrics.om").empty());
 }
 
 }  // namespace
