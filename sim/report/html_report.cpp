@@ -403,8 +403,18 @@ ordered_json chart_data(const core::Scenario& scenario, const metrics::RunMetric
   s["retries"] = rate([](const WindowRow& w) { return w.retries; });
   s["reversals"] = rate([](const WindowRow& w) { return w.reversals; });
   s["stand_in"] = rate([](const WindowRow& w) { return w.stand_in_approvals; });
+  // The busiest nodes only: a chart of thousands of lines says nothing (and would be huge).
+  std::vector<std::size_t> shown(m.nodes().size());
+  for (std::size_t n = 0; n < shown.size(); ++n) shown[n] = n;
+  std::vector<double> busy(shown.size(), 0.0);
+  for (const auto& w : ws)
+    for (std::size_t n = 0; n < busy.size(); ++n) busy[n] += w.node_utilisation[n];
+  std::stable_sort(shown.begin(), shown.end(),
+                   [&](std::size_t a, std::size_t b) { return busy[a] > busy[b]; });
+  if (shown.size() > kMaxChartNodes) shown.resize(kMaxChartNodes);
+  std::sort(shown.begin(), shown.end());
   ordered_json nodes = ordered_json::array();
-  for (std::size_t n = 0; n < m.nodes().size(); ++n) {
+  for (const std::size_t n : shown) {
     const std::string id = m.nodes()[n].id;
     nodes.push_back(id);
     s["util_" + id] = series(gs, [&](const Group& g) {
@@ -429,6 +439,7 @@ ordered_json chart_data(const core::Scenario& scenario, const metrics::RunMetric
   out["faults"] = std::move(faults);
   out["slo"] = {{"success_rate", num(100 * scenario.slo.success_rate)},
                 {"latency_p99", num(scenario.slo.latency_p99_s)}};
+  out["nodes_total"] = m.nodes().size();
   out["merged_windows"] = gs.empty() ? 1 : gs[0].last - gs[0].first + 1;
   out["windows"] = ws.size();
   out["window_seconds"] = m.window_s();
@@ -474,8 +485,7 @@ std::string report_html(const HtmlReportInput& in) {
   out << script_text_safe(std::string(js, sizeof kChartJs)) << "\n</script>\n</head><body>\n";
   out << "<h1>payquake report: " << html_escape(name) << " (seed " << fmt(at(s, "seed"), "")
       << ") <span class=\"badge " << verdict_class << "\">" << html_escape(verdict_text)
-      << "</span></h1>\n<div class=sub>payquake " << fmt(at(s, "version"), "") << ", "
-      << fmt(at(s, "engine.mode"), "") << " engine; simulated " << fmt(at(s, "simulated_seconds"), "s")
+      << "</span></h1>\n<div class=sub>payquake " << fmt(at(s, "version"), "") << "; simulated " << fmt(at(s, "simulated_seconds"), "s")
       << " (duration " << fmt(at(s, "planned_seconds"), "s") << ", measured from "
       << fmt(at(s, "measured_interval_seconds.from"), "s") << " to "
       << fmt(at(s, "measured_interval_seconds.to"), "s") << "); time-series window "
@@ -484,6 +494,9 @@ std::string report_html(const HtmlReportInput& in) {
     out << " (each chart point merges " << data["merged_windows"].get<std::size_t>()
         << " windows: rates are their mean, percentiles their worst window)";
   out << ".";
+  if (data["nodes_total"].get<std::size_t>() > data["nodes"].size())
+    out << " Node charts show the " << data["nodes"].size() << " busiest of "
+        << data["nodes_total"].get<std::size_t>() << " nodes.";
   if (at(s, "partial") == true)
     out << " <b>Partial run: interrupted at " << fmt(at(s, "simulated_seconds"), "s")
         << "; everything below covers only what was simulated.</b>";

@@ -31,5 +31,7 @@ std::string report_html(const HtmlReportInput& input);
 nlohmann::ordered_json chart_data(const core::Scenario& scenario,
                                   const metrics::RunMetrics& metrics);
 inline constexpr std::size_t kMaxChartPoints = 5000;
+// Node charts show at most this many nodes, the busiest.
+inline constexpr std::size_t kMaxChartNodes = 12;
 
 }  // namespace payquake::report

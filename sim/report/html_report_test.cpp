@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 namespace payquake::report {
 namespace {
 
@@ -62,6 +64,37 @@ TEST(HtmlReport, IsOnePageWithTheLibraryInlinedAndNothingFetched) {
   for (const char* chart : {"throughput", "success", "latency", "declines", "duplicates",
                             "retries", "utilisation", "queues"})
     EXPECT_NE(html.find(std::string("id=") + chart + ">"), std::string::npos) << chart;
+}
+
+TEST(HtmlReport, LongRunsAndManyNodesStayBounded) {
+  core::Scenario s = one_node();
+  s.duration_s = 12'000;
+  s.nodes.clear();
+  for (int i = 0; i < 30; ++i) {
+    core::Node n;
+    n.id = "n" + std::to_string(i);
+    n.workers = 1;
+    s.nodes.push_back(n);
+  }
+  metrics::RunMetrics m(s);
+  // Node n29 is busy the whole run, n3 half of it; the others idle.
+  m.on_busy_change({29, 0}, 0.0, 1);
+  m.on_busy_change({3, 0}, 0.0, 1);
+  m.on_clock(6'000.0);
+  m.on_busy_change({3, 0}, 6'000.0, 0);
+  m.on_clock(12'000.0);
+  m.finish(12'000.0);
+  ASSERT_GT(m.windows().size(), kMaxChartPoints);
+  const auto data = chart_data(s, m);
+  EXPECT_LE(data["t"].size(), kMaxChartPoints);
+  EXPECT_EQ(data["merged_windows"], 3u);  // 12,001 windows in groups of 3
+  EXPECT_EQ(data["t"][1], 3.0);
+  ASSERT_EQ(data["nodes"].size(), kMaxChartNodes);
+  EXPECT_EQ(data["nodes_total"], 30u);
+  EXPECT_NE(std::find(data["nodes"].begin(), data["nodes"].end(), "n29"), data["nodes"].end());
+  EXPECT_NE(std::find(data["nodes"].begin(), data["nodes"].end(), "n3"), data["nodes"].end());
+  EXPECT_EQ(data["series"]["util_n29"][0], 100.0);
+  EXPECT_EQ(data["series"]["util_n3"][data["t"].size() - 1], 0.0);
 }
 
 }  // namespace
