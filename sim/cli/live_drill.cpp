@@ -10,7 +10,7 @@ namespace payquake::cli {
 namespace {
 
 // Falling behind by less than this is scheduling noise, not a simulation too slow.
-constexpr double kBehindThresholdS = 0.5;
+constexpr double kBehindThresholdS = 1.0;
 constexpr auto kSleepSlice = std::chrono::milliseconds(50);  // a Ctrl-C is seen this fast
 
 }  // namespace
@@ -43,24 +43,23 @@ void LiveDrill::finish(double t, const metrics::RunMetrics& metrics) {
 }
 
 // Off a terminal (no progress line), falling behind and catching up are said on stderr,
-// at most every 5 s.
+// at most every 5 s (a state that flips faster is said once it has held).
 void LiveDrill::note_lag(double t, double lag_s) {
   lag_s_ = std::max(0.0, lag_s);
-  const bool behind = lag_s_ > kBehindThresholdS;
-  if (behind == behind_) return;
+  behind_ = lag_s_ > kBehindThresholdS;
+  if (behind_ == reported_behind_ || ::isatty(STDERR_FILENO) != 0) return;
   const auto now = std::chrono::steady_clock::now();
-  if (::isatty(STDERR_FILENO) == 0 && now - last_note_ > std::chrono::seconds(5)) {
-    last_note_ = now;
-    if (behind) {
-      std::fprintf(stderr,
-                   "payquake: --pace %g: the simulation cannot keep up (at simulated %.1f s it "
-                   "is %.1f s behind the wall clock)\n",
-                   pace_, t, lag_s_);
-    } else {
-      std::fprintf(stderr, "payquake: --pace %g: caught up at simulated %.1f s\n", pace_, t);
-    }
+  if (now - last_note_ < std::chrono::seconds(5)) return;
+  last_note_ = now;
+  reported_behind_ = behind_;
+  if (behind_) {
+    std::fprintf(stderr,
+                 "payquake: --pace %g: the simulation cannot keep up (at simulated %.1f s it "
+                 "is %.1f s behind the wall clock)\n",
+                 pace_, t, lag_s_);
+  } else {
+    std::fprintf(stderr, "payquake: --pace %g: keeping up again at simulated %.1f s\n", pace_, t);
   }
-  behind_ = behind;
 }
 
 std::string LiveDrill::status() const {

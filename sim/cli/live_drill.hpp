@@ -39,7 +39,8 @@ class LiveDrill {
   std::unique_ptr<metrics::LiveExporter> exporter_;
   std::chrono::steady_clock::time_point start_;
   double lag_s_ = 0.0;  // wall seconds behind the pace at the last tick
-  bool behind_ = false;
+  bool behind_ = false;           // at the last tick
+  bool reported_behind_ = false;  // as last said on stderr
   std::chrono::steady_clock::time_point last_note_{};
 };
 

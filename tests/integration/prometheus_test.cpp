@@ -35,6 +35,7 @@ std::vector<std::pair<std::string, std::string>> dashboard_queries(const json& d
   auto fill = [&](std::string e) {
     e = replace_all(e, "$scenario", scenario);
     e = replace_all(e, "$run", run);
+    e = replace_all(e, "$pace", "1");
     e = replace_all(e, "$__rate_interval", "1m");
     return replace_all(e, "$__interval", "5s");
   };
@@ -149,6 +150,7 @@ TEST(OpenMetricsInPrometheus, PromtoolBackfillsARunAndEveryDashboardQueryReturns
   const auto queries = dashboard_queries(dashboard, scenario, label);
   ASSERT_GE(queries.size(), 10u);
   for (const auto& [where, expr] : queries) {
+    EXPECT_EQ(expr.find('$'), std::string::npos) << where << ": a variable Grafana would fill";
     const json result = prometheus.query(expr, inside);
     EXPECT_FALSE(result.empty()) << where << ": no data at simulated " << inside - epoch
                                  << " s for\n  " << expr;
