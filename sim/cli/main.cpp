@@ -69,7 +69,7 @@ int main(int argc, char** argv) {
           "N >= 1"));
   run_cmd->add_option("--epoch", run.epoch,
                       "metrics.om: the Unix time (seconds, or UTC 2025-11-28T00:00:00Z) of "
-                      "simulated time 0 (default: now minus the simulated time)")
+                      "simulated time 0 (default: the arrivals end when the run starts)")
       ->type_name("TIME")
       ->check(CLI::Validator(
           [](const std::string& v) {

@@ -133,6 +133,11 @@ struct ControlRun {
 ControlRun start_control(const RunRequest& request, const std::string& out_dir) {
   std::vector<std::string> args = {"payquake", "run", request.scenario_path, "--out", out_dir,
                                    "--quiet", "--without-faults", "--engine", request.engine};
+  // The same epoch, so the two runs line up in Prometheus.
+  if (!request.epoch.empty()) {
+    args.push_back("--epoch");
+    args.push_back(request.epoch);
+  }
   for (const auto& o : request.overrides) {
     args.push_back("--set");
     args.push_back(o);
@@ -234,14 +239,12 @@ report::RunInfo run_info(const core::Scenario& scenario, const engine::RunResult
 // the file could not be written whole.
 bool write_metrics_om(const std::string& staging_dir, const core::Scenario& scenario,
                       const metrics::RunMetrics& metrics, const RunRequest& request,
-                      const std::string& shown_dir, double simulated_s) {
+                      const std::string& shown_dir) {
   report::OpenMetricsOptions options;
   options.scenario = scenario.name;
   options.run = report::run_label(shown_dir);
-  // Checked when the command line was read; the default places the run's end at now, so
-  // the data sits inside Prometheus' retention.
-  if (request.epoch.empty() || !report::parse_epoch(request.epoch, &options.epoch_s))
-    options.epoch_s = std::floor(static_cast<double>(std::time(nullptr)) - simulated_s);
+  // Checked when the command line was read, or set by run_command() (default_epoch).
+  report::parse_epoch(request.epoch, &options.epoch_s);
   std::ofstream file(staging_dir + "/metrics.om", std::ios::binary);
   report::write_openmetrics(file, scenario, metrics, options);
   file.close();
@@ -316,8 +319,7 @@ Outcome simulate(const core::Scenario& scenario, const topology::Topology& topo,
     out.trace_failed = trace_file.fail();
   }
   out.timeseries_csv = report::timeseries_csv(scenario, metrics);
-  out.metrics_om_failed = !write_metrics_om(staging_dir, scenario, metrics, request, shown_dir,
-                                            result.end_time_s);
+  out.metrics_om_failed = !write_metrics_om(staging_dir, scenario, metrics, request, shown_dir);
   out.charts = report::chart_data(scenario, metrics);
   out.text = report::human_summary(scenario, metrics, out.info, shown_dir) +
              report::faults_table(out.summary["faults"]);
@@ -390,14 +392,23 @@ int exit_code(const Outcome& out) {
   return kOk;
 }
 
+// metrics.om's default epoch: the arrivals end when the run started (so the data sits
+// inside Prometheus' retention, and a control started with it lines up).
+std::string default_epoch(const core::Scenario& scenario) {
+  const auto now = static_cast<long long>(std::time(nullptr));
+  const double start = std::max(0.0, static_cast<double>(now) - std::ceil(scenario.duration_s));
+  return std::to_string(static_cast<long long>(start));
+}
+
 std::string default_out_dir(const core::Scenario& scenario) {
   return "runs/" + scenario.name + "-" + std::to_string(scenario.seed);
 }
 
 }  // namespace
 
-int run_command(const RunRequest& request) {
+int run_command(const RunRequest& typed) {
   install_stop_handler();
+  RunRequest request = typed;
   if (!request.serve_metrics.empty()) {
     const std::string problem =
         metrics::check_listen_address(request.serve_metrics, request.allow_remote);
@@ -409,6 +420,7 @@ int run_command(const RunRequest& request) {
   const std::optional<core::Scenario> loaded = load(request);
   if (!loaded) return kBadInput;
   const core::Scenario& scenario = *loaded;
+  if (request.epoch.empty()) request.epoch = default_epoch(scenario);
   if (request.control && scenario.faults.empty()) {
     std::cerr << "payquake: --control compares a run with and without its faults, and "
               << scenario.source_file << " has none\n";

@@ -46,6 +46,14 @@ TEST(ObservabilityFiles, TheSameRunGivesTheSameBytesInEitherEngine) {
   EXPECT_FALSE(a.metrics_om == other.metrics_om);
 }
 
+double first_timestamp(const std::string& om) {
+  std::istringstream in(om);
+  std::string line;
+  while (std::getline(in, line))
+    if (!line.empty() && line[0] != '#') return std::stod(line.substr(line.rfind(' ') + 1));
+  return std::nan("");
+}
+
 TEST(ObservabilityFiles, TheEpochPlacesSimulatedTimeZero) {
   const Files fixed = run_drill({"--epoch", "2025-11-30T00:00:00Z"});
   ASSERT_EQ(fixed.exit_code, 0) << fixed.err;
@@ -54,28 +62,26 @@ TEST(ObservabilityFiles, TheEpochPlacesSimulatedTimeZero) {
   EXPECT_EQ(fixed.metrics_om.find(" 1764460800.000\n"), std::string::npos)
       << "no sample before the end of the first window";
 
-  // Default: the run's last point is now (the data sits inside Prometheus' retention).
+  // Default: the arrivals end when the run started, so the first window (1 s) ends
+  // `duration` (150 s) before that, plus 1 s.
   const double before = static_cast<double>(std::time(nullptr));
   const Files now = run_drill({});
   const double after = static_cast<double>(std::time(nullptr));
   ASSERT_EQ(now.exit_code, 0) << now.err;
-  double last = 0;
-  std::istringstream in(now.metrics_om);
-  std::string line;
-  while (std::getline(in, line))
-    if (!line.empty() && line[0] != '#') last = std::max(last, std::stod(line.substr(line.rfind(' ') + 1)));
-  EXPECT_GE(last, before - 5);
-  EXPECT_LE(last, after + 5);
+  EXPECT_GE(first_timestamp(now.metrics_om), before - 150 + 1 - 1);
+  EXPECT_LE(first_timestamp(now.metrics_om), after - 150 + 1);
 }
 
 TEST(ObservabilityFiles, TheControlHasItsOwnLabelledMetricsAndSitsBesideTheExperiment) {
   const std::string dir = temp_dir("observability") + "/drill-run";
-  const RunOutput out = run_payquake(
-      {"run", source_dir() + kDrill, "--out", dir, "--quiet", "--control", "--epoch", "1764460800"},
-      dir);
+  const RunOutput out =
+      run_payquake({"run", source_dir() + kDrill, "--out", dir, "--quiet", "--control"}, dir);
   ASSERT_EQ(out.exit_code, 0) << out.err;
-  EXPECT_NE(read_file(dir + "/metrics.om").find("run=\"drill-run\""), std::string::npos);
+  const std::string experiment = read_file(dir + "/metrics.om");
+  EXPECT_NE(experiment.find("run=\"drill-run\""), std::string::npos);
   const std::string control = read_file(dir + "/control/metrics.om");
+  // The default epoch is the experiment's, given to the control: they line up.
+  EXPECT_EQ(first_timestamp(control), first_timestamp(experiment));
   EXPECT_NE(control.find("run=\"drill-run/control\""), std::string::npos);
   EXPECT_EQ(control.find("payquake_fault_active"), std::string::npos) << "the control has no faults";
   const std::string html = read_file(dir + "/report.html");
