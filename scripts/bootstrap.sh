@@ -31,6 +31,7 @@ packages=(
   libgtest-dev libgmock-dev
   libcli11-dev nlohmann-json3-dev libfmt-dev libbenchmark-dev
   slurmctld slurmd slurm-client munge
+  libjs-dygraphs prometheus chromium
 )
 
 missing=()

@@ -21,6 +21,14 @@ struct RunRequest {
   bool force = false;                  // replace an earlier run in the output folder
   std::uint64_t trace_every = 0;       // trace.jsonl: 1 payment in this many (0: no trace)
   std::string command_line;            // as typed, recorded in the run folder
+  // metrics.om: Unix time of simulated time 0 (--epoch); empty: the arrivals end
+  // when the run starts (run_command() fills it in, and gives it to the control).
+  std::string epoch;
+  // Live drill: serve Prometheus metrics here (--serve-metrics), at `pace` simulated seconds
+  // per wall second (--pace; 0: as fast as possible).
+  std::string serve_metrics;
+  double pace = 0.0;
+  bool allow_remote = false;  // --serve-metrics may bind a non-loopback address
 };
 
 int run_command(const RunRequest& request);

@@ -1,5 +1,6 @@
 // payquake's command line: parsing and wiring only; the work is in the subcommands.
 #include <CLI/CLI.hpp>
+#include <cstdlib>
 #include <exception>
 #include <iostream>
 
@@ -8,6 +9,7 @@
 #include "cli/size_command.hpp"
 #include "cli/suggest_flag.hpp"
 #include "cli/sweep_command.hpp"
+#include "report/openmetrics.hpp"
 #include "report/run_info.hpp"
 
 namespace {
@@ -67,6 +69,38 @@ int main(int argc, char** argv) {
                        : "expected a whole number >= 1, got '" + v + "'";
           },
           "N >= 1"));
+  run_cmd->add_option("--epoch", run.epoch,
+                      "metrics.om: the Unix time (seconds, or UTC 2025-11-28T00:00:00Z) of "
+                      "simulated time 0 (default: the arrivals end when the run starts)")
+      ->type_name("TIME")
+      ->check(CLI::Validator(
+          [](const std::string& v) {
+            double epoch = 0;
+            return payquake::report::parse_epoch(v, &epoch)
+                       ? std::string()
+                       : "expected Unix seconds or YYYY-MM-DDTHH:MM:SSZ, got '" + v + "'";
+          },
+          "TIME"));
+  run_cmd->add_option("--serve-metrics", run.serve_metrics,
+                      "Live drill: serve Prometheus metrics on HOST:PORT while the run goes "
+                      "(loopback only unless --allow-remote), e.g. 127.0.0.1:9464")
+      ->type_name("HOST:PORT");
+  run_cmd->add_option("--pace", run.pace,
+                      "Run at X simulated seconds per wall second (a live drill); the progress "
+                      "line says when the simulation cannot keep up")
+      ->type_name("X")
+      ->check(CLI::Validator(
+          [](const std::string& v) {
+            char* end = nullptr;
+            const double x = std::strtod(v.c_str(), &end);
+            return end != v.c_str() && *end == '\0' && x > 0 && x <= 1e9
+                       ? std::string()
+                       : "expected a number of simulated seconds per wall second in (0, 1e9], "
+                         "got '" + v + "'";
+          },
+          "X > 0"));
+  run_cmd->add_flag("--allow-remote", run.allow_remote,
+                    "Let --serve-metrics bind an address other than loopback");
   run_cmd->add_flag("--force", run.force,
                     "Replace an earlier run in the output folder (it is replaced only once the "
                     "new run is completely written)");

@@ -4,6 +4,9 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
+#include <ctime>
+#include <iterator>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -13,6 +16,7 @@
 #include "cli/commands.hpp"
 #include "cli/self_binary.hpp"
 #include "core/fan_out.hpp"
+#include "cli/live_drill.hpp"
 #include "engine/driver.hpp"
 #include "engine/platform.hpp"
 #include "metrics/payment_trace.hpp"
@@ -20,6 +24,8 @@
 #include "payments/flow.hpp"
 #include "report/atomic_file.hpp"
 #include "report/drill.hpp"
+#include "report/html_report.hpp"
+#include "report/openmetrics.hpp"
 #include "report/run_folder.hpp"
 #include "report/summary.hpp"
 #include "scenario/loader.hpp"
@@ -92,13 +98,16 @@ class ProgressLine {
     const double rate_k =
         wall > 0 ? static_cast<double>(flow_.payments_started()) / wall / 1e3 : 0.0;
     if (t <= duration_s_) {
-      std::fprintf(stderr, "\r\033[K  simulated %.1f s  %3.0f%%  %.0fk payments per wall second",
-                   t, 100 * t / duration_s_, rate_k);
+      std::fprintf(stderr, "\r\033[K  simulated %.1f s  %3.0f%%  %.0fk payments per wall second%s",
+                   t, 100 * t / duration_s_, rate_k, note_.c_str());
     } else {
-      std::fprintf(stderr, "\r\033[K  simulated %.1f s  draining: %llu payments still open", t,
-                   static_cast<unsigned long long>(flow_.payments_live()));
+      std::fprintf(stderr, "\r\033[K  simulated %.1f s  draining: %llu payments still open%s", t,
+                   static_cast<unsigned long long>(flow_.payments_live()), note_.c_str());
     }
   }
+
+  // Said after the figures (a live drill's pace).
+  void set_note(std::string note) { note_ = std::move(note); }
 
   void clear() {
     if (enabled_) std::fprintf(stderr, "\r\033[K");
@@ -110,6 +119,7 @@ class ProgressLine {
   const payments::Flow& flow_;
   std::chrono::steady_clock::time_point start_;
   std::chrono::steady_clock::time_point last_{};
+  std::string note_;
 };
 
 // The control: `payquake run --without-faults` of the same scenario, overrides (the seed
@@ -122,6 +132,11 @@ study::Plan control_plan(const RunRequest& request, const std::string& out_dir) 
   control.overrides = request.overrides;
   control.out_dir = out_dir;
   control.extra = {"--without-faults", "--engine", request.engine};
+  // The same epoch, so the two runs line up in Prometheus.
+  if (!request.epoch.empty()) {
+    control.extra.push_back("--epoch");
+    control.extra.push_back(request.epoch);
+  }
   return {control};
 }
 
@@ -161,6 +176,9 @@ struct Outcome {
   std::uint64_t payments_live = 0;
   bool control_failed = false;
   bool trace_failed = false;  // trace.jsonl could not be written whole
+  bool metrics_om_failed = false;
+  nlohmann::ordered_json charts;           // report.html's time series
+  nlohmann::ordered_json control_summary;  // the control's summary.json, with --control
 };
 
 report::RunInfo run_info(const core::Scenario& scenario, const engine::RunResult& result,
@@ -189,10 +207,26 @@ report::RunInfo run_info(const core::Scenario& scenario, const engine::RunResult
   return info;
 }
 
+// DIR/metrics.om, written straight into the staging folder (it may be large). False when
+// the file could not be written whole.
+bool write_metrics_om(const std::string& staging_dir, const core::Scenario& scenario,
+                      const metrics::RunMetrics& metrics, const RunRequest& request,
+                      const std::string& shown_dir) {
+  report::OpenMetricsOptions options;
+  options.scenario = scenario.name;
+  options.run = report::run_label(shown_dir);
+  // Checked when the command line was read, or set by run_command() (default_epoch).
+  report::parse_epoch(request.epoch, &options.epoch_s);
+  std::ofstream file(staging_dir + "/metrics.om", std::ios::binary);
+  report::write_openmetrics(file, scenario, metrics, options);
+  file.close();
+  return !file.fail();
+}
+
 // Runs the scenario on SimGrid and measures it. The engine lives only inside this call.
 Outcome simulate(const core::Scenario& scenario, const topology::Topology& topo,
                  const RunRequest& request, const std::string& shown_dir,
-                 const std::string& staging_dir) {
+                 const std::string& staging_dir, LiveDrill* live) {
   const engine::Mode mode =
       request.engine == "lockstep" ? engine::Mode::kLockstep : engine::Mode::kRunAhead;
   const auto wall_start = std::chrono::steady_clock::now();
@@ -226,9 +260,18 @@ Outcome simulate(const core::Scenario& scenario, const topology::Topology& topo,
   options.on_progress = [&progress](double t) { progress.update(t); };
   options.stop_requested = &g_stop_requested;
   options.horizon_s = scenario.duration_s + scenario.drain_limit_s;
+  if (live != nullptr) {
+    options.tick_s = live->tick_s();
+    options.on_tick = [&](double t) {
+      live->on_tick(t, metrics);
+      progress.set_note(live->status());
+      progress.update(t);
+    };
+  }
   const engine::RunResult result = engine::run(*platform, calendar, flow, options);
   progress.clear();
   metrics.finish(result.end_time_s, result.interrupted);
+  if (live != nullptr) live->finish(result.end_time_s, metrics);
   // Captures and expiries due by the end are applied before the books are read.
   flow.close_books(result.end_time_s);
 
@@ -248,6 +291,8 @@ Outcome simulate(const core::Scenario& scenario, const topology::Topology& topo,
     out.trace_failed = trace_file.fail();
   }
   out.timeseries_csv = report::timeseries_csv(scenario, metrics);
+  out.metrics_om_failed = !write_metrics_om(staging_dir, scenario, metrics, request, shown_dir);
+  out.charts = report::chart_data(scenario, metrics);
   out.text = report::human_summary(scenario, metrics, out.info, shown_dir) +
              report::faults_table(out.summary["faults"]);
   return out;
@@ -258,6 +303,7 @@ void add_control(Outcome& out, study::Execution& control) {
   const nlohmann::ordered_json control_summary = finish_control(control);
   out.control_failed = control_summary.is_null();
   if (out.control_failed) return;
+  out.control_summary = control_summary;
   out.summary["control"] = report::control_json(control_summary);
   out.summary["control"]["partial"] = control_summary["partial"];
   // A difference between a partial run and a whole one means nothing.
@@ -280,6 +326,16 @@ void write_run(report::RunFolder& folder, const core::Scenario& scenario, const 
   report::write_atomically(dir + "/scenario.resolved.yaml", resolved);
   report::write_atomically(dir + "/timeseries.csv", out.timeseries_csv);
   report::write_atomically(dir + "/faults.csv", report::faults_csv(out.summary["faults"]));
+  if (out.metrics_om_failed) throw std::runtime_error("cannot write " + dir + "/metrics.om");
+  std::string control_csv;
+  if (!out.control_summary.is_null()) {
+    std::ifstream in(dir + "/control/timeseries.csv", std::ios::binary);
+    control_csv.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  report::write_atomically(
+      dir + "/report.html",
+      report::report_html({scenario, out.charts, out.summary, resolved, out.control_summary,
+                           control_csv}));
   report::write_atomically(dir + "/summary.json", out.summary.dump(2) + "\n");
   folder.commit();
 }
@@ -308,17 +364,35 @@ int exit_code(const Outcome& out) {
   return kOk;
 }
 
+// metrics.om's default epoch: the arrivals end when the run started (so the data sits
+// inside Prometheus' retention, and a control started with it lines up).
+std::string default_epoch(const core::Scenario& scenario) {
+  const auto now = static_cast<long long>(std::time(nullptr));
+  const double start = std::max(0.0, static_cast<double>(now) - std::ceil(scenario.duration_s));
+  return std::to_string(static_cast<long long>(start));
+}
+
 std::string default_out_dir(const core::Scenario& scenario) {
   return "runs/" + scenario.name + "-" + std::to_string(scenario.seed);
 }
 
 }  // namespace
 
-int run_command(const RunRequest& request) {
+int run_command(const RunRequest& typed) {
   install_stop_handler();
+  RunRequest request = typed;
+  if (!request.serve_metrics.empty()) {
+    const std::string problem =
+        metrics::check_listen_address(request.serve_metrics, request.allow_remote);
+    if (!problem.empty()) {
+      std::cerr << "payquake: --serve-metrics: " << problem << '\n';
+      return kBadInput;
+    }
+  }
   const std::optional<core::Scenario> loaded = load(request);
   if (!loaded) return kBadInput;
   const core::Scenario& scenario = *loaded;
+  if (request.epoch.empty()) request.epoch = default_epoch(scenario);
   if (request.control && scenario.faults.empty()) {
     std::cerr << "payquake: --control compares a run with and without its faults, and "
               << scenario.source_file << " has none\n";
@@ -346,6 +420,19 @@ int run_command(const RunRequest& request) {
     return interrupted_exit_code();
   }
 
+  // A live drill's endpoint is bound before anything is simulated (a port in use is the
+  // user's to fix).
+  std::unique_ptr<LiveDrill> live;
+  if (!request.serve_metrics.empty() || request.pace > 0) {
+    try {
+      live = std::make_unique<LiveDrill>(request.serve_metrics, request.pace, scenario,
+                                         report::run_label(folder->path()), &g_stop_requested);
+    } catch (const std::runtime_error& e) {
+      std::cerr << "payquake: --serve-metrics: " << e.what() << '\n';
+      return kBadInput;
+    }
+  }
+
   // The control runs beside the experiment, in a process of its own (one SimGrid engine
   // per process): same scenario, seed and overrides, no faults.
   std::optional<study::Execution> control;
@@ -355,7 +442,7 @@ int run_command(const RunRequest& request) {
     control->step();  // started; it runs while the experiment is simulated here
   }
 
-  Outcome out = simulate(scenario, *topo, request, folder->path(), folder->staging());
+  Outcome out = simulate(scenario, *topo, request, folder->path(), folder->staging(), live.get());
   if (control) add_control(out, *control);
   out.verdicts = report::check_expectations(scenario, out.summary, out.info.partial);
   out.summary["expectations"] = report::verdicts_json(out.verdicts);

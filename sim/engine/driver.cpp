@@ -1,6 +1,7 @@
 #include "engine/driver.hpp"
 
 #include <simgrid/kernel/Timer.hpp>
+#include <cmath>
 #include <limits>
 #include <simgrid/s4u.hpp>
 
@@ -16,7 +17,10 @@ constexpr std::uint64_t kProgressEvery = 1u << 12;
 class Loop {
  public:
   Loop(Calendar& calendar, EventHandler& handler, const RunOptions& options)
-      : calendar_(calendar), handler_(handler), options_(options) {}
+      : calendar_(calendar),
+        handler_(handler),
+        options_(options),
+        next_tick_s_(options.tick_s > 0 ? 0.0 : std::numeric_limits<double>::infinity()) {}
 
   // Handles every event dated no later than `horizon_s` (or, `strictly`, earlier), and
   // never one beyond the run's horizon.
@@ -29,6 +33,7 @@ class Loop {
                                   (!strictly && calendar_.top().time_s == horizon_s))) {
       if (stopped()) return;
       const Event e = calendar_.pop();
+      if (e.time_s >= next_tick_s_) tick(e.time_s);
       if (!calendar_.empty()) handler_.prefetch(calendar_.top());
       result_.end_time_s = e.time_s;
       handler_.handle(e);
@@ -39,6 +44,11 @@ class Loop {
       if ((++result_.events % kProgressEvery) == 0 && options_.on_progress)
         options_.on_progress(e.time_s);
     }
+  }
+
+  void tick(double t) {
+    options_.on_tick(t);
+    next_tick_s_ = (std::floor(t / options_.tick_s) + 1) * options_.tick_s;
   }
 
   bool stopped() {
@@ -81,6 +91,7 @@ class Loop {
   const RunOptions& options_;
   RunResult result_;
   bool finished_ = false;
+  double next_tick_s_;
 };
 
 }  // namespace

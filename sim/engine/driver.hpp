@@ -48,6 +48,11 @@ struct RunOptions {
   std::vector<PlatformChange> changes;  // sorted by at_s
   // Called now and then with the calendar's time (progress display). May be empty.
   std::function<void(double)> on_progress;
+  // Live drills: called with an event's time before handling the first event at or after
+  // each multiple of `tick_s`, so the caller can pace the run against the wall clock and
+  // publish what it measured. tick_s 0: never (a plain run pays one comparison per event).
+  std::function<void(double)> on_tick;
+  double tick_s = 0.0;
   // Stop handling events once this is true (SIGINT/SIGTERM); the run is then partial.
   const volatile bool* stop_requested = nullptr;
   // No event dated later is handled: the run ends there with whatever is still pending

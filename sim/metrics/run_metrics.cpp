@@ -78,8 +78,10 @@ void RunMetrics::on_final(const core::Payment& p, core::Outcome outcome, core::R
   ++by_outcome_[static_cast<int>(outcome)];
   if (outcome == core::Outcome::kAbandoned) {
     ++current_.in_doubt;
+    ++window_finals_[static_cast<int>(outcome)][0];
   } else {
     ++by_code_[static_cast<int>(code)];
+    ++window_finals_[static_cast<int>(outcome)][static_cast<int>(code)];
   }
   const double latency = t - p.intended_arrival_s;
   ++current_.completions;
@@ -163,6 +165,7 @@ void RunMetrics::on_reconciled(const core::Payment& p, const core::ReconciledPay
     ++slo_window_at(r.extra_charge_s).duplicates;
     ++semantics_.duplicates;
     ++current_.duplicates;
+    ++current_.duplicates_by_cause[static_cast<int>(r.cause)];
     semantics_.duplicate_amount_minor += (r.standing_charges - 1) * p.amount.minor;
     ++semantics_.by_cause[static_cast<int>(r.cause)];
   }
@@ -224,7 +227,21 @@ void RunMetrics::close_windows_until(double t) {
 void RunMetrics::close_window() {
   current_.latency_p50_s = exact_quantile(window_latencies_, 0.50);
   current_.latency_p99_s = exact_quantile(window_latencies_, 0.99);
+  current_.latency_p999_s = exact_quantile(window_latencies_, 0.999);
+  for (const double latency : window_latencies_) {
+    ++current_.latency_buckets[latency_bucket(latency)];
+    current_.latency_sum_s += latency;
+  }
   window_latencies_.clear();
+  for (int o = 0; o < 4; ++o) {
+    for (int c = 0; c < 100; ++c) {
+      std::uint64_t& n = window_finals_[o][c];
+      if (n == 0) continue;
+      current_.finals.push_back(
+          {static_cast<core::Outcome>(o), static_cast<core::ResponseCode>(c), n});
+      n = 0;
+    }
+  }
   for (auto& node : nodes_) {
     node.busy.advance(window_end_s_, measured_from_, measured_to_);
     node.queue.advance(window_end_s_, measured_from_, measured_to_);

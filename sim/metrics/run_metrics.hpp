@@ -13,6 +13,7 @@
 #include "core/events.hpp"
 #include "core/scenario.hpp"
 #include "metrics/histogram.hpp"
+#include "metrics/latency_buckets.hpp"
 #include "metrics/recovery.hpp"
 
 namespace payquake::metrics {
@@ -95,6 +96,19 @@ struct WindowRow {
   std::uint64_t declines = 0;   // of which declined (any code)
   double latency_p50_s = 0.0;
   double latency_p99_s = 0.0;
+  double latency_p999_s = 0.0;
+  // Every final answer of the window (in_doubt included) by latency bucket, and their sum:
+  // a real histogram per window (OpenMetrics, report.html), not only its percentiles.
+  std::array<std::uint64_t, kLatencyBuckets> latency_buckets{};
+  double latency_sum_s = 0.0;
+  // Final answers of the window by (outcome, code), only the pairs that occurred.
+  struct Finals {
+    core::Outcome outcome;
+    core::ResponseCode code;  // meaningless for kAbandoned
+    std::uint64_t count;
+  };
+  std::vector<Finals> finals;
+  std::array<std::uint32_t, static_cast<int>(core::DuplicateCause::kCount)> duplicates_by_cause{};
   std::vector<double> node_utilisation;
   std::vector<double> node_queue_length;
 };
@@ -202,6 +216,8 @@ class RunMetrics : public core::FlowObserver {
 
   WindowRow current_;
   std::vector<double> window_latencies_;
+  // The current window's finals by outcome and code (abandoned under code 0).
+  std::array<std::array<std::uint64_t, 100>, 4> window_finals_{};
   std::vector<WindowRow> windows_;
 };
 

@@ -28,7 +28,7 @@ struct FolderKind {
 inline const FolderKind kRunFolder{
     "summary.json",
     {"summary.json", "timeseries.csv", "faults.csv", "scenario.resolved.yaml", "trace.jsonl",
-     "control", "control.stderr"}};
+     "metrics.om", "report.html", "control", "control.stderr"}};
 // `payquake compare`: its reports and the two sides' runs.
 inline const FolderKind kCompareFolder{
     "compare.json", {"compare.json", "compare.csv", "compare.txt", "a", "b"}};

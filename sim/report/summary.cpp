@@ -409,7 +409,7 @@ std::string human_summary(const core::Scenario& scenario, const metrics::RunMetr
   }
   out << capacity_text(metrics);
   out << "  results in   " << out_dir
-      << "/ (summary.json, timeseries.csv, faults.csv, scenario.resolved.yaml)\n";
+      << "/ (report.html, summary.json, timeseries.csv, faults.csv, metrics.om, scenario.resolved.yaml)\n";
   return out.str();
 }
 

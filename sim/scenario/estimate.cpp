@@ -8,9 +8,11 @@ namespace payquake::scenario {
 namespace {
 
 // Bytes per unit, read from the code that allocates them (and measured where noted).
-// A time-series window: metrics::WindowRow (136 bytes and two vectors of a double per
-// node) and its row of timeseries.csv, held twice while written (~8 bytes a cell).
-constexpr double kWindowBytes = 136 + 32;
+// A time-series window: metrics::WindowRow (392 bytes with its latency histogram, a few
+// (outcome, code) counts on the heap, and two vectors of a double per node) and its row of
+// timeseries.csv, held twice while written (~8 bytes a cell). metrics.om is streamed and
+// report.html holds at most 5,000 points a series, so neither grows with the windows.
+constexpr double kWindowBytes = 392 + 64 + 32;
 constexpr double kWindowBytesPerNode = 16;
 constexpr double kCsvBytesPerCell = 2 * 8;
 constexpr double kFixedColumns = 11;  // time, arrivals, ... in_doubt

@@ -191,7 +191,7 @@ TEST(Hostile, TheDrainCountsInTheEstimate) {
   EXPECT_EQ(
       errors_of(slow + "drain_limit: 100000000000h\n"),
       Errors{"t.yaml:3:11: duration: expected a run needing at most 4 GiB of memory, got "
-             "one needing ~175 PiB, ~171 PiB of it for the (duration + up to 3.6e14 s of drain) / "
+             "one needing ~277 PiB, ~274 PiB of it for the (duration + up to 3.6e14 s of drain) / "
              "window = 3.6e14 windows x 19 columns"});
 }
 
@@ -209,7 +209,7 @@ TEST(Hostile, TooManyNodesOrSites) {
 TEST(Hostile, RunsNeedingTooMuchMemoryAreRefusedWithTheEstimate) {
   EXPECT_EQ(errors_of(kReference + "window: 1us\n"),
             Errors{"t.yaml:55:9: window: expected a run needing at most 4 GiB of memory, got one "
-                   "needing ~1.23 TiB, ~1.23 TiB of it for the (duration + up to 727 s of "
+                   "needing ~1.97 TiB, ~1.97 TiB of it for the (duration + up to 727 s of "
                    "drain) / window = 2.5e9 windows x 19 columns"});
   EXPECT_EQ(errors_of(reference_with("replicas: 2", "replicas: 20000")),
             Errors{"t.yaml:17:15: nodes.gw.replicas: expected a run needing at most 4 GiB of "
