@@ -1,0 +1,110 @@
+// Every random number that belongs to one payment, keyed to it (core::KeyedRandom): a draw
+// depends only on (seed, what is drawn, the payment's serial, the visit or press it is
+// for), never on what other payments drew before it. So two variants of a scenario give
+// every payment the same card, amount, service times, retry delays and link and error
+// draws, except where the variant changed that payment itself: common random numbers,
+// payment by payment. (What is not a payment's stays on named streams: arrival times,
+// faults, health probes.)
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/keyed_random.hpp"
+#include "core/money.hpp"
+#include "core/payment.hpp"
+#include "core/scenario.hpp"
+#include "core/zipf.hpp"
+
+namespace payquake::payments {
+
+// A payment's serial: its population in the top bits and its place among that
+// population's arrivals below, so a change to one population's traffic never renumbers
+// another's payments. REQUIRES: sequence < 2^40 (a trillion payments per population).
+inline std::uint64_t payment_serial(std::uint32_t population, std::uint64_t sequence) {
+  return (static_cast<std::uint64_t>(population) << 40) | sequence;
+}
+
+// The identity of a request within its payment ("visit"): a pure function of how the
+// payment's own history produced it, never of global counters that other payments move.
+// A press of pay, the first or a retried request a hop sends for a request it serves, a
+// reversal or advice for a request, and a resend of one each derive their own.
+namespace visit {
+// The payer's press number `press` (first 0, retries 1.., double submits from 16).
+inline std::uint64_t press(int press) { return core::derive_occurrence(0, static_cast<std::uint64_t>(press)); }
+// The `index`th request (0 first, 1.. hop retries) a hop sends on for request `parent`.
+inline std::uint64_t child(std::uint64_t parent, int index) {
+  return core::derive_occurrence(parent, static_cast<std::uint64_t>(index));
+}
+// A reversal or advice a hop originates about request `target` (message: 1 reversal,
+// 2 advice), and the next send of an originated request.
+inline std::uint64_t originated(std::uint64_t target, core::Message m) {
+  return core::derive_occurrence(~target, static_cast<std::uint64_t>(m));
+}
+inline std::uint64_t resend(std::uint64_t sent, int sends) {
+  return core::derive_occurrence(sent ^ 0x5265'7365'6e64ULL, static_cast<std::uint64_t>(sends));
+}
+}  // namespace visit
+
+class PaymentDraws {
+ public:
+  explicit PaymentDraws(const core::Scenario& scenario);
+
+  // At arrival, from the payment's serial and population.
+  std::uint64_t card(const core::Payment& p) const;  // a rank in [1, cards]
+  core::Money amount(const core::Payment& p) const;
+  // Whether the customer accidentally submits twice, and how long after the first.
+  struct DoubleSubmit {
+    bool happens = false;
+    double delay_s = 0.0;
+  };
+  DoubleSubmit double_submit(const core::Payment& p) const;
+  // The wait before press number `press` (1 for the first retry) of pay.
+  double client_retry_delay_s(const core::Payment& p, int press) const;
+
+  // At a node, for the request `visit` of payment `p`.
+  double service_s(std::uint32_t node, const core::Payment& p, std::uint64_t visit) const;
+  // Whether a brown-out at `rate` answers this request with its error code.
+  bool injected_error(std::uint32_t node, const core::Payment& p, std::uint64_t visit,
+                      double rate) const;
+  // The backoff before a hop's retry number `retry` (1 for the first), sent as `visit`.
+  double hop_retry_delay_s(std::uint32_t node, const core::Payment& p, std::uint64_t visit,
+                           int retry) const;
+
+  // A message of request `visit` on the wire (response: its answer): lost with
+  // probability `loss`, else delayed by jitter_s times a uniform. Draws nothing when both
+  // are 0. Returns false when lost.
+  bool link(const core::Payment& p, std::uint64_t visit, bool response, double loss,
+            double jitter_s, double* delay_s) const;
+
+  // An issuer's hold for the payment's `ordinal`th charge: whether it is captured (with
+  // probability `share`, by `after`) and after how long.
+  struct HoldFate {
+    bool captures = false;
+    double after_s = 0.0;
+  };
+  HoldFate hold(std::uint32_t node, const core::Payment& p, std::size_t ordinal) const;
+  // The opening balance of the account of `card_key` at issuer `node` (major units).
+  double opening_balance(std::uint32_t node, std::uint64_t card_key) const;
+
+ private:
+  struct NodeDraws {
+    core::Distribution service;
+    core::RetryPolicy retry;
+    core::Distribution balance;
+    core::Capture capture;
+    core::KeyedRandom service_keys, error_keys, retry_keys, hold_keys, balance_keys;
+  };
+  struct PopulationDraws {
+    core::ZipfSampler cards;
+    core::Distribution amount;
+    core::Client client;
+    core::KeyedRandom card_keys, amount_keys, retry_keys, double_keys;
+  };
+  std::vector<NodeDraws> nodes_;
+  std::vector<PopulationDraws> populations_;
+  core::KeyedRandom link_keys_;
+};
+
+}  // namespace payquake::payments
