@@ -235,10 +235,11 @@ void Flow::on_request_arrives(std::uint32_t a, double t) {
 
 void Flow::start_service(std::uint32_t s, std::uint32_t a, double t) {
   Station& station = stations_[s];
-  ++station.busy;
-  observer_.on_busy_change(ref(s), t, station.busy);
+  // Drawn first: the Philox rounds overlap with the observer's work below.
   const double service =
       draws_.service_s(station.node, payment_of(a), attempts_[a].visit) * station.slowdown;
+  ++station.busy;
+  observer_.on_busy_change(ref(s), t, station.busy);
   observer_.on_service_start(ref(s), payment_of(a), t, t - attempts_[a].arrived_s, service);
   calendar_->schedule(t + service, kServiceDone, a, attempts_[a].generation, 0,
                       attempts_[a].payment);

@@ -21,7 +21,8 @@ void Flow::on_arrival(std::uint32_t population, double t) {
   p.id = next_payment_id_++;
   p.serial = payment_serial(population, pop.arrived++);
   p.population = population;
-  p.card = draws_.card(p);
+  const PaymentDraws::Purchase purchase = draws_.purchase(p);
+  p.card = purchase.card;
   const std::uint64_t h = card_hash(population, p.card);
   // The top 53 bits pick the issuer by share; the low bits pick one of its BINs.
   const double u = static_cast<double>(h >> 11) * 0x1.0p-53;
@@ -34,7 +35,7 @@ void Flow::on_arrival(std::uint32_t population, double t) {
   }
   const auto& bins = issuer_bins_[p.issuer];
   p.bin = bins[(h & 0xffff) % bins.size()];
-  p.amount = draws_.amount(p);
+  p.amount = purchase.amount;
   p.intended_arrival_s = t;
   observer_.on_arrival(p, t);
 

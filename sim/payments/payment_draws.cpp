@@ -25,21 +25,19 @@ PaymentDraws::PaymentDraws(const core::Scenario& scenario)
     const std::string name = "payers/" + payers.id;
     populations_.push_back(PopulationDraws{
         core::ZipfSampler(payers.cards, payers.activity.s), payers.amount, payers.client,
-        KeyedRandom(seed, name + "/cards"), KeyedRandom(seed, name + "/amounts"),
+        KeyedRandom(seed, name + "/purchase"), KeyedRandom(seed, name + "/cards"),
+        KeyedRandom(seed, name + "/amounts"),
         KeyedRandom(seed, name + "/client"), KeyedRandom(seed, name + "/double_submit")});
   }
 }
 
-std::uint64_t PaymentDraws::card(const core::Payment& p) const {
+PaymentDraws::Purchase PaymentDraws::purchase(const core::Payment& p) const {
   const PopulationDraws& pop = populations_[p.population];
-  KeyedDraws d = pop.card_keys.at(p.serial, 0);
-  return static_cast<std::uint64_t>(pop.cards(d));
-}
-
-core::Money PaymentDraws::amount(const core::Payment& p) const {
-  const PopulationDraws& pop = populations_[p.population];
-  KeyedDraws d = pop.amount_keys.at(p.serial, 0);
-  return core::money_from_major(core::sample(pop.amount, d));
+  auto [card, amount] = pop.purchase_keys.pair(pop.card_keys, pop.amount_keys, p.serial, 0);
+  Purchase out;
+  out.card = static_cast<std::uint64_t>(pop.cards(card));
+  out.amount = core::money_from_major(core::sample(pop.amount, amount));
+  return out;
 }
 
 PaymentDraws::DoubleSubmit PaymentDraws::double_submit(const core::Payment& p) const {
@@ -59,14 +57,6 @@ double PaymentDraws::client_retry_delay_s(const core::Payment& p, int press) con
   return core::sample(pop.client.retry_delay, d);
 }
 
-double PaymentDraws::service_s(std::uint32_t node, const core::Payment& p,
-                               std::uint64_t visit) const {
-  const NodeDraws& n = nodes_[node];
-  if (n.service.is_deterministic()) return n.service.value;
-  KeyedDraws d = n.service_keys.at(p.serial, visit);
-  return core::sample(n.service, d);
-}
-
 bool PaymentDraws::injected_error(std::uint32_t node, const core::Payment& p, std::uint64_t visit,
                                   double rate) const {
   return nodes_[node].error_keys.at(p.serial, visit).uniform01() < rate;
@@ -78,9 +68,8 @@ double PaymentDraws::hop_retry_delay_s(std::uint32_t node, const core::Payment& 
   return backoff_delay_s(nodes_[node].retry, retry, d);
 }
 
-bool PaymentDraws::link(const core::Payment& p, std::uint64_t visit, bool response, double loss,
-                        double jitter_s, double* delay_s) const {
-  if (loss <= 0 && jitter_s <= 0) return true;
+bool PaymentDraws::faulty_link(const core::Payment& p, std::uint64_t visit, bool response,
+                               double loss, double jitter_s, double* delay_s) const {
   // One block holds both: the loss decision first, the jitter second, so a change of
   // jitter never changes which messages are lost.
   KeyedDraws d = link_keys_.at(p.serial, core::derive_occurrence(visit, response ? 1 : 0));

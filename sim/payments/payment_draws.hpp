@@ -51,9 +51,13 @@ class PaymentDraws {
  public:
   explicit PaymentDraws(const core::Scenario& scenario);
 
-  // At arrival, from the payment's serial and population.
-  std::uint64_t card(const core::Payment& p) const;  // a rank in [1, cards]
-  core::Money amount(const core::Payment& p) const;
+  // At arrival, from the payment's serial and population: its card (a rank in [1,
+  // cards]) and amount. One Philox call serves both (KeyedRandom::pair).
+  struct Purchase {
+    std::uint64_t card = 0;
+    core::Money amount;
+  };
+  Purchase purchase(const core::Payment& p) const;
   // Whether the customer accidentally submits twice, and how long after the first.
   struct DoubleSubmit {
     bool happens = false;
@@ -64,7 +68,12 @@ class PaymentDraws {
   double client_retry_delay_s(const core::Payment& p, int press) const;
 
   // At a node, for the request `visit` of payment `p`.
-  double service_s(std::uint32_t node, const core::Payment& p, std::uint64_t visit) const;
+  double service_s(std::uint32_t node, const core::Payment& p, std::uint64_t visit) const {
+    const NodeDraws& n = nodes_[node];
+    if (n.service.is_deterministic()) return n.service.value;  // nothing to draw
+    core::KeyedDraws d = n.service_keys.at(p.serial, visit);
+    return core::sample(n.service, d);
+  }
   // Whether a brown-out at `rate` answers this request with its error code.
   bool injected_error(std::uint32_t node, const core::Payment& p, std::uint64_t visit,
                       double rate) const;
@@ -76,7 +85,10 @@ class PaymentDraws {
   // probability `loss`, else delayed by jitter_s times a uniform. Draws nothing when both
   // are 0. Returns false when lost.
   bool link(const core::Payment& p, std::uint64_t visit, bool response, double loss,
-            double jitter_s, double* delay_s) const;
+            double jitter_s, double* delay_s) const {
+    if (loss <= 0 && jitter_s <= 0) return true;  // the common case: no link fault
+    return faulty_link(p, visit, response, loss, jitter_s, delay_s);
+  }
 
   // An issuer's hold for the payment's `ordinal`th charge: whether it is captured (with
   // probability `share`, by `after`) and after how long.
@@ -89,6 +101,9 @@ class PaymentDraws {
   double opening_balance(std::uint32_t node, std::uint64_t card_key) const;
 
  private:
+  bool faulty_link(const core::Payment& p, std::uint64_t visit, bool response, double loss,
+                   double jitter_s, double* delay_s) const;
+
   struct NodeDraws {
     core::Distribution service;
     core::RetryPolicy retry;
@@ -100,7 +115,7 @@ class PaymentDraws {
     core::ZipfSampler cards;
     core::Distribution amount;
     core::Client client;
-    core::KeyedRandom card_keys, amount_keys, retry_keys, double_keys;
+    core::KeyedRandom purchase_keys, card_keys, amount_keys, retry_keys, double_keys;
   };
   std::vector<NodeDraws> nodes_;
   std::vector<PopulationDraws> populations_;

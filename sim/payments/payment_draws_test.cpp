@@ -58,8 +58,8 @@ TEST(PaymentDraws, TheSameVisitGetsTheSameServiceTimeWhateverElseWasDrawn) {
   // Other payments, other visits, other kinds of draw in between change nothing.
   for (std::uint64_t k = 0; k < 100; ++k) {
     d.service_s(1, payment(0, k), visit::press(0));
-    d.amount(payment(0, k));
-    d.card(payment(1, k));
+    d.purchase(payment(0, k));
+    d.purchase(payment(1, k));
   }
   EXPECT_EQ(d.service_s(1, p, visit::press(0)), first);
   EXPECT_EQ(PaymentDraws(scenario()).service_s(1, p, visit::press(0)), first);
@@ -88,12 +88,34 @@ TEST(PaymentDraws, AVariantOfOneThingLeavesEveryOtherDrawAlone) {
     const core::Payment p = payment(0, k);
     const std::uint64_t v = visit::child(visit::press(0), 0);
     EXPECT_EQ(da.service_s(1, p, v), db.service_s(1, p, v));
-    EXPECT_EQ(da.amount(p), db.amount(p));
-    EXPECT_EQ(da.card(payment(1, k)), db.card(payment(1, k)));
+    EXPECT_EQ(da.purchase(p).amount, db.purchase(p).amount);
+    EXPECT_EQ(da.purchase(p).card, db.purchase(p).card);
+    EXPECT_EQ(da.purchase(payment(1, k)).card, db.purchase(payment(1, k)).card);
     EXPECT_EQ(da.double_submit(p).happens, db.double_submit(p).happens);
     gateway_differs += da.service_s(0, p, v) != db.service_s(0, p, v) ? 1 : 0;
   }
   EXPECT_EQ(gateway_differs, 1000);  // the changed node did change
+}
+
+TEST(PaymentDraws, CardsAndAmountsShareOneCallButNotTheirNumbers) {
+  // Cards and amounts come from one Philox block, yet a change to how one is drawn (here
+  // amounts that take many values each: a normal truncated at 0 resamples often) never
+  // changes the other.
+  core::Scenario a = scenario();
+  core::Scenario b = scenario();
+  b.payers[0].amount = core::Distribution::normal(0.0, 5.0);
+  b.payers[0].activity = core::Distribution::zipf(2.0);
+  const PaymentDraws da(a), db(b);
+  core::Scenario c = scenario();
+  c.payers[0].amount = core::Distribution::normal(0.0, 5.0);
+  const PaymentDraws dc(c);
+  int cards_differ = 0;
+  for (std::uint64_t k = 0; k < 1000; ++k) {
+    const core::Payment p = payment(0, k);
+    EXPECT_EQ(da.purchase(p).card, dc.purchase(p).card);  // only amounts differ in c
+    cards_differ += da.purchase(p).card != db.purchase(p).card ? 1 : 0;
+  }
+  EXPECT_GT(cards_differ, 900);  // b's skewed activity does change the cards
 }
 
 TEST(PaymentDraws, DoubleSubmitsHappenAtTheirRate) {
@@ -161,10 +183,10 @@ TEST(PaymentDraws, CardsAndAmountsOfPopulationsAreTheirOwn) {
   const PaymentDraws d(scenario());
   int same_amount = 0;
   for (std::uint64_t k = 0; k < 1000; ++k) {
-    const std::uint64_t card = d.card(payment(0, k));
+    const std::uint64_t card = d.purchase(payment(0, k)).card;
     EXPECT_GE(card, 1u);
     EXPECT_LE(card, 1000u);
-    same_amount += d.amount(payment(0, k)) == d.amount(payment(1, k)) ? 1 : 0;
+    same_amount += d.purchase(payment(0, k)).amount == d.purchase(payment(1, k)).amount ? 1 : 0;
   }
   // Identical specs, different populations: different numbers (a coincidence of cents
   // is possible, a systematic one is the bug this catches).
