@@ -26,7 +26,7 @@ esac
 packages=(
   g++ make cmake pkg-config
   libsimgrid-dev
-  libboost-graph-dev libboost-math-dev libboost-random-dev
+  libboost-graph-dev libboost-math-dev libboost-random-dev librandom123-dev
   libyaml-cpp-dev prometheus-cpp-dev
   libgtest-dev libgmock-dev
   libcli11-dev nlohmann-json3-dev libfmt-dev libbenchmark-dev

@@ -4,6 +4,7 @@
 #include <cassert>
 #include <cmath>
 
+#include "core/keyed_random.hpp"
 #include "core/random_stream.hpp"
 
 namespace payquake::core {
@@ -105,7 +106,10 @@ const char* to_string(Distribution::Kind kind) {
   return "?";
 }
 
-double sample(const Distribution& d, RandomStream& rng) {
+namespace {
+
+template <typename Source>
+double sample_from(const Distribution& d, Source& rng) {
   switch (d.kind) {
     case Distribution::Kind::kConstant: return d.value;
     case Distribution::Kind::kExponential: return -d.mean * std::log(rng.uniform_open0());
@@ -127,5 +131,10 @@ double sample(const Distribution& d, RandomStream& rng) {
   assert(false && "zipf is sampled with ZipfSampler over a known number of ranks");
   return 0.0;
 }
+
+}  // namespace
+
+double sample(const Distribution& d, RandomStream& rng) { return sample_from(d, rng); }
+double sample(const Distribution& d, KeyedDraws& rng) { return sample_from(d, rng); }
 
 }  // namespace payquake::core

@@ -1,5 +1,5 @@
 // A probability distribution as a plain value (the scenario's `{dist: ...}` forms), and
-// sampling from it with a named random stream. Values are in the caller's unit (seconds
+// sampling from it with a named random stream or keyed draws. Values are in the caller's unit (seconds
 // for times, major currency units for amounts).
 #pragma once
 
@@ -9,6 +9,7 @@
 namespace payquake::core {
 
 class RandomStream;
+class KeyedDraws;
 
 struct Distribution {
   enum class Kind { kConstant, kExponential, kLognormal, kUniform, kNormal, kZipf };
@@ -43,7 +44,10 @@ struct Distribution {
 
 const char* to_string(Distribution::Kind kind);
 
-// A draw from `d`. REQUIRES: d.kind != kZipf (use ZipfSampler).
+// A draw from `d`, from a named stream or from keyed draws (the same algorithm: a
+// constant consumes nothing, exponential and uniform one value, normal and lognormal what
+// Boost's ziggurat takes). REQUIRES: d.kind != kZipf (use ZipfSampler).
 double sample(const Distribution& d, RandomStream& rng);
+double sample(const Distribution& d, KeyedDraws& rng);
 
 }  // namespace payquake::core

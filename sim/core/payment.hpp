@@ -47,6 +47,9 @@ const char* mti(Message m, bool response);
 
 struct Payment {
   std::uint64_t id = 0;          // sequence number in arrival order, per run
+  // The key of the payment's random draws (payments::payment_serial): its population and
+  // its place among that population's arrivals.
+  std::uint64_t serial = 0;
   std::uint64_t card = 0;        // rank within its population (1 = most active)
   std::uint32_t population = 0;  // index into Scenario::payers
   std::uint32_t issuer = 0;      // node index of the issuer owning the card's BIN

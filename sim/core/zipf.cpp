@@ -38,17 +38,16 @@ double ZipfSampler::h_integral_inverse(double x) const {
   return std::exp(log1p_over_x(t) * x);
 }
 
-std::int64_t ZipfSampler::operator()(RandomStream& rng) const {
-  for (;;) {
-    const double u = h_integral_n_ + rng.uniform01() * (h_integral_x1_ - h_integral_n_);
-    const double x = h_integral_inverse(u);
-    auto k = static_cast<std::int64_t>(x + 0.5);
-    if (k < 1) k = 1;
-    if (k > n_) k = n_;
-    if (static_cast<double>(k) - x <= squeeze_ ||
-        u >= h_integral(static_cast<double>(k) + 0.5) - h(static_cast<double>(k)))
-      return k;
-  }
+std::int64_t ZipfSampler::try_rank(double uniform) const {
+  const double u = h_integral_n_ + uniform * (h_integral_x1_ - h_integral_n_);
+  const double x = h_integral_inverse(u);
+  auto k = static_cast<std::int64_t>(x + 0.5);
+  if (k < 1) k = 1;
+  if (k > n_) k = n_;
+  if (static_cast<double>(k) - x <= squeeze_ ||
+      u >= h_integral(static_cast<double>(k) + 0.5) - h(static_cast<double>(k)))
+    return k;
+  return 0;
 }
 
 }  // namespace payquake::core

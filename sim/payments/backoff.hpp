@@ -1,5 +1,5 @@
 // Retry delays: exponential backoff with jitter (the AWS Architecture Blog's "full" and
-// "equal" jitter), a pure function of the policy, the retry number and a random stream.
+// "equal" jitter), a pure function of the policy, the retry number and a random source.
 #pragma once
 
 #include <algorithm>
@@ -14,8 +14,10 @@ namespace payquake::payments {
 // large multipliers from overflowing.
 inline constexpr double kMaxBackoffS = 3600.0;
 
-// The wait before retry number `retry` (1 for the first retry).
-inline double backoff_delay_s(const core::RetryPolicy& policy, int retry, core::RandomStream& rng) {
+// The wait before retry number `retry` (1 for the first retry). `rng` is a RandomStream
+// or keyed draws (core::KeyedDraws): anything with uniform01().
+template <typename Source>
+double backoff_delay_s(const core::RetryPolicy& policy, int retry, Source& rng) {
   const double delay =
       std::min(kMaxBackoffS, policy.backoff_s * std::pow(policy.multiplier, retry - 1));
   switch (policy.jitter) {

@@ -21,10 +21,8 @@ using namespace flow_internal;
 Flow::Flow(const core::Scenario& scenario, const engine::NetworkView& network,
            core::FlowObserver& observer)
     : observer_(observer),
-      seed_(scenario.seed),
       view_(network),
-      link_rng_(scenario.seed, "faults/links"),
-      error_rng_(scenario.seed, "faults/errors"),
+      draws_(scenario),
       probe_rng_(scenario.seed, "health/probes") {
   const auto& nodes = scenario.nodes;
   site_count_ = scenario.sites.size();
@@ -41,20 +39,13 @@ Flow::Flow(const core::Scenario& scenario, const engine::NetworkView& network,
   pair_open_.assign(nodes.size() * nodes.size(), 1);
   for (std::size_t n = 0; n < nodes.size(); ++n) {
     const core::Node& node = nodes[n];
-    NodeSpec spec{node,
-                  {},
-                  static_cast<std::uint32_t>(stations_.size()),
-                  0,
-                  0,
-                  core::RandomStream(scenario.seed, "nodes/" + node.id + "/service"),
-                  core::RandomStream(scenario.seed, "nodes/" + node.id + "/retry")};
+    NodeSpec spec{node, {}, static_cast<std::uint32_t>(stations_.size())};
     for (const auto& next : node.next) spec.next.push_back(index_of(nodes, next));
     // A network without `next` reaches every issuer (it routes by BIN).
     if (node.role == core::Role::kNetwork && spec.next.empty())
       for (std::size_t i = 0; i < nodes.size(); ++i)
         if (nodes[i].role == core::Role::kIssuer)
           spec.next.push_back(static_cast<std::uint32_t>(i));
-    spec.hold_salt = core::stable_hash("accounts/" + node.id + "/holds");
     nodes_.push_back(std::move(spec));
     for (int r = 0; r < node.replicas; ++r)
       stations_.push_back(Station{static_cast<std::uint32_t>(n),
@@ -102,11 +93,7 @@ Flow::Flow(const core::Scenario& scenario, const engine::NetworkView& network,
                                                scenario.duration_s, payers.share),
                              payers.load ? payers.load->arrival : scenario.load.arrival,
                              core::RandomStream(scenario.seed, stream + "/arrivals")),
-        core::ZipfSampler(payers.cards, payers.activity.s),
-        core::RandomStream(scenario.seed, stream + "/cards"),
-        core::RandomStream(scenario.seed, stream + "/amounts"),
-        core::RandomStream(scenario.seed, stream + "/client"),
-        core::RandomStream(scenario.seed, stream + "/double_submit"),
+        0,
         std::move(cumulative),
         {}});
   }
@@ -228,7 +215,8 @@ void Flow::on_request_arrives(std::uint32_t a, double t) {
   Station& station = stations_[s];
   attempts_[a].to_epoch = station.epoch;
   const core::Node& node = nodes_[station.node].spec;
-  if (station.error_rate > 0 && error_rng_.uniform01() < station.error_rate) {
+  if (station.error_rate > 0 &&
+      draws_.injected_error(station.node, payment_of(a), attempts_[a].visit, station.error_rate)) {
     respond(a, station.error_code, t);  // a brown-out answers at once
     return;
   }
@@ -248,10 +236,11 @@ void Flow::on_request_arrives(std::uint32_t a, double t) {
 
 void Flow::start_service(std::uint32_t s, std::uint32_t a, double t) {
   Station& station = stations_[s];
-  NodeSpec& node = nodes_[station.node];
+  // Drawn first: the Philox rounds overlap with the observer's work below.
+  const double service =
+      draws_.service_s(station.node, payment_of(a), attempts_[a].visit) * station.slowdown;
   ++station.busy;
   observer_.on_busy_change(ref(s), t, station.busy);
-  const double service = core::sample(node.spec.service_time, node.service_rng) * station.slowdown;
   observer_.on_service_start(ref(s), payment_of(a), t, t - attempts_[a].arrived_s, service);
   calendar_->schedule(t + service, kServiceDone, a, attempts_[a].generation, 0,
                       attempts_[a].payment);
@@ -356,6 +345,7 @@ void Flow::forward(std::uint32_t a, double t) {
   c.depth = static_cast<std::uint8_t>(parent.depth + 1);
   c.target_id = parent.target_id;
   c.target_depth = parent.target_depth;
+  c.visit = visit::child(parent.visit, 0);
   attempts_[a].child_sends = 1;
   depart(child, t);
   if (nodes_[n].spec.io == core::IoMode::kBlocking) {
@@ -384,7 +374,7 @@ void Flow::answer(std::uint32_t a, ResponseCode code, double t) {
 void Flow::respond(std::uint32_t a, ResponseCode code, double t) {
   const Attempt& attempt = attempts_[a];
   double delay = 0.0;
-  if (!transmit(attempt.to, attempt.from, &delay)) {
+  if (!transmit(attempt.to, attempt.from, a, true, &delay)) {
     lose(a, t);
     return;
   }
@@ -461,7 +451,7 @@ void Flow::child_resolved(std::uint32_t c, bool timed_out, ResponseCode code, do
     payments_[child.payment].ledger.attempted_reversals.emplace_back(child.id, child.depth);
     // Along the same path: to the station that got the request.
     originate(s, child.to_node, child.to, Message::kReversal, child.payment, child.id, child.depth,
-              t);
+              child.visit, t);
   }
   const std::uint32_t parent = child.parent;
   const bool budget_allows = node.retry.budget < 0 || nodes_[n].retry_tokens >= 1.0;
@@ -469,12 +459,15 @@ void Flow::child_resolved(std::uint32_t c, bool timed_out, ResponseCode code, do
       budget_allows) {
     if (node.retry.budget >= 0) nodes_[n].retry_tokens -= 1.0;
     const int retry = attempts_[parent].child_sends++;
-    const double delay = backoff_delay_s(node.retry, retry, nodes_[n].retry_rng);
+    const std::uint64_t retry_visit = visit::child(attempts_[parent].visit, retry);
+    const double delay =
+        draws_.hop_retry_delay_s(n, payments_[child.payment].payment, retry_visit, retry);
     const std::uint32_t next = choose_next_node(n, payments_[child.payment].payment);
     if (next != kNone) {
       const std::uint32_t again =
           new_attempt(child.payment, parent, s, next, Message::kAuthorization);
       attempts_[again].depth = child.depth;
+      attempts_[again].visit = retry_visit;
       depart_after(again, delay, t);
       return;
     }
@@ -537,7 +530,7 @@ void Flow::depart(std::uint32_t a, double t) {
   attempt.state = AttemptState::kInFlight;
   ++stations_[attempt.to].outstanding;
   double delay = 0.0;
-  const bool delivered = transmit(attempt.from, attempt.to, &delay);
+  const bool delivered = transmit(attempt.from, attempt.to, a, false, &delay);
   attempt.cut_mark = cuts(attempt.from, attempt.to);
   if (delivered)
     calendar_->schedule_in_lane(lane_of(attempt.from, attempt.to), t + delay, kRequestArrives, a,
@@ -663,7 +656,8 @@ std::uint32_t Flow::choose_replica(std::uint32_t checker, std::uint32_t node,
   return spec.first_station + (spec.replica_cursor++ % replicas);
 }
 
-bool Flow::transmit(std::uint32_t from_station, std::uint32_t to_station, double* delay_s) {
+bool Flow::transmit(std::uint32_t from_station, std::uint32_t to_station, std::uint32_t attempt,
+                    bool response, double* delay_s) {
   *delay_s = 0.0;
   if (from_station == kPayer || to_station == kPayer) return true;  // the payer sits at the entry
   const std::uint32_t a = stations_[from_station].node;
@@ -678,11 +672,10 @@ bool Flow::transmit(std::uint32_t from_station, std::uint32_t to_station, double
     jitter += node_jitter_s_[a] + node_jitter_s_[b];
     *delay_s += node_add_s_[a] + node_add_s_[b];
   }
-  // Draws happen only while a loss or jitter fault is on, so a fault never shifts the
-  // random numbers of a run's other streams.
-  if (loss > 0 && link_rng_.uniform01() < loss) return false;
-  if (jitter > 0) *delay_s += jitter * link_rng_.uniform01();
-  return true;
+  // Keyed to the message (payment, request, direction): a loss fault draws for the
+  // messages on the faulty links only, and never shifts another payment's numbers.
+  return draws_.link(payment_of(attempt), attempts_[attempt].visit, response, loss, jitter,
+                     delay_s);
 }
 
 std::uint32_t Flow::cuts(std::uint32_t from_station, std::uint32_t to_station) const {

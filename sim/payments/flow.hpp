@@ -16,7 +16,6 @@
 #include "core/events.hpp"
 #include "core/random_stream.hpp"
 #include "core/scenario.hpp"
-#include "core/zipf.hpp"
 #include "engine/calendar.hpp"
 #include "engine/driver.hpp"
 #include "engine/fault_hooks.hpp"
@@ -25,6 +24,7 @@
 #include "payments/health.hpp"
 #include "payments/idempotency_store.hpp"
 #include "payments/ledger.hpp"
+#include "payments/payment_draws.hpp"
 #include "payments/ring_queue.hpp"
 
 namespace payquake::payments {
@@ -91,10 +91,7 @@ class Flow : public engine::EventHandler, public engine::FaultHooks {
     std::uint32_t first_station = 0;  // stations of a node are contiguous
     std::uint32_t round_robin = 0;    // next candidate for round_robin routing
     std::uint32_t replica_cursor = 0;
-    core::RandomStream service_rng;
-    core::RandomStream retry_rng;
     double retry_tokens = core::kRetryBudgetTokens;  // the retry budget's bucket
-    std::uint64_t hold_salt = 0;  // issuers: keys the draws of each hold's capture or expiry
   };
 
   struct Station {
@@ -119,6 +116,7 @@ class Flow : public engine::EventHandler, public engine::FaultHooks {
     std::uint64_t id = 0;          // unique in the run: the ledger's path entries
     std::uint64_t target_id = 0;   // reversal, advice: the attempt whose transaction it concerns
     std::uint64_t key = 0;         // idempotency key (0: none)
+    std::uint64_t visit = 0;       // its identity within its payment (payments::visit)
     double arrived_s = 0.0;        // when the request reached `to`
     std::uint32_t payment = 0;     // payment slot
     std::uint32_t parent = kNone;  // the attempt this one serves, at the requester
@@ -162,11 +160,7 @@ class Flow : public engine::EventHandler, public engine::FaultHooks {
     core::Payers spec;
     std::uint32_t entry_node;
     load::ArrivalProcess arrivals;
-    core::ZipfSampler cards;
-    core::RandomStream card_rng;
-    core::RandomStream amount_rng;
-    core::RandomStream client_rng;  // retry delays
-    core::RandomStream double_rng;  // whether and when a double submit happens
+    std::uint64_t arrived = 0;  // payments so far: the next one's place in its serial
     std::vector<std::pair<std::uint32_t, double>> issuer_cumulative;  // node, cumulative share
     DeadlineQueue client_deadlines;
   };
@@ -232,7 +226,7 @@ class Flow : public engine::EventHandler, public engine::FaultHooks {
   // A hop sends a reversal or an advice of its own; `to_station` kNone lets routing pick.
   void originate(std::uint32_t from_station, std::uint32_t to_node, std::uint32_t to_station,
                  core::Message m, std::uint32_t payment, std::uint64_t target_id,
-                 std::uint8_t target_depth, double t);
+                 std::uint8_t target_depth, std::uint64_t target_visit, double t);
   void originator_resolved(std::uint32_t attempt, bool delivered, double t);
   void pump_advices(std::uint32_t station, double t);
   bool route_open(std::uint32_t from_node, std::uint32_t to_node) const {
@@ -256,9 +250,10 @@ class Flow : public engine::EventHandler, public engine::FaultHooks {
   // One pass of choose_replica over the replicas for which `ok(station)` holds; kNone if none.
   template <typename Ok>
   std::uint32_t pick_replica(std::uint32_t node, core::Routing routing, Ok ok);
-  // Whether a message from one station to another gets through (false: lost to a down
-  // route, a partition or link loss), and its delay when it does.
-  bool transmit(std::uint32_t from_station, std::uint32_t to_station, double* delay_s);
+  // Whether attempt `a`'s request (or, `response`, its answer) gets from one station to
+  // the other (false: lost to a down route, a partition or link loss), and its delay.
+  bool transmit(std::uint32_t from_station, std::uint32_t to_station, std::uint32_t a,
+                bool response, double* delay_s);
   bool still_reachable(std::uint32_t from_station, std::uint32_t to_station) const;
   // The calendar lane of messages from one node to another (the payer counts as a node):
   // a hop's latency is constant outside faults, so its messages come due in sending order.
@@ -282,7 +277,7 @@ class Flow : public engine::EventHandler, public engine::FaultHooks {
   std::uint32_t root_of(std::uint32_t attempt) const;
   TryKind root_try_kind(std::uint32_t attempt) const { return attempts_[root_of(attempt)].try_kind; }
   // How the hold of the `ordinal`th charge of a payment ends: captured after the issuer's
-  // capture delay, or expired, drawn from (seed, issuer, payment, ordinal).
+  // capture delay, or expired, keyed to (seed, issuer, payment, ordinal).
   Accounts::Hold hold_fate(const core::Node& issuer, std::uint32_t node, const core::Payment& p,
                            std::size_t ordinal, double t) const;
   // A copy of an originated reversal or advice, sent once more.
@@ -313,7 +308,6 @@ class Flow : public engine::EventHandler, public engine::FaultHooks {
 
   engine::Calendar* calendar_ = nullptr;
   core::FlowObserver& observer_;
-  std::uint64_t seed_;
   std::vector<NodeSpec> nodes_;
   std::vector<Station> stations_;
   const engine::NetworkView& view_;
@@ -336,8 +330,7 @@ class Flow : public engine::EventHandler, public engine::FaultHooks {
   // message costs two array reads rather than calls into the platform.
   std::vector<char> pair_open_;
   std::vector<double> pair_latency_s_;
-  core::RandomStream link_rng_;
-  core::RandomStream error_rng_;
+  PaymentDraws draws_;                  // every draw that belongs to a payment
   core::RandomStream probe_rng_;        // lost probes: drawn only while a loss fault is on
   std::vector<Watch> watch_;            // node x stations
   std::vector<std::uint8_t> alive_;     // node x stations: health checks say it answers

@@ -27,8 +27,7 @@ void Flow::serve_at_issuer(std::uint32_t a, double t) {
     account = &accounts_.get(card, [&] {
       // Keyed by (seed, issuer, card): the same card opens with the same balance whatever
       // order the cards are first used in.
-      core::RandomStream rng(seed_ ^ mix(card), "accounts/" + issuer.id);
-      return core::money_from_major(core::sample(issuer.accounts.balance, rng)).minor;
+      return core::money_from_major(draws_.opening_balance(stations_[s].node, card)).minor;
     });
   }
   const auto hold = [&](Charge& c, std::size_t ordinal) {
@@ -106,16 +105,12 @@ void Flow::serve_at_issuer(std::uint32_t a, double t) {
 
 Accounts::Hold Flow::hold_fate(const core::Node& issuer, std::uint32_t node,
                               const core::Payment& p, std::size_t ordinal, double t) const {
-  core::RandomStream rng(seed_ ^ nodes_[node].hold_salt ^ mix(p.id * 64 + ordinal), {});
-  const core::Capture& capture = issuer.accounts.capture;
+  const PaymentDraws::HoldFate drawn = draws_.hold(node, p, ordinal);
   Accounts::Hold fate;
-  // Both draws are made for every hold, so the share never shifts the delays.
-  const double u = rng.uniform01();
-  const double after_s = core::sample(capture.after, rng);
   // An authorization is valid until its hold expires: a merchant that has not captured by
   // then has lost it.
-  fate.captures = u < capture.share && after_s <= issuer.accounts.hold_expiry_s;
-  fate.due_s = t + (fate.captures ? after_s : issuer.accounts.hold_expiry_s);
+  fate.captures = drawn.captures && drawn.after_s <= issuer.accounts.hold_expiry_s;
+  fate.due_s = t + (fate.captures ? drawn.after_s : issuer.accounts.hold_expiry_s);
   return fate;
 }
 
@@ -142,20 +137,23 @@ void Flow::stand_in(std::uint32_t a, double t) {
   observer_.on_stand_in(ref(s), ps.payment, true, t);
   const std::uint64_t id = attempts_[a].id;
   const std::uint8_t depth = attempts_[a].depth;
+  const std::uint64_t visit = attempts_[a].visit;
   const std::uint32_t payment = attempts_[a].payment;
   answer(a, ResponseCode::kApproved, t);
   // Tell the issuer (0120) so that it books the charge.
-  originate(s, payments_[payment].payment.issuer, kNone, Message::kAdvice, payment, id, depth, t);
+  originate(s, payments_[payment].payment.issuer, kNone, Message::kAdvice, payment, id, depth,
+            visit, t);
 }
 
 void Flow::originate(std::uint32_t from_station, std::uint32_t to_node, std::uint32_t to_station,
                      Message m, std::uint32_t payment, std::uint64_t target_id,
-                     std::uint8_t target_depth, double t) {
+                     std::uint8_t target_depth, std::uint64_t target_visit, double t) {
   const std::uint32_t r = new_attempt(payment, kNone, from_station, to_node, m);
   attempts_[r].to = to_station;
   attempts_[r].target_id = target_id;
   attempts_[r].target_depth = target_depth;
   attempts_[r].depth = target_depth;
+  attempts_[r].visit = visit::originated(target_visit, m);
   if (m == Message::kAdvice) {
     // Advices wait in the network's store-and-forward queue and go out a few at a time.
     stations_[from_station].advice_backlog.push(r);
@@ -224,6 +222,7 @@ std::uint32_t Flow::resend_of(const Attempt& sent, std::uint32_t to_node) {
   a.target_depth = sent.target_depth;
   a.depth = sent.depth;
   a.sends = static_cast<std::uint8_t>(sent.sends + 1);
+  a.visit = visit::resend(sent.visit, a.sends);
   return again;
 }
 

@@ -19,8 +19,10 @@ void Flow::on_arrival(std::uint32_t population, double t) {
   const std::uint32_t slot = new_payment();
   core::Payment& p = payments_[slot].payment;
   p.id = next_payment_id_++;
+  p.serial = payment_serial(population, pop.arrived++);
   p.population = population;
-  p.card = static_cast<std::uint64_t>(pop.cards(pop.card_rng));
+  const PaymentDraws::Purchase purchase = draws_.purchase(p);
+  p.card = purchase.card;
   const std::uint64_t h = card_hash(population, p.card);
   // The top 53 bits pick the issuer by share; the low bits pick one of its BINs.
   const double u = static_cast<double>(h >> 11) * 0x1.0p-53;
@@ -33,18 +35,15 @@ void Flow::on_arrival(std::uint32_t population, double t) {
   }
   const auto& bins = issuer_bins_[p.issuer];
   p.bin = bins[(h & 0xffff) % bins.size()];
-  p.amount = core::money_from_major(core::sample(pop.spec.amount, pop.amount_rng));
+  p.amount = purchase.amount;
   p.intended_arrival_s = t;
   observer_.on_arrival(p, t);
 
   press(slot, TryKind::kFirst, t);
-  const core::Client& client = pop.spec.client;
-  // Drawn for every payment, so one payment's outcome never shifts another's draws.
-  const double u_double = pop.double_rng.uniform01();
-  const double double_delay = core::sample(client.double_submit_delay, pop.double_rng);
-  if (u_double < client.double_submit) {
+  const PaymentDraws::DoubleSubmit twice = draws_.double_submit(p);
+  if (twice.happens) {
     ++payments_[slot].refs;
-    calendar_->schedule(t + double_delay, kClientPress, slot, payments_[slot].generation, 1);
+    calendar_->schedule(t + twice.delay_s, kClientPress, slot, payments_[slot].generation, 1);
   }
 
   const double next = pop.arrivals.next();
@@ -81,6 +80,7 @@ void Flow::press(std::uint32_t slot, TryKind kind, double t) {
   const std::uint32_t a = new_attempt(slot, kNone, kPayer, pop.entry_node, Message::kAuthorization);
   attempts_[a].try_kind = kind;
   attempts_[a].key = key;
+  attempts_[a].visit = visit::press(press_number);
   depart(a, t);
 }
 
@@ -103,8 +103,7 @@ void Flow::payer_answered(std::uint32_t a, ResponseCode code, double t) {
       // An error: the customer presses pay again while they have retries left.
       if (ps.presses - 1 < pop.spec.client.retries) {
         ++ps.refs;
-        const double delay = core::sample(pop.spec.client.retry_delay,
-                                          populations_[ps.payment.population].client_rng);
+        const double delay = draws_.client_retry_delay_s(ps.payment, ps.presses);
         calendar_->schedule(t + delay, kClientPress, slot, ps.generation, 0);
       } else {
         finalize(slot, outcome, code, t);
@@ -123,7 +122,7 @@ void Flow::payer_gave_up(std::uint32_t a, double t) {
   Population& pop = populations_[ps.payment.population];
   if (ps.presses - 1 < pop.spec.client.retries) {
     ++ps.refs;
-    const double delay = core::sample(pop.spec.client.retry_delay, pop.client_rng);
+    const double delay = draws_.client_retry_delay_s(ps.payment, ps.presses);
     calendar_->schedule(t + delay, kClientPress, slot, ps.generation, 0);
     return;
   }

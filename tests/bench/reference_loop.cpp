@@ -25,18 +25,24 @@
 #include <string>
 #include <vector>
 
+#include "core/keyed_random.hpp"
+#include "core/payment_keys.hpp"
 #include "core/random_stream.hpp"
 #include "core/scenario.hpp"
 #include "scenario/loader.hpp"
 
 namespace {
 
+using payquake::core::KeyedRandom;
 using payquake::core::RandomStream;
 
 struct Station {
   int workers = 1;
   double mean_service_s = 0.0;
-  RandomStream rng;
+  // Service times keyed as payquake keys them: (node, payment serial, the request's visit;
+  // here every payment's request at station s has the same visit, its s-th hop).
+  KeyedRandom service_keys;
+  std::uint64_t visit = 0;
   int busy = 0;
   std::queue<std::uint32_t> waiting;  // payments
   double latency_to_next_s = 0.0;     // request to the next station (answer back: the same)
@@ -87,9 +93,12 @@ Network network_of(const payquake::core::Scenario& s) {
             "exponential service (" + node->id + ")");
     require(node->queue == payquake::core::kUnlimitedQueue, "unlimited queues (" + node->id + ")");
     if (previous != nullptr) net.stations.back().latency_to_next_s = hop_latency_s(s, *previous, *node);
+    const std::uint64_t visit = net.stations.empty()
+                                    ? payquake::core::visit::press(0)
+                                    : payquake::core::visit::child(net.stations.back().visit, 0);
     net.stations.push_back(Station{node->workers, node->service_time.mean,
-                                   RandomStream(s.seed, "nodes/" + node->id + "/service"), 0,
-                                   {}, 0.0});
+                                   KeyedRandom(s.seed, "nodes/" + node->id + "/service"), visit,
+                                   0, {}, 0.0});
     previous = node;
     if (node->role == payquake::core::Role::kIssuer) break;
     // A network without `next` routes by BIN: here, to the population's only issuer.
@@ -161,11 +170,13 @@ class Loop {
     if (free_.empty()) {
       p = static_cast<std::uint32_t>(started_s_.size());
       started_s_.push_back(t);
+      serial_.push_back(0);
     } else {
       p = free_.back();
       free_.pop_back();
       started_s_[p] = t;
     }
+    serial_[p] = payquake::core::payment_serial(0, result_.payments);  // its arrival order
     ++result_.payments;
     if (++in_flight_ > result_.peak_in_flight) result_.peak_in_flight = in_flight_;
     schedule(t, kRequestArrives, p, 0);  // the payer sits at the entry: no latency
@@ -184,7 +195,8 @@ class Loop {
   void start_service(std::uint8_t s, std::uint32_t p, double t) {
     Station& st = net_.stations[s];
     ++st.busy;
-    schedule(t - st.mean_service_s * std::log(st.rng.uniform_open0()), kServiceDone, p, s);
+    payquake::core::KeyedDraws draws = st.service_keys.at(serial_[p], st.visit);
+    schedule(t - st.mean_service_s * std::log(draws.uniform_open0()), kServiceDone, p, s);
   }
 
   void on_service_done(std::uint8_t s, std::uint32_t p, double t) {
@@ -228,6 +240,7 @@ class Loop {
   std::priority_queue<Event, std::vector<Event>, Later> calendar_;
   std::uint64_t seq_ = 0;
   std::vector<double> started_s_;  // per payment slot: its arrival time
+  std::vector<std::uint64_t> serial_;  // per payment slot: its payment's serial
   std::vector<std::uint32_t> free_;
   std::uint64_t in_flight_ = 0;
   Result result_;
