@@ -17,7 +17,7 @@ TEST(SizeIssuer, TheCommandReproducesTheAnswerInTheScenariosComment) {
   const int stated = std::stoi(m[1]);
   const std::string out = temp_dir("size-issuer") + "/size";
   const RunOutput r = run_payquake({"size", scenario, "--node", "iss-a", "--knob", "workers",
-                                    "--slo", "latency_p99<=250ms,success_rate>=99.9%",
+                                    "--slo", "latency_p99<=200ms,success_rate>=99.9%",
                                     "--replications", "5", "--out", out, "--quiet"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(nlohmann::json::parse(read_file(out + "/size.json"))["answer"], stated);
