@@ -27,11 +27,15 @@ const char* kSizeScript = R"js(
 (function(){
 var D=JSON.parse(document.getElementById('payquake-data').textContent);
 function marks(ctx,area,g){
-  [[D.largest_failing,'rgba(192,57,43,0.9)','does not meet'],[D.answer,'rgba(42,125,46,0.95)','answer']].forEach(function(m){
+  // The failing value's label left of its line, the answer's right of its own: the two
+  // are often neighbours.
+  [[D.largest_failing,'192,57,43','does not meet: ','right',-4],[D.answer,'42,125,46','answer: ','left',4]].forEach(function(m){
     if(m[0]===null)return;var x=g.toDomXCoord(m[0]);if(x<area.x||x>area.x+area.w)return;
-    ctx.fillStyle=m[1].replace(/0\.9\d?\)/,'0.12)');ctx.fillRect(x-6,area.y,12,area.h);
-    ctx.strokeStyle=m[1];ctx.lineWidth=2;ctx.beginPath();ctx.moveTo(x,area.y);ctx.lineTo(x,area.y+area.h);ctx.stroke();
-    ctx.fillStyle=m[1];ctx.font='600 11px sans-serif';ctx.fillText(m[2]+' '+D.knob+'='+m[0],x+4,area.y+12);
+    ctx.fillStyle='rgba('+m[1]+',0.12)';ctx.fillRect(x-6,area.y,12,area.h);
+    ctx.strokeStyle='rgb('+m[1]+')';ctx.lineWidth=2;ctx.beginPath();ctx.moveTo(x,area.y);ctx.lineTo(x,area.y+area.h);ctx.stroke();
+    var text=m[2]+D.knob+'='+m[0];ctx.fillStyle='rgb('+m[1]+')';ctx.font='600 11px sans-serif';
+    if(m[3]==='right'&&x-ctx.measureText(text).width-4<area.x){ctx.fillText(text,x+4,area.y+26);return;}
+    ctx.textAlign=m[3];ctx.fillText(text,x+m[4],area.y+12);ctx.textAlign='left';
   });
 }
 D.charts.forEach(function(c){
@@ -39,8 +43,8 @@ D.charts.forEach(function(c){
   var o={labels:names,title:c.title,xlabel:D.knob+' of '+D.node,ylabel:c.ylabel,customBars:true,
     legend:'always',labelsDiv:c.id+'-legend',labelsSeparateLines:false,underlayCallback:marks,
     drawPoints:true,pointSize:3.5,strokeWidth:1.8,axisLabelFontSize:12,xLabelHeight:16,yLabelWidth:16,titleHeight:24,
-    includeZero:c.include_zero,xRangePad:24,series:{}};
-  if(c.names.length>1)o.series[c.names[1]]={strokePattern:[6,4],strokeWidth:1.6,drawPoints:false,color:'#c0392b'};
+    includeZero:c.include_zero,xRangePad:24,colors:['#1f5fa8','#c0392b']};
+  o.series={};if(c.names.length>1)o.series[c.names[1]]={strokePattern:[6,4],strokeWidth:1.6,drawPoints:false};
   new Dygraph(document.getElementById(c.id),c.rows,o);
 });
 })();
