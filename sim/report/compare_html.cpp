@@ -95,9 +95,13 @@ std::string diff_text(double v, const DisplayUnit& u) {
 
 std::string interval_text(const ordered_json& ci, const DisplayUnit& u) {
   if (!ci.is_array() || ci.size() != 2 || !ci[0].is_number()) return "&ndash;";
-  return escape("[" + number(ci[0].get<double>() * u.factor, true) + ", " +
-                number(ci[1].get<double>() * u.factor, true) + "]" +
-                (u.difference.empty() ? "" : " " + u.difference));
+  std::string text = "[";  // built by appending: GCC 12's -Wrestrict misfires on "[" + ...
+  text += number(ci[0].get<double>() * u.factor, true);
+  text += ", ";
+  text += number(ci[1].get<double>() * u.factor, true);
+  text += "]";
+  if (!u.difference.empty()) text += " " + u.difference;
+  return escape(text);
 }
 
 // The chart's rows: each figure's difference and interval in its display unit.
