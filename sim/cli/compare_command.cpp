@@ -14,6 +14,7 @@
 #include "cli/self_binary.hpp"
 #include "report/atomic_file.hpp"
 #include "report/run_folder.hpp"
+#include "report/study_html.hpp"
 #include "scenario/loader.hpp"
 #include "study/comparison_report.hpp"
 #include "study/executor.hpp"
@@ -155,8 +156,9 @@ void write_comparison(report::RunFolder& folder, const std::vector<study::Figure
   const std::string dir = folder.staging();
   report::write_atomically(dir + "/compare.csv", study::comparison_csv(rows));
   report::write_atomically(dir + "/compare.txt", table);
-  report::write_atomically(dir + "/compare.json",
-                           study::comparison_json(rows, info).dump(2) + "\n");
+  const nlohmann::ordered_json json = study::comparison_json(rows, info);
+  report::write_atomically(dir + "/compare.json", json.dump(2) + "\n");
+  report::write_atomically(dir + "/compare.html", report::compare_html(json));
   folder.commit();
 }
 
@@ -258,7 +260,7 @@ int compare_command(const CompareRequest& request) {
   }
   if (!request.quiet)
     std::cout << table << "  results in " << folder->path()
-              << "/ (compare.json, compare.csv, compare.txt, a/<seed>/, b/<seed>/)\n";
+              << "/ (compare.json, compare.csv, compare.txt, compare.html, a/<seed>/, b/<seed>/)\n";
   return finish(result, pairing, folder->path());
 }
 

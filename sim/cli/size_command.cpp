@@ -14,6 +14,7 @@
 #include "cli/self_binary.hpp"
 #include "report/atomic_file.hpp"
 #include "report/run_folder.hpp"
+#include "report/study_html.hpp"
 #include "scenario/loader.hpp"
 #include "scenario/suggest.hpp"
 #include "study/executor.hpp"
@@ -25,9 +26,6 @@ namespace payquake::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-// A sizing folder: its reports and the runs at every value tried.
-const report::FolderKind kSizeFolder{"size.json", {"size.json", "size.csv", "size.txt", "runs"}};
 
 // Where a run's summary says how busy the node was at its busiest: the capacity report's
 // peak window, or the whole run's utilisation when the run has no capacity report.
@@ -146,7 +144,9 @@ Trial try_value(std::int64_t value, const SizeRequest& r, const study::SizingInf
 void write_reports(report::RunFolder& folder, const std::vector<study::CurvePoint>& curve,
                    const study::SizingInfo& info, const std::string& table) {
   const std::string dir = folder.staging();
-  report::write_atomically(dir + "/size.json", study::sizing_json(curve, info).dump(2) + "\n");
+  const nlohmann::ordered_json json = study::sizing_json(curve, info);
+  report::write_atomically(dir + "/size.json", json.dump(2) + "\n");
+  report::write_atomically(dir + "/size.html", report::size_html(json));
   report::write_atomically(dir + "/size.csv", study::sizing_csv(curve, info));
   report::write_atomically(dir + "/size.txt", table);
   folder.commit();
@@ -203,7 +203,7 @@ int size_command(const SizeRequest& r) {
                                             : r.out_dir;
   std::optional<report::RunFolder> folder;
   try {
-    folder.emplace(report::RunFolder::prepare(dir, r.force, kSizeFolder));
+    folder.emplace(report::RunFolder::prepare(dir, r.force, report::kSizeFolder));
   } catch (const report::RunFolderError& e) {
     std::cerr << "payquake: " << e.what() << '\n';
     return kBadInput;
@@ -254,7 +254,7 @@ int size_command(const SizeRequest& r) {
   }
   if (!r.quiet)
     std::cout << table << "  results in " << folder->path()
-              << "/ (size.json, size.csv, size.txt, runs/<knob>=<value>/<seed>/)\n";
+              << "/ (size.json, size.csv, size.txt, size.html, runs/<knob>=<value>/<seed>/)\n";
   if (stop_signal != 0) {
     std::cerr << "payquake: interrupted; the values finished so far are kept in " << folder->path()
               << " (size.json marked partial, no answer)\n";

@@ -13,6 +13,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/sweep_context.hpp"
+#include "report/study_html.hpp"
 #include "scenario/loader.hpp"
 #include "study/executor.hpp"
 #include "study/sweep_folder.hpp"
@@ -140,7 +141,7 @@ int run_locally(const SweepContext& ctx, const SweepRequest& r) {
   const study::SweepResult result = write_aggregates(ctx, r.metrics);
   if (!r.quiet)
     std::cout << study::sweep_table(result) << "  results in " << ctx.dir
-              << "/ (sweep.csv, sweep.json, sweep.txt, point-*/seed-*/)\n";
+              << "/ (sweep.csv, sweep.json, sweep.txt, sweep.html, point-*/seed-*/)\n";
   if (done.stop_signal) {
     std::cerr << "payquake: interrupted; " << result.finished << " of " << result.runs
               << " runs finished and kept; start the sweep again to run the other "
@@ -206,7 +207,9 @@ study::SweepResult write_aggregates(const SweepContext& ctx,
   const study::SweepResult result =
       study::aggregate_sweep(ctx.dir, ctx.sweep_file, ctx.design, metrics);
   study::write_file_atomically(ctx.dir + "/sweep.csv", study::sweep_csv(result));
-  study::write_file_atomically(ctx.dir + "/sweep.json", study::sweep_json(result).dump(2) + "\n");
+  const nlohmann::ordered_json json = study::sweep_json(result);
+  study::write_file_atomically(ctx.dir + "/sweep.json", json.dump(2) + "\n");
+  study::write_file_atomically(ctx.dir + "/sweep.html", report::sweep_html(json));
   study::write_file_atomically(ctx.dir + "/sweep.txt", study::sweep_table(result));
   return result;
 }

@@ -31,7 +31,10 @@ inline const FolderKind kRunFolder{
      "metrics.om", "report.html", "control", "control.stderr"}};
 // `payquake compare`: its reports and the two sides' runs.
 inline const FolderKind kCompareFolder{
-    "compare.json", {"compare.json", "compare.csv", "compare.txt", "a", "b"}};
+    "compare.json", {"compare.json", "compare.csv", "compare.txt", "compare.html", "a", "b"}};
+// `payquake size`: its reports and the runs at every value tried.
+inline const FolderKind kSizeFolder{
+    "size.json", {"size.json", "size.csv", "size.txt", "size.html", "runs"}};
 
 class RunFolder {
  public:

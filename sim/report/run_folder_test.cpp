@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <tuple>
 
 namespace payquake::report {
 namespace {
@@ -142,6 +143,24 @@ TEST(RunFolder, AComparisonFolderIsMarkedByItsOwnFile) {
   folder.commit();
   EXPECT_EQ(get(root / "c/compare.json"), "new");
   EXPECT_FALSE(fs::exists(root / "c/a"));
+}
+
+// compare.html and size.html are the studies' own: a folder holding one (from an earlier
+// comparison or sizing) is replaced with --force, never called foreign.
+TEST(RunFolder, AStudysPageIsOneOfItsEntries) {
+  const fs::path root = fresh_dir("study-pages");
+  for (const auto& [kind, marker, page] :
+       {std::tuple{&kCompareFolder, "compare.json", "compare.html"},
+        std::tuple{&kSizeFolder, "size.json", "size.html"}}) {
+    const fs::path dir = root / marker;
+    fs::create_directories(dir);
+    put(dir / marker, "old");
+    put(dir / page, "<html>old</html>");
+    auto folder = RunFolder::prepare(dir.string(), true, *kind);
+    put(fs::path(folder.staging()) / page, "<html>new</html>");
+    folder.commit();
+    EXPECT_EQ(get(dir / page), "<html>new</html>") << page;
+  }
 }
 
 }  // namespace

@@ -17,7 +17,7 @@ using Json = nlohmann::ordered_json;
 // Entries a sweep writes in its folder; anything else is somebody else's.
 bool is_sweep_entry(const std::string& name) {
   return name == kSweepManifest || name == "sweep.csv" || name == "sweep.json" ||
-         name == "sweep.txt" || name == "slurm" || name.starts_with("point-") ||
+         name == "sweep.txt" || name == "sweep.html" || name == "slurm" || name.starts_with("point-") ||
          (name.starts_with(".") && name.find(".tmp-") != std::string::npos);
 }
 

@@ -1,7 +1,8 @@
-// report.html in a real browser: headless Chromium opens a real drill's report from disk
-// (with its control beside it), with no network, and every chart is drawn: coloured
-// pixels of data lines and the shaded outage in each chart's canvas, no console errors.
-// A screenshot is kept in the build folder for people to look at.
+// Payquake's HTML pages in a real browser: headless Chromium opens report.html (a real
+// drill with its control beside it), compare.html, size.html and sweep.html (small real
+// studies) from disk, with no network; every chart is drawn (coloured pixels in each
+// chart's canvas: data lines, the shaded outage, SLO lines, the answer) and the page has
+// no console errors. Screenshots are kept in the build folder for people to look at.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -10,8 +11,8 @@
 #include "integration/integration_support.hpp"
 #include "support/run_payquake.hpp"
 
-#ifndef PAYQUAKE_SCREENSHOT
-#define PAYQUAKE_SCREENSHOT ""
+#ifndef PAYQUAKE_SCREENSHOT_DIR
+#define PAYQUAKE_SCREENSHOT_DIR ""
 #endif
 
 namespace payquake::testing {
@@ -30,12 +31,12 @@ const char* kErrorProbe =
 // (the shaded fault window) over all its canvases, written into the DOM as JSON.
 const char* kPixelProbe = R"js(<script>
 (function(){var out={};document.querySelectorAll('.chart').forEach(function(div){
- var line=0,shade=0,cs=div.querySelectorAll('canvas');
+ var line=0,shade=0,red=0,green=0,cs=div.querySelectorAll('canvas');
  cs.forEach(function(c){var d=c.getContext('2d').getImageData(0,0,c.width,c.height).data;
   for(var i=0;i<d.length;i+=4){var r=d[i],g=d[i+1],b=d[i+2],a=d[i+3];
-   if(a>200&&Math.max(r,g,b)-Math.min(r,g,b)>60)line++;
+   if(a>200&&Math.max(r,g,b)-Math.min(r,g,b)>60){line++;if(r>150&&g<90&&b<90)red++;if(g>r+50&&g>b+50)green++;}
    else if(a>15&&a<90&&r>g+40&&r>b+40)shade++;}});
- out[div.id]={canvases:cs.length,line:line,shade:shade,width:div.clientWidth,height:div.clientHeight};});
+ out[div.id]={canvases:cs.length,line:line,shade:shade,red:red,green:green,width:div.clientWidth,height:div.clientHeight};});
  var p=document.createElement('pre');p.id='probe';
  p.textContent=JSON.stringify({charts:out,errors:window.__errors});document.body.appendChild(p);})();
 </script>)js";
@@ -44,6 +45,58 @@ std::vector<std::string> chromium(const std::string& profile) {
   return {"chromium", "--headless", "--no-sandbox", "--disable-gpu",
           "--disable-background-networking", "--user-data-dir=" + profile, "--hide-scrollbars",
           "--enable-logging=stderr", "--v=0", "--virtual-time-budget=10000"};
+}
+
+// Opens `html_path`'s page with the probes in headless Chromium: the charts' pixel counts
+// and the page's errors.
+json probe(const std::string& dir, const std::string& html_path) {
+  std::string probed = read_file(html_path);
+  const auto head = probed.find("<head>");
+  EXPECT_NE(head, std::string::npos);
+  if (head == std::string::npos) return json();
+  probed.insert(head + 6, kErrorProbe);
+  const auto body_end = probed.rfind("</body>");
+  EXPECT_NE(body_end, std::string::npos);
+  if (body_end == std::string::npos) return json();
+  probed.insert(body_end, kPixelProbe);
+  const std::string folder = std::filesystem::path(html_path).parent_path().string();
+  write_file(folder, "probed.html", probed);
+
+  auto args = chromium(dir + "/profile-dom-" + std::filesystem::path(html_path).stem().string());
+  args.push_back("--dump-dom");
+  args.push_back("file://" + folder + "/probed.html");
+  std::string dom;
+  EXPECT_EQ(run_program(args, &dom), 0) << dom;
+  std::filesystem::remove(folder + "/probed.html");
+  const auto from = dom.find("<pre id=\"probe\">");
+  EXPECT_NE(from, std::string::npos) << "the probe never ran:\n" << dom.substr(0, 2000);
+  if (from == std::string::npos) return json();
+  const auto to = dom.find("</pre>", from);
+  const json result = json::parse(dom.substr(from + 16, to - from - 16), nullptr, false);
+  EXPECT_FALSE(result.is_discarded()) << dom.substr(from, to - from);
+  EXPECT_EQ(dom.find("Uncaught"), std::string::npos) << dom.substr(0, 3000);
+  return result.is_discarded() ? json() : result;
+}
+
+// A screenshot of the page as is, kept where PAYQUAKE_SCREENSHOT_DIR says for a person to
+// look at; a blank page compresses to a few KB.
+void screenshot(const std::string& dir, const std::string& html_path, const std::string& png,
+                const std::string& size) {
+  auto shot = chromium(dir + "/profile-shot-" + png);
+  shot.push_back("--window-size=" + size);
+  shot.push_back("--screenshot=" + dir + "/" + png);
+  shot.push_back("file://" + html_path);
+  std::string log;
+  ASSERT_EQ(run_program(shot, &log), 0) << log;
+  EXPECT_EQ(log.find("Uncaught"), std::string::npos) << log;
+  const std::string bytes = read_file(dir + "/" + png);
+  ASSERT_GT(bytes.size(), 30'000u) << png << ": a blank page compresses to a few KB";
+  EXPECT_EQ(bytes.substr(1, 3), "PNG");
+  if (std::string(PAYQUAKE_SCREENSHOT_DIR).size() > 0) {
+    std::filesystem::copy_file(dir + "/" + png, std::string(PAYQUAKE_SCREENSHOT_DIR) + "/" + png,
+                               std::filesystem::copy_options::overwrite_existing);
+    std::cout << "screenshot: " << PAYQUAKE_SCREENSHOT_DIR << "/" << png << "\n";
+  }
 }
 
 TEST(ReportInABrowser, EveryChartIsDrawnWithTheOutageShadedAndNoErrors) {
@@ -59,28 +112,9 @@ TEST(ReportInABrowser, EveryChartIsDrawnWithTheOutageShadedAndNoErrors) {
   ASSERT_FALSE(html.empty());
   EXPECT_NE(html.find("control (no faults)"), std::string::npos) << "the control beside it";
 
-  // The page with the probes, beside the report (same folder, opened from disk).
-  std::string probed = html;
-  const auto head = probed.find("<head>");
-  ASSERT_NE(head, std::string::npos);
-  probed.insert(head + 6, kErrorProbe);
-  const auto body_end = probed.rfind("</body>");
-  ASSERT_NE(body_end, std::string::npos);
-  probed.insert(body_end, kPixelProbe);
-  write_file(dir + "/run", "probed.html", probed);
-
-  auto args = chromium(dir + "/profile-dom");
-  args.push_back("--dump-dom");
-  args.push_back("file://" + dir + "/run/probed.html");
-  std::string dom;
-  ASSERT_EQ(run_program(args, &dom), 0) << dom;
-  const auto from = dom.find("<pre id=\"probe\">");
-  ASSERT_NE(from, std::string::npos) << "the probe never ran:\n" << dom.substr(0, 2000);
-  const auto to = dom.find("</pre>", from);
-  const json probe = json::parse(dom.substr(from + 16, to - from - 16), nullptr, false);
-  ASSERT_FALSE(probe.is_discarded()) << dom.substr(from, to - from);
+  const json probe_result = probe(dir, dir + "/run/report.html");
+  const json& probe = probe_result;
   EXPECT_EQ(probe["errors"], json::array()) << "errors on the page";
-  EXPECT_EQ(dom.find("Uncaught"), std::string::npos) << dom.substr(0, 3000);
 
   const std::vector<std::string> charts = {"throughput", "success",     "latency", "declines",
                                            "duplicates", "retries", "utilisation", "queues"};
@@ -98,21 +132,75 @@ TEST(ReportInABrowser, EveryChartIsDrawnWithTheOutageShadedAndNoErrors) {
   }
 
   // The screenshot of the report as is, for a person to look at.
-  auto shot = chromium(dir + "/profile-shot");
-  shot.push_back("--window-size=1400,2000");
-  shot.push_back("--screenshot=" + dir + "/report.png");
-  shot.push_back("file://" + dir + "/run/report.html");
-  std::string log;
-  ASSERT_EQ(run_program(shot, &log), 0) << log;
-  EXPECT_EQ(log.find("Uncaught"), std::string::npos) << log;
-  const std::string png = read_file(dir + "/report.png");
-  ASSERT_GT(png.size(), 50'000u) << "a blank page compresses to a few KB";
-  EXPECT_EQ(png.substr(1, 3), "PNG");
-  if (std::string(PAYQUAKE_SCREENSHOT).size() > 0) {
-    std::filesystem::copy_file(dir + "/report.png", PAYQUAKE_SCREENSHOT,
-                               std::filesystem::copy_options::overwrite_existing);
-    std::cout << "screenshot: " << PAYQUAKE_SCREENSHOT << "\n";
+  screenshot(dir, dir + "/run/report.html", "issuer-outage-drill-report.png", "1400,2000");
+  std::filesystem::remove_all(dir);
+}
+
+// compare.html of a small real comparison (iss-a with a quarter of its workers in B): the
+// chart of differences is drawn, with red bars for the figures that differ.
+TEST(StudyPagesInABrowser, CompareHtmlDrawsTheDifferencesWithNoErrors) {
+  if (find_program("chromium").empty()) GTEST_SKIP() << "chromium not installed";
+  const std::string dir = temp_dir("browser-compare");
+  const RunOutput out = run_payquake(
+      {"compare", source_dir() + "/scenarios/quickstart.yaml", "--set", "duration=40s",
+       "--set-b", "nodes.iss-a.workers=16", "-n", "3", "-j", "2", "--out", dir + "/cmp", "--quiet"});
+  ASSERT_EQ(out.exit_code, 0) << out.err;
+  const json p = probe(dir, dir + "/cmp/compare.html");
+  EXPECT_EQ(p["errors"], json::array()) << "errors on the page";
+  const json& c = p["charts"]["differences"];
+  ASSERT_TRUE(c.is_object()) << p.dump(1);
+  EXPECT_GE(c["width"].get<int>(), 600);
+  // iss-a's utilisation differs (a quarter of the workers, four times as busy): its bar is red.
+  EXPECT_GT(c["red"].get<int>(), 300) << "no difference drawn";
+  screenshot(dir, dir + "/cmp/compare.html", "quickstart-compare.png", "1400,1100");
+  std::filesystem::remove_all(dir);
+}
+
+// size.html of a small real sizing: every chart drawn, the SLO line (dashed red) on each
+// SLO chart and the answer marked (green).
+TEST(StudyPagesInABrowser, SizeHtmlDrawsTheCurveTheSloLineAndTheAnswer) {
+  if (find_program("chromium").empty()) GTEST_SKIP() << "chromium not installed";
+  const std::string dir = temp_dir("browser-size");
+  const RunOutput out = run_payquake(
+      {"size", source_dir() + "/scenarios/quickstart.yaml", "--set", "duration=40s", "--node",
+       "iss-a", "--knob", "workers", "--slo", "latency_p99<=400ms,success_rate>=99%", "-n", "2",
+       "-j", "2", "--out", dir + "/size", "--quiet"});
+  ASSERT_EQ(out.exit_code, 0) << out.err;
+  const json size = json::parse(read_file(dir + "/size/size.json"));
+  ASSERT_TRUE(size["answer"].is_number()) << size.dump(1);
+  const json p = probe(dir, dir + "/size/size.html");
+  EXPECT_EQ(p["errors"], json::array()) << "errors on the page";
+  for (const char* id : {"term0", "term1", "utilisation"}) {
+    const json& c = p["charts"][id];
+    ASSERT_TRUE(c.is_object()) << id << ": " << p.dump(1);
+    EXPECT_GE(c["width"].get<int>(), 400) << id;
+    EXPECT_GT(c["line"].get<int>(), 300) << id << ": no curve drawn";
+    EXPECT_GT(c["green"].get<int>(), 100) << id << ": the answer is not marked";
   }
+  for (const char* id : {"term0", "term1"})
+    EXPECT_GT(p["charts"][id]["red"].get<int>(), 100) << id << ": no SLO line";
+  screenshot(dir, dir + "/size/size.html", "quickstart-size.png", "1400,1300");
+  std::filesystem::remove_all(dir);
+}
+
+// sweep.html of a small real sweep: every figure's chart drawn.
+TEST(StudyPagesInABrowser, SweepHtmlDrawsEveryFigureAgainstTheKnob) {
+  if (find_program("chromium").empty()) GTEST_SKIP() << "chromium not installed";
+  const std::string dir = temp_dir("browser-sweep");
+  write_file(dir, "sweep.yaml",
+             "base: " + source_dir() + "/scenarios/quickstart.yaml\nreplications: 2\n"
+             "seeds: common\nvary:\n  nodes.iss-a.workers: [12, 16, 32]\n  duration: [30s]\n");
+  const RunOutput out = run_payquake(
+      {"sweep", dir + "/sweep.yaml", "-j", "2", "--out", dir + "/sweep", "--quiet"});
+  ASSERT_EQ(out.exit_code, 0) << out.err;
+  const json p = probe(dir, dir + "/sweep/sweep.html");
+  EXPECT_EQ(p["errors"], json::array()) << "errors on the page";
+  ASSERT_GE(p["charts"].size(), 10u) << p.dump(1);
+  int drawn = 0;
+  for (const auto& [id, c] : p["charts"].items()) drawn += c["line"].get<int>() > 300;
+  EXPECT_GE(drawn, 10) << p.dump(1);
+  EXPECT_GT(p["charts"]["figure0"]["line"].get<int>(), 300) << "success rate";
+  screenshot(dir, dir + "/sweep/sweep.html", "quickstart-sweep.png", "1400,1300");
   std::filesystem::remove_all(dir);
 }
 
