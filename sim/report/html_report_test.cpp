@@ -72,7 +72,7 @@ TEST(HtmlReport, LongRunsAndManyNodesStayBounded) {
   s.nodes.clear();
   for (int i = 0; i < 30; ++i) {
     core::Node n;
-    n.id = "n" + std::to_string(i);
+    n.id = std::string("n").append(std::to_string(i));
     n.workers = 1;
     s.nodes.push_back(n);
   }

@@ -87,7 +87,9 @@ RunFolder RunFolder::prepare(const std::string& path_text, bool replace,
   fs::create_directories(parent, ec);
   if (ec) fail(path, "cannot create " + parent.string() + ": " + ec.message());
   const fs::path staging =
-      parent / ("." + path.filename().string() + ".staging-" + std::to_string(::getpid()));
+      parent / std::string(".").append(path.filename().string())
+                   .append(".staging-")
+                   .append(std::to_string(::getpid()));
   fs::remove_all(staging, ec);  // left by an earlier process with this pid that was killed
   if (!fs::create_directory(staging, ec) || ec)
     fail(path, "cannot create a folder in " + parent.string() + ": " +

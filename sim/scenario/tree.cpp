@@ -186,7 +186,10 @@ std::string describe(const Value& v) {
       if (v.text.size() <= kMaxQuoted) return "'" + v.text + "'";
       std::size_t cut = kMaxQuoted;
       while (cut > 0 && (static_cast<unsigned char>(v.text[cut]) & 0xC0) == 0x80) --cut;
-      return "'" + v.text.substr(0, cut) + "...' (" + std::to_string(v.text.size()) + " bytes)";
+      // Built by appending: GCC 12 warns (-Wrestrict, a false positive) on "'" + string&&.
+      std::string quoted(1, '\'');
+      quoted.append(v.text, 0, cut).append("...' (").append(std::to_string(v.text.size()));
+      return quoted.append(" bytes)");
     }
     case Value::Kind::kSequence:
       return v.items.empty() ? "an empty list" : "a list";

@@ -125,7 +125,7 @@ TEST(Cli, APathLongerThanTheLedgerRecordsIsBadInput) {
   for (int i = 1; i <= 6; ++i)
     nodes += "  - {id: a" + std::to_string(i) +
              ", role: acquirer, site: s, workers: 10, service_time: {dist: constant, value: "
-             "0ms}, next: [" + (i < 6 ? "a" + std::to_string(i + 1) : std::string("net")) + "]}\n";
+             "0ms}, next: [" + (i < 6 ? std::string("a").append(std::to_string(i + 1)) : std::string("net")) + "]}\n";
   nodes +=
       "  - {id: net, role: network, site: s, workers: 10, service_time: {dist: constant, value: "
       "0ms}}\n  - {id: iss, role: issuer, site: s, bins: [\"4111\"], workers: 10, "
