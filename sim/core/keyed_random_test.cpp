@@ -112,6 +112,21 @@ TEST(KeyedRandom, OccurrenceKeepsItsDocumentedBitsOnly) {
   for (std::uint64_t o = 0; o < 64; ++o) EXPECT_NE(f.at(2, o)(), block1) << o;
 }
 
+TEST(KeyedRandom, FirstIsTheFirstValueOfTheKeysDraws) {
+  // The shortcut the hot path takes (one value per key, no KeyedDraws) must be the same
+  // number, bit for bit, as the general path, or "same seed, same bytes" breaks.
+  const KeyedRandom f(42, "nodes/iss/service");
+  const std::uint64_t high = std::uint64_t{1} << KeyedDraws::kOccurrenceBits;
+  for (std::uint64_t subject = 0; subject < 1000; ++subject) {
+    const std::uint64_t occurrence = derive_occurrence(subject, 3) | (subject & 1 ? high : 0);
+    EXPECT_EQ(f.first(subject, occurrence), f.at(subject, occurrence)()) << subject;
+    EXPECT_EQ(f.first_uniform_open0(subject, occurrence),
+              f.at(subject, occurrence).uniform_open0())
+        << subject;
+  }
+  EXPECT_EQ(f.first(7, 3), 0xac0cfc16d5755437ULL);  // the pinned value above
+}
+
 TEST(KeyedRandom, APairSharesOneBlockThenEachFamilyContinuesOnItsOwn) {
   const KeyedRandom shared(8, "payers/p/purchase"), card(8, "payers/p/cards"),
       amount(8, "payers/p/amounts");

@@ -18,21 +18,13 @@ double exact_quantile(std::vector<double>& values, double q) {
 
 }  // namespace
 
-void TimeIntegral::advance(double t, double measured_from, double measured_to) {
-  if (t <= last_t_) return;
-  window_area_ += value_ * (t - last_t_);
-  const double a = std::max(last_t_, measured_from);
-  const double b = std::min(t, measured_to);
-  if (b > a) measured_area_ += value_ * (b - a);
-  last_t_ = t;
-}
-
 RunMetrics::RunMetrics(const core::Scenario& scenario)
     : measured_from_(scenario.warmup_s),
       measured_to_(scenario.duration_s),
       window_s_(scenario.window_s),
       window_end_s_(scenario.window_s),
-      slo_window_s_(scenario.slo.window_s) {
+      slo_window_s_(scenario.slo.window_s),
+      slo_close_at_s_(scenario.slo.window_s) {
   for (const auto& node : scenario.nodes) {
     NodeStats stats;
     stats.id = node.id;
@@ -70,6 +62,7 @@ void RunMetrics::close_slo_windows_until(double t) {
     w.latency_p99_s = slo_latencies_.quantile(0.99);
     slo_latencies_.clear();
     ++slo_closed_;
+    slo_close_at_s_ = static_cast<double>(slo_closed_ + 1) * slo_window_s_;
   }
 }
 

@@ -23,7 +23,15 @@ class TimeIntegral {
  public:
   // Moves to `t` accumulating the current value; `measured_from`/`to` clip the long-run
   // integral (the window integral takes everything).
-  void advance(double t, double measured_from, double measured_to);
+  // Inline: every change of a station's busy count or queue calls it.
+  void advance(double t, double measured_from, double measured_to) {
+    if (t <= last_t_) return;
+    window_area_ += value_ * (t - last_t_);
+    const double a = std::max(last_t_, measured_from);
+    const double b = std::min(t, measured_to);
+    if (b > a) measured_area_ += value_ * (b - a);
+    last_t_ = t;
+  }
   void set(double value) { value_ = value; }
   double value() const { return value_; }
   double window_area() const { return window_area_; }
@@ -137,9 +145,10 @@ class RunMetrics : public core::FlowObserver {
   void on_late_answer(core::StationRef s, const core::Payment& p, double t) override;
   void on_health(std::uint32_t checker, core::StationRef target, core::HealthChange change,
                  double t) override;
+  // Called before every event: two compares against boundaries kept ready.
   void on_clock(double t) override {
     if (t >= window_end_s_) close_windows_until(t);
-    if (t >= static_cast<double>(slo_closed_ + 1) * slo_window_s_) close_slo_windows_until(t);
+    if (t >= slo_close_at_s_) close_slo_windows_until(t);
   }
 
   // Closes every window up to the end of the run. Call once, after the calendar drained or
@@ -210,6 +219,7 @@ class RunMetrics : public core::FlowObserver {
   double slo_window_s_;
   std::vector<SloWindow> slo_windows_;
   std::size_t slo_closed_ = 0;  // windows whose p99 is computed
+  double slo_close_at_s_;       // (slo_closed_ + 1) x slo_window_s_: when the next one closes
   // Completions of the first open SLO window: a histogram, since an SLO window at peak
   // holds millions of answers (its p99 is within 0.5%).
   LogHistogram slo_latencies_;

@@ -7,6 +7,7 @@
 // faults, health probes.)
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -47,6 +48,10 @@ class PaymentDraws {
   // At a node, for the request `visit` of payment `p`.
   double service_s(std::uint32_t node, const core::Payment& p, std::uint64_t visit) const {
     const NodeDraws& n = nodes_[node];
+    if (n.service.kind == core::Distribution::Kind::kExponential)
+      // core::sample's expression on the key's first value, inline: one service per visit
+      // makes this the hottest draw (ExponentialServiceIsTheGeneralSamplersDraw pins it).
+      return -n.service.mean * std::log(n.service_keys.first_uniform_open0(p.serial, visit));
     if (n.service.is_deterministic()) return n.service.value;  // nothing to draw
     core::KeyedDraws d = n.service_keys.at(p.serial, visit);
     return core::sample(n.service, d);

@@ -77,6 +77,21 @@ TEST(PaymentDraws, VisitsOfOnePaymentDrawIndependently) {
   EXPECT_EQ(seen.size(), 6u);
 }
 
+TEST(PaymentDraws, ExponentialServiceIsTheGeneralSamplersDraw) {
+  // service_s takes a shortcut for exponential service (the hot path): it must give the
+  // very number core::sample gives on the node's family, or results would change.
+  const PaymentDraws d(scenario());
+  const core::KeyedRandom gateway(99, "nodes/gw/service");
+  for (std::uint64_t k = 0; k < 1000; ++k) {
+    const core::Payment p = payment(static_cast<std::uint32_t>(k % 2), k);
+    const std::uint64_t v = visit::child(visit::press(static_cast<int>(k % 3)), 0);
+    core::KeyedDraws general = gateway.at(p.serial, v);
+    EXPECT_EQ(d.service_s(0, p, v),
+              core::sample(core::Distribution::exponential(0.002), general))
+        << k;
+  }
+}
+
 TEST(PaymentDraws, AVariantOfOneThingLeavesEveryOtherDrawAlone) {
   core::Scenario a = scenario();
   core::Scenario b = scenario();
