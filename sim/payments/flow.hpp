@@ -23,6 +23,7 @@
 #include "load/arrivals.hpp"
 #include "payments/health.hpp"
 #include "payments/idempotency_store.hpp"
+#include "payments/issuer.hpp"
 #include "payments/ledger.hpp"
 #include "payments/payment_draws.hpp"
 #include "payments/ring_queue.hpp"
@@ -274,10 +275,6 @@ class Flow : public engine::EventHandler, public engine::FaultHooks {
   // The payer's press at the root of an attempt's path: where the request came from.
   std::uint32_t root_of(std::uint32_t attempt) const;
   TryKind root_try_kind(std::uint32_t attempt) const { return attempts_[root_of(attempt)].try_kind; }
-  // How the hold of the `ordinal`th charge of a payment ends: captured after the issuer's
-  // capture delay, or expired, keyed to (seed, issuer, payment, ordinal).
-  Accounts::Hold hold_fate(const core::Node& issuer, std::uint32_t node, const core::Payment& p,
-                           std::size_t ordinal, double t) const;
   // A copy of an originated reversal or advice, sent once more.
   std::uint32_t resend_of(const Attempt& sent, std::uint32_t to_node);
   core::StationRef ref(std::uint32_t station) const {
@@ -338,6 +335,7 @@ class Flow : public engine::EventHandler, public engine::FaultHooks {
   std::vector<DeadlineQueue> hop_deadlines_;             // per node
   std::vector<IdempotencyStore> key_stores_;             // per node (gateways use theirs)
   Accounts accounts_;
+  Issuer issuer_{accounts_, draws_};  // the issuers' decisions over accounts_
 
   std::vector<Attempt> attempts_;
   std::vector<std::uint32_t> free_attempts_;
