@@ -1,6 +1,7 @@
 // The flow's core: construction, event dispatch, stations, forwarding, answers and hop
-// timeouts, sending and routing, and the attempt and payment pools. The payer side, the
-// issuer and stand-in, and the fault hooks are in flow_payer.cpp, flow_issuer.cpp and
+// timeouts, sending, and the attempt and payment pools. Routing is the router's
+// (router.hpp), decisions are the issuer's (issuer.hpp); the payer side, the issuer's and
+// the network's ledger work, and the fault hooks are in flow_payer.cpp, flow_issuer.cpp and
 // flow_faults.cpp.
 #include "payments/flow.hpp"
 
