@@ -1,6 +1,7 @@
 // The flow's core: construction, event dispatch, stations, forwarding, answers and hop
-// timeouts, sending and routing, and the attempt and payment pools. The payer side, the
-// issuer and stand-in, and the fault hooks are in flow_payer.cpp, flow_issuer.cpp and
+// timeouts, sending, and the attempt and payment pools. Routing is the router's
+// (router.hpp), decisions are the issuer's (issuer.hpp); the payer side, the issuer's and
+// the network's ledger work, and the fault hooks are in flow_payer.cpp, flow_issuer.cpp and
 // flow_faults.cpp.
 #include "payments/flow.hpp"
 
@@ -17,6 +18,9 @@ namespace payquake::payments {
 using core::Message;
 using core::ResponseCode;
 using namespace flow_internal;
+
+static_assert(Router::kPayer == 0xffffffffu && Router::kNone == 0xffffffffu,
+              "the flow's kPayer and kNone are the router's");
 
 Flow::Flow(const core::Scenario& scenario, const engine::NetworkView& network,
            core::FlowObserver& observer)
@@ -37,16 +41,19 @@ Flow::Flow(const core::Scenario& scenario, const engine::NetworkView& network,
   route_cuts_.assign(nodes.size() * nodes.size(), 0);
   route_was_up_.assign(nodes.size() * nodes.size(), 1);
   pair_open_.assign(nodes.size() * nodes.size(), 1);
+  std::vector<Router::Node> routes;
   for (std::size_t n = 0; n < nodes.size(); ++n) {
     const core::Node& node = nodes[n];
-    NodeSpec spec{node, {}, static_cast<std::uint32_t>(stations_.size())};
-    for (const auto& next : node.next) spec.next.push_back(index_of(nodes, next));
+    Router::Node route{node.routing, {}, static_cast<std::uint32_t>(stations_.size()),
+                       static_cast<std::uint32_t>(node.replicas)};
+    for (const auto& next : node.next) route.next.push_back(index_of(nodes, next));
     // A network without `next` reaches every issuer (it routes by BIN).
-    if (node.role == core::Role::kNetwork && spec.next.empty())
+    if (node.role == core::Role::kNetwork && route.next.empty())
       for (std::size_t i = 0; i < nodes.size(); ++i)
         if (nodes[i].role == core::Role::kIssuer)
-          spec.next.push_back(static_cast<std::uint32_t>(i));
-    nodes_.push_back(std::move(spec));
+          route.next.push_back(static_cast<std::uint32_t>(i));
+    routes.push_back(std::move(route));
+    nodes_.push_back(NodeSpec{node});
     for (int r = 0; r < node.replicas; ++r)
       stations_.push_back(Station{static_cast<std::uint32_t>(n),
                                   static_cast<std::uint32_t>(r),
@@ -67,18 +74,18 @@ Flow::Flow(const core::Scenario& scenario, const engine::NetworkView& network,
   node_add_s_.assign(nodes_.size(), 0.0);
   node_jitter_s_.assign(nodes_.size(), 0.0);
   watch_.resize(nodes_.size() * stations_.size());
-  alive_.assign(nodes_.size() * stations_.size(), 1);
-  usable_.assign(nodes_.size() * stations_.size(), 1);
   ejected_.assign(nodes_.size() * nodes_.size(), 0);
 
-  refresh_platform_cache();
+  std::vector<std::uint32_t> bin_owner;
   issuer_bins_.resize(nodes_.size());
   for (std::size_t n = 0; n < nodes.size(); ++n) {
     for (std::size_t b = 0; b < nodes[n].bins.size(); ++b) {
-      issuer_bins_[n].push_back(static_cast<std::uint32_t>(bin_owner_.size()));
-      bin_owner_.push_back(static_cast<std::uint32_t>(n));
+      issuer_bins_[n].push_back(static_cast<std::uint32_t>(bin_owner.size()));
+      bin_owner.push_back(static_cast<std::uint32_t>(n));
     }
   }
+  router_ = Router(std::move(routes), std::move(bin_owner), stations_.size());
+  refresh_platform_cache();
 
   for (const auto& payers : scenario.payers) {
     std::vector<std::pair<std::uint32_t, double>> cumulative;
@@ -524,8 +531,8 @@ void Flow::depart(std::uint32_t a, double t) {
   if (attempt.to == kNone) {
     const core::Routing policy =
         attempt.from == kPayer ? core::Routing::kRoundRobin : node_of(attempt.from).routing;
-    attempt.to = choose_replica(attempt.from == kPayer ? kPayer : stations_[attempt.from].node,
-                                attempt.to_node, policy);
+    attempt.to = router_.replica(attempt.from == kPayer ? kPayer : stations_[attempt.from].node,
+                                 attempt.to_node, policy, stations_);
   }
   attempt.state = AttemptState::kInFlight;
   ++stations_[attempt.to].outstanding;
@@ -562,98 +569,6 @@ void Flow::depart(std::uint32_t a, double t) {
                   kHopTimeouts, n);
   }
   if (!delivered) attempts_[a].lost = true;  // the requester's timeout will tell
-}
-
-std::uint32_t Flow::choose_next_node(std::uint32_t node, const core::Payment& p) {
-  NodeSpec& spec = nodes_[node];
-  // A next hop whose replicas this node believes all unhealthy is skipped (kNone when none
-  // is left): see node_reachable.
-  switch (spec.spec.routing) {
-    case core::Routing::kByBin: {
-      const std::uint32_t issuer = bin_owner_[p.bin];
-      return node_reachable(node, issuer) ? issuer : kNone;
-    }
-    case core::Routing::kFailover:
-      for (const std::uint32_t candidate : spec.next)
-        if (node_reachable(node, candidate)) return candidate;
-      return kNone;
-    case core::Routing::kRoundRobin:
-      for (std::size_t tried = 0; tried < spec.next.size(); ++tried) {
-        const std::uint32_t candidate = spec.next[spec.round_robin++ % spec.next.size()];
-        if (node_reachable(node, candidate)) return candidate;
-      }
-      return kNone;
-    case core::Routing::kLeastOutstanding: {
-      std::uint32_t best = kNone;
-      std::uint64_t best_load = UINT64_MAX;
-      for (const std::uint32_t candidate : spec.next) {
-        if (!node_reachable(node, candidate)) continue;
-        const NodeSpec& c = nodes_[candidate];
-        std::uint64_t load = 0;
-        for (int r = 0; r < c.spec.replicas; ++r)
-          load += stations_[c.first_station + static_cast<std::uint32_t>(r)].outstanding;
-        if (load < best_load) {
-          best_load = load;
-          best = candidate;
-        }
-      }
-      return best;
-    }
-  }
-  return kNone;
-}
-
-bool Flow::node_reachable(std::uint32_t from_node, std::uint32_t to_node) const {
-  const std::uint8_t* alive = &alive_[watch_index(from_node, nodes_[to_node].first_station)];
-  for (int r = 0; r < nodes_[to_node].spec.replicas; ++r)
-    if (alive[r]) return true;
-  return false;
-}
-
-template <typename Ok>
-std::uint32_t Flow::pick_replica(std::uint32_t node, core::Routing routing, Ok ok) {
-  NodeSpec& spec = nodes_[node];
-  const auto replicas = static_cast<std::uint32_t>(spec.spec.replicas);
-  if (routing == core::Routing::kLeastOutstanding) {
-    std::uint32_t best = kNone;
-    for (std::uint32_t r = 0; r < replicas; ++r) {
-      const std::uint32_t candidate = spec.first_station + r;
-      if (!ok(candidate)) continue;
-      if (best == kNone || stations_[candidate].outstanding < stations_[best].outstanding)
-        best = candidate;
-    }
-    return best;
-  }
-  for (std::uint32_t tried = 0; tried < replicas; ++tried) {
-    const std::uint32_t candidate = spec.first_station + (spec.replica_cursor++ % replicas);
-    if (ok(candidate)) return candidate;
-  }
-  return kNone;
-}
-
-std::uint32_t Flow::choose_replica(std::uint32_t checker, std::uint32_t node,
-                                   core::Routing routing) {
-  NodeSpec& spec = nodes_[node];
-  const auto replicas = static_cast<std::uint32_t>(spec.spec.replicas);
-  if (replicas == 1) return spec.first_station;
-  // Replicas behind one name are load-balanced: round robin, unless the sender asks for
-  // least outstanding, over the replicas the sender believes healthy and not ejected; else
-  // over the healthy ones (panic routing: ejections never empty the pool); else over those
-  // that are up. (With none up the request goes to one anyway and is lost. The payer's
-  // entry has no health check in front of it: it sees which replicas are up.)
-  std::uint32_t s = kNone;
-  if (checker != kPayer) {
-    const std::uint8_t* usable = &usable_[watch_index(checker, 0)];
-    const std::uint8_t* alive = &alive_[watch_index(checker, 0)];
-    s = pick_replica(node, routing, [usable](std::uint32_t c) { return usable[c] != 0; });
-    if (s == kNone)
-      s = pick_replica(node, routing, [alive](std::uint32_t c) { return alive[c] != 0; });
-  }
-  if (s == kNone)
-    s = pick_replica(node, routing, [this](std::uint32_t c) { return station_up(c); });
-  if (s != kNone) return s;
-  if (routing == core::Routing::kLeastOutstanding) return spec.first_station;
-  return spec.first_station + (spec.replica_cursor++ % replicas);
 }
 
 bool Flow::transmit(std::uint32_t from_station, std::uint32_t to_station, std::uint32_t attempt,

@@ -23,9 +23,11 @@
 #include "load/arrivals.hpp"
 #include "payments/health.hpp"
 #include "payments/idempotency_store.hpp"
+#include "payments/issuer.hpp"
 #include "payments/ledger.hpp"
 #include "payments/payment_draws.hpp"
 #include "payments/ring_queue.hpp"
+#include "payments/router.hpp"
 
 namespace payquake::payments {
 
@@ -85,12 +87,9 @@ class Flow : public engine::EventHandler, public engine::FaultHooks {
   static constexpr std::uint32_t kNone = 0xffffffffu;
   static constexpr std::uint32_t kPayer = 0xffffffffu;  // the requester of a payer's press
 
+  // Next hops, stations and routing cursors are the router's (router_).
   struct NodeSpec {
     core::Node spec;
-    std::vector<std::uint32_t> next;
-    std::uint32_t first_station = 0;  // stations of a node are contiguous
-    std::uint32_t round_robin = 0;    // next candidate for round_robin routing
-    std::uint32_t replica_cursor = 0;
     double retry_tokens = core::kRetryBudgetTokens;  // the retry budget's bucket
   };
 
@@ -189,13 +188,13 @@ class Flow : public engine::EventHandler, public engine::FaultHooks {
   void on_client_timeouts(std::uint32_t population, double t);
 
   // Detection (flow_health.cpp): what each node knows of the replicas of its next hops.
-  // Routing reads two flags per (node, station); probes and answers update them.
+  // Routing reads two flags per (node, station) in router_; probes and answers update them.
   struct Watch {
     ProbeHealth probe;
     OutlierHealth outlier;
   };
   std::size_t watch_index(std::uint32_t node, std::uint32_t station) const {
-    return node * stations_.size() + station;
+    return router_.watch_index(node, station);
   }
   void start_health_checks();
   void on_health_probe(std::uint32_t node, double t);
@@ -244,12 +243,10 @@ class Flow : public engine::EventHandler, public engine::FaultHooks {
   void respond(std::uint32_t attempt, core::ResponseCode code, double t);
   void start_service(std::uint32_t station, std::uint32_t attempt, double t);
   void release_worker(std::uint32_t station, double t);
-  std::uint32_t choose_next_node(std::uint32_t node, const core::Payment& p);
-  // A replica of `node` for a request from `checker` (a node, or kPayer: no health checks).
-  std::uint32_t choose_replica(std::uint32_t checker, std::uint32_t node, core::Routing routing);
-  // One pass of choose_replica over the replicas for which `ok(station)` holds; kNone if none.
-  template <typename Ok>
-  std::uint32_t pick_replica(std::uint32_t node, core::Routing routing, Ok ok);
+  // The next hop of `p` at `node` (kNone when none answers): see Router::next_node.
+  std::uint32_t choose_next_node(std::uint32_t node, const core::Payment& p) {
+    return router_.next_node(node, p.bin, stations_);
+  }
   // Whether attempt `a`'s request (or, `response`, its answer) gets from one station to
   // the other (false: lost to a down route, a partition or link loss), and its delay.
   bool transmit(std::uint32_t from_station, std::uint32_t to_station, std::uint32_t a,
@@ -266,7 +263,9 @@ class Flow : public engine::EventHandler, public engine::FaultHooks {
   bool station_up(std::uint32_t station) const { return stations_[station].up; }
   // Whether `from_node` believes some replica of `to_node` answers: its health checks (or,
   // under mode oracle, the platform) say so. Routing skips a next hop for which it is false.
-  bool node_reachable(std::uint32_t from_node, std::uint32_t to_node) const;
+  bool node_reachable(std::uint32_t from_node, std::uint32_t to_node) const {
+    return router_.node_reachable(from_node, to_node);
+  }
   // The request will never be answered to its requester (dropped somewhere).
   void lose(std::uint32_t attempt, double t);
   bool requester_alive(const Attempt& a) const {
@@ -276,10 +275,6 @@ class Flow : public engine::EventHandler, public engine::FaultHooks {
   // The payer's press at the root of an attempt's path: where the request came from.
   std::uint32_t root_of(std::uint32_t attempt) const;
   TryKind root_try_kind(std::uint32_t attempt) const { return attempts_[root_of(attempt)].try_kind; }
-  // How the hold of the `ordinal`th charge of a payment ends: captured after the issuer's
-  // capture delay, or expired, keyed to (seed, issuer, payment, ordinal).
-  Accounts::Hold hold_fate(const core::Node& issuer, std::uint32_t node, const core::Payment& p,
-                           std::size_t ordinal, double t) const;
   // A copy of an originated reversal or advice, sent once more.
   std::uint32_t resend_of(const Attempt& sent, std::uint32_t to_node);
   core::StationRef ref(std::uint32_t station) const {
@@ -332,16 +327,15 @@ class Flow : public engine::EventHandler, public engine::FaultHooks {
   std::vector<double> pair_latency_s_;
   PaymentDraws draws_;                  // every draw that belongs to a payment
   core::RandomStream probe_rng_;        // lost probes: drawn only while a loss fault is on
+  Router router_;                       // next hops, replicas and health beliefs
   std::vector<Watch> watch_;            // node x stations
-  std::vector<std::uint8_t> alive_;     // node x stations: health checks say it answers
-  std::vector<std::uint8_t> usable_;    // node x stations: alive and not ejected
   std::vector<std::uint16_t> ejected_;  // node x node: replicas of the second it has ejected
   std::vector<Population> populations_;
-  std::vector<std::uint32_t> bin_owner_;                 // bin index -> issuer node
   std::vector<std::vector<std::uint32_t>> issuer_bins_;  // issuer node -> bin indices
   std::vector<DeadlineQueue> hop_deadlines_;             // per node
   std::vector<IdempotencyStore> key_stores_;             // per node (gateways use theirs)
   Accounts accounts_;
+  Issuer issuer_{accounts_, draws_};  // the issuers' decisions over accounts_
 
   std::vector<Attempt> attempts_;
   std::vector<std::uint32_t> free_attempts_;

@@ -97,7 +97,7 @@ void Flow::lose(std::uint32_t a, double t) {
 
 void Flow::crash(std::uint32_t node, std::uint32_t replica, double t) {
   observer_.on_clock(t);  // observers close their windows before the station changes
-  const std::uint32_t s = nodes_[node].first_station + replica;
+  const std::uint32_t s = router_.first_station(node) + replica;
   Station& station = stations_[s];
   ++station.epoch;  // whatever was in service or waiting on a next hop here is gone
   station.busy = 0;
@@ -122,7 +122,7 @@ void Flow::crash(std::uint32_t node, std::uint32_t replica, double t) {
 void Flow::set_errors(std::uint32_t node, int replica, double rate, ResponseCode code) {
   for (int r = 0; r < nodes_[node].spec.replicas; ++r) {
     if (replica >= 0 && r != replica) continue;
-    Station& station = stations_[nodes_[node].first_station + static_cast<std::uint32_t>(r)];
+    Station& station = stations_[router_.first_station(node) + static_cast<std::uint32_t>(r)];
     station.error_rate = rate;
     station.error_code = code;
   }

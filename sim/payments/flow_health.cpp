@@ -27,7 +27,7 @@ using namespace flow_internal;
 void Flow::start_health_checks() {
   for (std::uint32_t n = 0; n < nodes_.size(); ++n) {
     const core::HealthCheck& hc = nodes_[n].spec.health_check;
-    if (nodes_[n].next.empty() || hc.mode != core::Detection::kProbe) continue;
+    if (router_.next(n).empty() || hc.mode != core::Detection::kProbe) continue;
     // The first probes leave at 0; their verdicts come a timeout later.
     calendar_->schedule(hc.timeout_s, kHealthProbe, n);
   }
@@ -36,14 +36,14 @@ void Flow::start_health_checks() {
 void Flow::on_health_probe(std::uint32_t n, double t) {
   const core::HealthCheck& hc = nodes_[n].spec.health_check;
   bool back = false;
-  for (const std::uint32_t next : nodes_[n].next) {
+  for (const std::uint32_t next : router_.next(n)) {
     const NodeSpec& target = nodes_[next];
     for (int r = 0; r < target.spec.replicas; ++r) {
-      const std::uint32_t s = target.first_station + static_cast<std::uint32_t>(r);
+      const std::uint32_t s = router_.first_station(next) + static_cast<std::uint32_t>(r);
       const std::size_t w = watch_index(n, s);
       if (!watch_[w].probe.record(probe_passes(n, s), hc)) continue;
       const bool healthy = watch_[w].probe.healthy();
-      alive_[w] = healthy ? 1 : 0;
+      router_.set_alive(w, healthy);
       update_usable(w);
       observer_.on_health(
           n, ref(s), healthy ? core::HealthChange::kHealthy : core::HealthChange::kUnhealthy, t);
@@ -53,7 +53,7 @@ void Flow::on_health_probe(std::uint32_t n, double t) {
   if (back) {
     // Stored advices held for an unhealthy issuer may go out now.
     for (int r = 0; r < nodes_[n].spec.replicas; ++r) {
-      const std::uint32_t s = nodes_[n].first_station + static_cast<std::uint32_t>(r);
+      const std::uint32_t s = router_.first_station(n) + static_cast<std::uint32_t>(r);
       if (!stations_[s].advice_backlog.empty()) pump_advices(s, t);
     }
   }
@@ -106,7 +106,7 @@ void Flow::on_uneject(std::uint32_t w, double t) {
 }
 
 void Flow::update_usable(std::size_t w) {
-  usable_[w] = alive_[w] != 0 && !watch_[w].outlier.ejected() ? 1 : 0;
+  router_.set_usable(w, router_.alive(w) && !watch_[w].outlier.ejected());
 }
 
 void Flow::refresh_oracle_health() {
@@ -114,7 +114,7 @@ void Flow::refresh_oracle_health() {
     if (nodes_[n].spec.health_check.mode != core::Detection::kOracle) continue;
     for (std::uint32_t s = 0; s < stations_.size(); ++s) {
       const std::size_t w = watch_index(n, s);
-      alive_[w] = station_up(s) && route_open(n, stations_[s].node) ? 1 : 0;
+      router_.set_alive(w, station_up(s) && route_open(n, stations_[s].node));
       update_usable(w);
     }
   }

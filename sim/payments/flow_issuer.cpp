@@ -1,5 +1,5 @@
-// The flow, where money moves: the issuer's decisions, holds and releases in the ledger,
-// the network's stand-in, and the reversals and advices that hops originate and resend.
+// The flow, where money moves: it asks the issuer (issuer.hpp) for its decision and the
+// network for its stand-in, and sends the reversals and advices that hops originate and resend.
 
 #include <cassert>
 
@@ -14,126 +14,37 @@ using namespace flow_internal;
 
 void Flow::serve_at_issuer(std::uint32_t a, double t) {
   const std::uint32_t s = attempts_[a].to;
-  const core::Node& issuer = node_of(s);
-  PaymentSlot& ps = payments_[attempts_[a].payment];
-  const core::Payment& p = ps.payment;
-  PaymentLedger& ledger = ps.ledger;
-  const bool funds = issuer.accounts.enabled;
-  const std::uint64_t card = card_key(p);
-  Accounts::Account* account = nullptr;
-  if (funds) {
-    // Holds due by now are captured or expired first: the decision sees today's balance.
-    accounts_.settle_until(t);
-    account = &accounts_.get(card, [&] {
-      // Keyed by (seed, issuer, card): the same card opens with the same balance whatever
-      // order the cards are first used in.
-      return core::money_from_major(draws_.opening_balance(stations_[s].node, card)).minor;
-    });
-  }
-  const auto hold = [&](Charge& c, std::size_t ordinal) {
-    if (!funds) return;
-    const Accounts::Hold fate = hold_fate(issuer, stations_[s].node, p, ordinal, t);
-    c.hold = accounts_.hold(card, *account, p.amount.minor, fate.due_s, fate.captures);
-    c.applied = true;
-  };
-  const auto release = [&](Charge& c) {
-    if (!c.applied) return;
-    accounts_.reverse(card, c.hold, p.amount.minor, t);
-    c.applied = false;
-  };
-  const auto ordinal_of = [&ledger](const Charge& c) {
-    return static_cast<std::size_t>(&c - ledger.charges.data());
-  };
-
-  ResponseCode code = ResponseCode::kApproved;
   const Attempt& req = attempts_[a];
-  switch (req.message) {
-    case Message::kAuthorization: {
-      const Path path = path_of(a);
-      Charge* stood_in = nullptr;
-      for (Charge& c : ledger.charges)
-        if (c.stand_in && !c.reversed && c.path.same_transaction(path)) stood_in = &c;
-      if (stood_in != nullptr) {
-        // The network already approved this very request on the issuer's behalf: the
-        // issuer books that charge (if the advice has not) rather than a second one.
-        if (!stood_in->booked) hold(*stood_in, ordinal_of(*stood_in));
-        stood_in->booked = true;
-        break;
-      }
-      if (funds && account->available < p.amount.minor) {
-        code = ResponseCode::kInsufficientFunds;
-        break;
-      }
-      Charge charge;
-      charge.path = path;
-      charge.try_kind = root_try_kind(a);
-      charge.key = attempts_[root_of(a)].key;
-      charge.approved_s = t;
-      hold(charge, ledger.charges.size());
-      for (const auto& [id, depth] : ledger.reversed_targets) {
-        if (charge.path.matches(id, depth)) {  // its reversal overtook it
-          release(charge);
-          charge.reversed = true;
-        }
-      }
-      ledger.charges.push_back(charge);
-      break;
-    }
-    case Message::kReversal:
-      ledger.reversed_targets.emplace_back(req.target_id, req.target_depth);
-      for (Charge& c : ledger.charges) {
-        if (c.reversed || !c.path.matches(req.target_id, req.target_depth)) continue;
-        release(c);
-        c.reversed = true;
-      }
-      break;
-    case Message::kAdvice:
-      for (Charge& c : ledger.charges) {
-        if (!c.stand_in || c.path.length != req.target_depth + 1 ||
-            c.path.ids[req.target_depth] != req.target_id)
-          continue;
-        // Applied without a funds check: the network has already promised the merchant.
-        // Unless the issuer approved the request itself: then it is already booked.
-        if (!c.reversed && !c.booked && !c.merged) hold(c, ordinal_of(c));
-        c.booked = true;
-      }
-      break;
+  PaymentSlot& ps = payments_[req.payment];
+  Issuer::Request r;
+  r.message = req.message;
+  r.target_id = req.target_id;
+  r.target_depth = req.target_depth;
+  if (req.message == Message::kAuthorization) {
+    r.path = path_of(a);
+    const Attempt& root = attempts_[root_of(a)];
+    r.try_kind = root.try_kind;
+    r.key = root.key;
   }
+  const ResponseCode code =
+      issuer_.decide(stations_[s].node, node_of(s), ps.payment, ps.ledger, r, t);
   release_worker(s, t);
   answer(a, code, t);
 }
 
-Accounts::Hold Flow::hold_fate(const core::Node& issuer, std::uint32_t node,
-                              const core::Payment& p, std::size_t ordinal, double t) const {
-  const PaymentDraws::HoldFate drawn = draws_.hold(node, p, ordinal);
-  Accounts::Hold fate;
-  // An authorization is valid until its hold expires: a merchant that has not captured by
-  // then has lost it.
-  fate.captures = drawn.captures && drawn.after_s <= issuer.accounts.hold_expiry_s;
-  fate.due_s = t + (fate.captures ? drawn.after_s : issuer.accounts.hold_expiry_s);
-  return fate;
-}
-
 void Flow::stand_in(std::uint32_t a, double t) {
   const std::uint32_t s = attempts_[a].to;
-  const core::Node& network = node_of(s);
   PaymentSlot& ps = payments_[attempts_[a].payment];
-  if (ps.payment.amount > network.stand_in.max_amount) {
+  Issuer::Request r;
+  r.path = path_of(a);
+  const Attempt& root = attempts_[root_of(a)];
+  r.try_kind = root.try_kind;
+  r.key = root.key;
+  if (Issuer::stand_in(node_of(s), ps.payment, ps.ledger, r, t) != ResponseCode::kApproved) {
     observer_.on_stand_in(ref(s), ps.payment, false, t);
     answer(a, ResponseCode::kDoNotHonour, t);
     return;
   }
-  Charge charge;
-  charge.path = path_of(a);
-  charge.try_kind = root_try_kind(a);
-  charge.key = attempts_[root_of(a)].key;
-  charge.stand_in = true;
-  charge.approved_s = t;
-  // The issuer may already have approved this very request (its answer is what timed
-  // out): the same transaction, charged once.
-  for (const Charge& c : ps.ledger.charges)
-    if (!c.stand_in && !c.reversed && c.path.same_transaction(charge.path)) charge.merged = true;
-  ps.ledger.charges.push_back(charge);
   observer_.on_stand_in(ref(s), ps.payment, true, t);
   const std::uint64_t id = attempts_[a].id;
   const std::uint8_t depth = attempts_[a].depth;
