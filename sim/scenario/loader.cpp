@@ -10,6 +10,7 @@
 #include "scenario/keys.hpp"
 #include "scenario/load_sources.hpp"
 #include "scenario/overrides.hpp"
+#include "scenario/tidy.hpp"
 
 namespace payquake::scenario {
 namespace {
@@ -81,6 +82,12 @@ void sort_by_location(std::vector<Diagnostic>& diags) {
 
 }  // namespace
 
+void tidy_diagnostics(std::vector<Diagnostic>& diags) {
+  drop_after_bad_text(diags);
+  drop_missing_after_misspelling(diags);
+  sort_by_location(diags);
+}
+
 std::string Diagnostic::to_string() const {
   std::string out = file;
   // Appended piece by piece: GCC 12 warns (-Wrestrict, falsely) on "literal" + string.
@@ -118,9 +125,7 @@ core::Scenario load_string(const std::string& yaml_text, const std::string& file
   }
   core::Scenario s = Builder(*root, diags).build();
   drop_inside_unsupported(diags);
-  drop_after_bad_text(diags);
-  drop_missing_after_misspelling(diags);
-  sort_by_location(diags);
+  tidy_diagnostics(diags);
   if (!diags.empty()) throw ScenarioError(std::move(diags));
   s.source_file = file_name_for_messages;
   return s;

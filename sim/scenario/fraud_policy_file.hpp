@@ -1,0 +1,32 @@
+// A fraud policy file (models/fraud/*.yaml, DESIGN.md section 4): score, rules (first match
+// wins), step_up and on_failure, read into a validated core::FraudPolicy with located
+// errors. Scenarios do not reference policies yet (the flow does not run them); `payquake
+// validate` checks a policy file through this reader.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include "core/fraud_policy.hpp"
+#include "scenario/loader.hpp"
+
+namespace payquake::scenario {
+
+// A list of thousands of rules is evaluated in order for every payment, and is a block
+// list written as rules: refused (a `block:` rule takes the ids).
+inline constexpr std::size_t kMaxFraudRules = 1'000;
+
+// Reads and checks the policy at `path`. Throws ScenarioError listing every mistake
+// (file:line:col, did-you-mean for unknown keys). `include:` works as in a scenario.
+core::FraudPolicy read_fraud_policy(const std::string& path);
+// As read_fraud_policy, for text in memory.
+core::FraudPolicy read_fraud_policy_string(const std::string& yaml_text,
+                                           const std::string& file_name_for_messages);
+
+// Whether the file at `path` reads as a fraud policy rather than a scenario: a mapping with
+// a policy's keys (score, rules, step_up, on_failure) and none of a scenario's (name,
+// nodes, payers, sites, duration, load). For `payquake validate`, which takes either; false
+// when it cannot be read or parsed (the scenario loader then says why).
+bool is_fraud_policy_file(const std::string& path);
+
+}  // namespace payquake::scenario
