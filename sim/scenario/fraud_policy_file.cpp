@@ -265,17 +265,24 @@ core::FraudPolicy read_fraud_policy(const std::string& path) {
   return read_fraud_policy_string(*text, path);
 }
 
+bool looks_like_fraud_policy(const Value& root) {
+  if (!root.is_mapping()) return false;
+  for (const auto& k : kScenarioMarkers)
+    if (root.find(k)) return false;
+  return std::any_of(kPolicyKeys.keys().begin(), kPolicyKeys.keys().end(),
+                     [&](const std::string& k) { return root.find(k) != nullptr; });
+}
+
 bool is_fraud_policy_file(const std::string& path) {
   std::string why;
   const auto text = read_text_file(path, &why);
   if (!text) return false;
   std::vector<Diagnostic> diags;
-  const auto root = parse_yaml(*text, path, diags);
-  if (!root || !root->is_mapping()) return false;
-  for (const auto& k : kScenarioMarkers)
-    if (root->find(k)) return false;
-  return std::any_of(kPolicyKeys.keys().begin(), kPolicyKeys.keys().end(),
-                     [&](const std::string& k) { return root->find(k) != nullptr; });
+  ParseBudget budget;
+  auto root = parse_yaml(*text, path, diags, budget);
+  if (!root) return false;
+  resolve_includes(*root, path, diags, budget);  // a policy may be all include
+  return looks_like_fraud_policy(*root);
 }
 
 }  // namespace payquake::scenario

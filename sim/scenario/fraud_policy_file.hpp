@@ -6,9 +6,11 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 
 #include "core/fraud_policy.hpp"
 #include "scenario/loader.hpp"
+#include "scenario/tree.hpp"
 
 namespace payquake::scenario {
 
@@ -23,10 +25,17 @@ core::FraudPolicy read_fraud_policy(const std::string& path);
 core::FraudPolicy read_fraud_policy_string(const std::string& yaml_text,
                                            const std::string& file_name_for_messages);
 
-// Whether the file at `path` reads as a fraud policy rather than a scenario: a mapping with
-// a policy's keys (score, rules, step_up, on_failure) and none of a scenario's (name,
-// nodes, payers, sites, duration, load). For `payquake validate`, which takes either; false
-// when it cannot be read or parsed (the scenario loader then says why).
+// Whether a document reads as a fraud policy rather than a scenario: a mapping with a
+// policy's keys (score, rules, step_up, on_failure) and none of a scenario's (name, nodes,
+// payers, sites, duration, load).
+bool looks_like_fraud_policy(const Value& root);
+// The same for the file at `path`. For `payquake validate`, which takes either; false when
+// it cannot be read or parsed (the scenario loader then says why).
 bool is_fraud_policy_file(const std::string& path);
+
+// What loading a policy as a scenario says (`payquake run` of a policy file), once.
+inline constexpr std::string_view kPolicyIsNotAScenario =
+    "expected a scenario, got a fraud policy (score, rules, step_up, on_failure): scenarios "
+    "cannot use fraud policies yet; `payquake validate` checks the policy file";
 
 }  // namespace payquake::scenario

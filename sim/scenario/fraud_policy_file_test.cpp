@@ -96,6 +96,17 @@ TEST(FraudPolicyFile, TellsPoliciesFromScenarios) {
   EXPECT_FALSE(is_fraud_policy_file(dir.write("s.yaml", "name: x\nrules: []\n")));
 }
 
+TEST(FraudPolicyFile, LoadedAsAScenarioItSaysWhatItIs) {
+  try {
+    load_file(kModels + "score-threshold.yaml");
+    FAIL();
+  } catch (const ScenarioError& e) {
+    ASSERT_EQ(e.diagnostics().size(), 1u) << e.what();
+    EXPECT_EQ(e.diagnostics()[0].message, kPolicyIsNotAScenario);
+    EXPECT_EQ(e.diagnostics()[0].line, 6);  // the document's first key
+  }
+}
+
 TEST(FraudPolicyFile, BlockListsAndFailClosed) {
   const auto p = read_fraud_policy_string(
       "rules:\n"
@@ -119,6 +130,8 @@ TEST(FraudPolicyFile, IncludesMergeAsInAScenario) {
       dir.write("p.yaml", "include: base.yaml\nrules: [{amount_over: 10.00, action: step_up}]\n"));
   ASSERT_TRUE(p.step_up);
   EXPECT_EQ(p.step_up->latency.value, 5.0);
+  // A policy that is all include is still told from a scenario.
+  EXPECT_TRUE(is_fraud_policy_file(dir.write("only.yaml", "include: p.yaml\n")));
 }
 
 TEST(FraudPolicyFile, UnknownKeysAndChoicesSuggestTheNearest) {

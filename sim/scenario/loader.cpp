@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "scenario/build.hpp"
+#include "scenario/fraud_policy_file.hpp"
 #include "scenario/includes.hpp"
 #include "scenario/keys.hpp"
 #include "scenario/load_sources.hpp"
@@ -120,6 +121,10 @@ core::Scenario load_string(const std::string& yaml_text, const std::string& file
   resolve_includes(*root, file_name_for_messages, diags, budget);
   apply_overrides(*root, overrides, diags, budget);
   resolve_load_sources(*root, file_name_for_messages, diags, budget);
+  if (looks_like_fraud_policy(*root)) {
+    diags.push_back(make_diagnostic(root->loc, "", std::string(kPolicyIsNotAScenario)));
+    throw ScenarioError(std::move(diags));
+  }
   if (options.without_faults && root->is_mapping()) {
     if (const int at = root->index_of("faults"); at >= 0) root->erase(at);
   }
