@@ -2,7 +2,8 @@
 // queue of the window's events and a count per subject seen within it. State is held only
 // for subjects with a payment inside the window; older events are evicted as time moves,
 // and a subject whose count falls to zero is forgotten. Memory: one queue entry (16 bytes)
-// per payment in the window plus one map entry per subject in it, whatever the run's length.
+// per payment in the window plus one map entry per subject in it, whatever the run's length
+// (the hash map's bucket array keeps the size of its busiest moment).
 #pragma once
 
 #include <cstddef>
