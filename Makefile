@@ -13,7 +13,7 @@ help:
 	@echo "  test      build, then run every test under ctest"
 	@echo "  bench     build, then run the benchmarks"
 	@echo "  sanitize  ASan+UBSan build in build-sanitize/, then the unit, scenario and fuzz tests"
-	@echo "  validate  build, then check every scenario in scenarios/ without running it"
+	@echo "  validate  build, then check every scenario in scenarios/ and policy in models/fraud/ without running them"
 	@echo "  clean     remove build/ and build-sanitize/"
 	@echo "  format    clang-format every .cpp/.hpp under sim/ and tests/"
 
@@ -35,7 +35,7 @@ sanitize:
 
 validate:
 	bash $(BOOTSTRAP)
-	$(PAYQUAKE) validate scenarios/*.yaml
+	$(PAYQUAKE) validate scenarios/*.yaml models/fraud/*.yaml
 
 clean:
 	rm -rf build build-sanitize

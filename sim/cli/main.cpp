@@ -114,9 +114,10 @@ int main(int argc, char** argv) {
                     "Run the scenario without its faults (what --control runs)");
 
   std::vector<std::string> files;
-  auto* validate_cmd = app.add_subcommand("validate", "Check scenario files without simulating");
+  auto* validate_cmd = app.add_subcommand(
+      "validate", "Check scenario files (or fraud policy files, models/fraud/*.yaml) without simulating");
   validate_cmd->footer(format_footer);
-  validate_cmd->add_option("files", files, "Scenario YAML files")->required();
+  validate_cmd->add_option("files", files, "Scenario or fraud policy YAML files")->required();
 
   cli::CompareRequest compare;
   auto* compare_cmd = cli::add_compare_command(app, compare);

@@ -15,6 +15,7 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -22,6 +23,7 @@
 #include <random>
 #include <sstream>
 
+#include "scenario/fraud_policy_file.hpp"
 #include "scenario/loader.hpp"
 
 namespace payquake::scenario {
@@ -323,6 +325,75 @@ TEST(Fuzz, LoaderReturnsAScenarioOrAScenarioErrorAndRoundTrips) {
   EXPECT_LT(usage.ru_maxrss, kMaxRssKiB);
   std::cout << iterations << " mutations, " << loaded << " loaded, peak RSS "
             << usage.ru_maxrss / 1024 << " MiB\n";
+}
+
+// What a policy the reader returned must satisfy (the fraud models assert on it), or "".
+std::string broken_policy(const core::FraudPolicy& p) {
+  using Kind = core::FraudRule::Kind;
+  const auto finite = [](const core::Distribution& d) {
+    return std::isfinite(d.value) && std::isfinite(d.mean) && std::isfinite(d.mu) &&
+           std::isfinite(d.sigma) && std::isfinite(d.min) && std::isfinite(d.max) &&
+           std::isfinite(d.stddev) && d.kind != core::Distribution::Kind::kZipf;
+  };
+  if (p.rules.empty() || p.rules.size() > kMaxFraudRules) return "rules: none or too many";
+  if (p.score && !(p.score->auc >= 0.5 && p.score->auc < 1.0)) return "auc out of range";
+  if (p.score && !finite(p.score->latency)) return "score latency not finite";
+  if (p.step_up && !(p.step_up->abandon >= 0 && p.step_up->abandon <= 1 &&
+                     p.step_up->stops_fraud >= 0 && p.step_up->stops_fraud <= 1))
+    return "step_up share out of range";
+  if (p.step_up && !finite(p.step_up->latency)) return "step_up latency not finite";
+  for (const auto& r : p.rules) {
+    if (r.action == core::FraudAction::kStepUp && !p.step_up) return "step_up without step_up";
+    if (r.kind == Kind::kScoreOver && (!p.score || !(r.score_over >= 0 && r.score_over < 1)))
+      return "score_over without a score or out of range";
+    if (r.kind == Kind::kVelocity &&
+        !(r.velocity.window_s > 0 && std::isfinite(r.velocity.window_s) && r.velocity.max >= 1))
+      return "velocity window or max out of range";
+    if (r.kind == Kind::kAmountOver && r.amount_over.minor < 0) return "amount_over negative";
+    if (r.kind == Kind::kBlock && r.block_ids.empty()) return "empty block list";
+  }
+  return "";
+}
+
+// The same mutations over the shipped fraud policies (models/fraud/*.yaml): the reader
+// returns a policy that keeps the models' preconditions, or a ScenarioError; nothing else.
+TEST(Fuzz, PolicyReaderReturnsAValidPolicyOrAScenarioError) {
+  std::vector<Seed> seeds;
+  for (const auto& e : fs::directory_iterator(fs::path(PAYQUAKE_SOURCE_DIR) / "models" / "fraud")) {
+    std::ifstream in(e.path(), std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    seeds.push_back({e.path().string(), text.str()});
+  }
+  std::sort(seeds.begin(), seeds.end(),
+            [](const Seed& a, const Seed& b) { return a.path < b.path; });
+  ASSERT_GE(seeds.size(), 3u);
+  const auto seed = static_cast<std::uint64_t>(env_int("PAYQUAKE_FUZZ_SEED", 1));
+  const std::int64_t iterations = env_int("PAYQUAKE_FUZZ_ITERATIONS", 4000);
+  std::int64_t loaded = 0;
+  int failures = 0;
+  for (std::int64_t i = 0; i < iterations && failures < 5; ++i) {
+    Mutator m(seed * 0xC2B2AE3D27D4EB4FULL + static_cast<std::uint64_t>(i));
+    const Seed& base = seeds[static_cast<std::size_t>(i) % seeds.size()];
+    const std::string text = m.mutate(base.text);
+    std::string broken;
+    try {
+      broken = broken_policy(read_fraud_policy_string(text, base.path));
+      ++loaded;
+    } catch (const ScenarioError&) {
+    } catch (const std::exception& e) {
+      broken = std::string("threw something other than ScenarioError: ") + e.what();
+    }
+    if (!broken.empty()) {
+      ++failures;
+      ADD_FAILURE() << "PAYQUAKE_FUZZ_SEED=" << seed << " iteration " << i << " (" << base.path
+                    << "): " << broken << "\n--- input:\n"
+                    << text;
+    }
+  }
+  // Mutations that still load show the fuzzer reached the reader's checks, not only YAML's.
+  EXPECT_GT(loaded, iterations / 20);
+  std::cout << iterations << " policy mutations, " << loaded << " loaded\n";
 }
 
 }  // namespace

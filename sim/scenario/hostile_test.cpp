@@ -119,6 +119,10 @@ TEST(Hostile, NonFiniteValues) {
   EXPECT_EQ(errors_of(reference_with("p99: 12ms", "p99: 1e308s")),
             Errors{"t.yaml:20:55: nodes.gw.service_time.p99: expected a p99 <= 1e300 in its unit, "
                    "got '1e308s'"});
+  // Found by the fraud policy fuzzer: a denormal median made sigma = ln(p99 / median) infinite.
+  EXPECT_EQ(errors_of(reference_with("median: 2ms", "median: 1e-308ms")),
+            Errors{"t.yaml:20:45: nodes.gw.service_time.median: expected a median with a finite "
+                   "p99 / median, got '1e-308ms' under a p99 of '12ms'"});
   EXPECT_EQ(errors_of(reference_with("{dist: exponential, mean: 1ms}",
                                      "{dist: lognormal, mu: 1000, sigma: 1}")),
             Errors{"t.yaml:27:19: nodes.acq.service_time: expected mu + 2.33 sigma <= 700 (a "

@@ -6,10 +6,12 @@
 #include <algorithm>
 
 #include "scenario/build.hpp"
+#include "scenario/fraud_policy_file.hpp"
 #include "scenario/includes.hpp"
 #include "scenario/keys.hpp"
 #include "scenario/load_sources.hpp"
 #include "scenario/overrides.hpp"
+#include "scenario/tidy.hpp"
 
 namespace payquake::scenario {
 namespace {
@@ -81,6 +83,12 @@ void sort_by_location(std::vector<Diagnostic>& diags) {
 
 }  // namespace
 
+void tidy_diagnostics(std::vector<Diagnostic>& diags) {
+  drop_after_bad_text(diags);
+  drop_missing_after_misspelling(diags);
+  sort_by_location(diags);
+}
+
 std::string Diagnostic::to_string() const {
   std::string out = file;
   // Appended piece by piece: GCC 12 warns (-Wrestrict, falsely) on "literal" + string.
@@ -113,14 +121,16 @@ core::Scenario load_string(const std::string& yaml_text, const std::string& file
   resolve_includes(*root, file_name_for_messages, diags, budget);
   apply_overrides(*root, overrides, diags, budget);
   resolve_load_sources(*root, file_name_for_messages, diags, budget);
+  if (looks_like_fraud_policy(*root)) {
+    diags.push_back(make_diagnostic(root->loc, "", std::string(kPolicyIsNotAScenario)));
+    throw ScenarioError(std::move(diags));
+  }
   if (options.without_faults && root->is_mapping()) {
     if (const int at = root->index_of("faults"); at >= 0) root->erase(at);
   }
   core::Scenario s = Builder(*root, diags).build();
   drop_inside_unsupported(diags);
-  drop_after_bad_text(diags);
-  drop_missing_after_misspelling(diags);
-  sort_by_location(diags);
+  tidy_diagnostics(diags);
   if (!diags.empty()) throw ScenarioError(std::move(diags));
   s.source_file = file_name_for_messages;
   return s;

@@ -1,6 +1,7 @@
 #include "scenario/read_distribution.hpp"
 
 #include <array>
+#include <cmath>
 
 namespace payquake::scenario {
 namespace {
@@ -104,6 +105,13 @@ std::optional<core::Distribution> lognormal(Reader& r, const Value& m, const std
   if (*p99 > kMaxP99) {
     r.error(m.find("p99")->loc, join(path, "p99"),
             "expected a p99 <= 1e300 in its unit, got " + describe(*m.find("p99")));
+    return std::nullopt;
+  }
+  // sigma = ln(p99 / median): a denormal median under a large p99 overflows the ratio.
+  if (!std::isfinite(*p99 / *median)) {
+    r.error(m.find("median")->loc, join(path, "median"),
+            "expected a median with a finite p99 / median, got " + describe(*m.find("median")) +
+                " under a p99 of " + describe(*m.find("p99")));
     return std::nullopt;
   }
   return core::Distribution::lognormal_from_median_p99(*median, *p99);

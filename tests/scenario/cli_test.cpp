@@ -236,6 +236,29 @@ TEST(Cli, WithoutFaultsIgnoresFaultTimesBeyondAShortenedDuration) {
   EXPECT_EQ(moved.exit_code, 0) << moved.err;
 }
 
+// Fraud policy files (models/fraud/*.yaml) validate through the same command, which says it
+// read them as policies; a policy's mistakes are located like a scenario's, exit 2.
+TEST(Cli, ValidatesFraudPolicyFiles) {
+  std::vector<std::string> args = {"validate"};
+  for (const char* name : {"rules-only", "score-threshold", "velocity-plus-3ds"})
+    args.push_back(source_dir() + "/models/fraud/" + name + ".yaml");
+  const auto ok = run_payquake(args);
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_NE(ok.out.find("score-threshold.yaml: ok (a fraud policy: score AUC 0.93, 1 rule"),
+            std::string::npos)
+      << ok.out;
+  const std::string dir = temp_dir("policy");
+  const std::string path = write_file(dir, "bad-policy.yaml",
+                                      "rules:\n  - {score_over: 0.9, action: stepup}\n");
+  const auto bad = run_payquake({"validate", path});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find(path + ":2:18: rules[0].score_over: expected a rule the policy can "
+                                "evaluate, got a score threshold"),
+            std::string::npos)
+      << bad.err;
+  EXPECT_NE(bad.err.find("(did you mean 'step_up'?)"), std::string::npos) << bad.err;
+}
+
 TEST(Cli, AMissingScenarioFileIsBadInput) {
   const auto r = run_payquake({"run", "/nonexistent/scenario.yaml", "--quiet"});
   EXPECT_EQ(r.exit_code, 2);

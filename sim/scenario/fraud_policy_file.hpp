@@ -1,0 +1,41 @@
+// A fraud policy file (models/fraud/*.yaml, DESIGN.md section 4): score, rules (first match
+// wins), step_up and on_failure, read into a validated core::FraudPolicy with located
+// errors. Scenarios do not reference policies yet (the flow does not run them); `payquake
+// validate` checks a policy file through this reader.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "core/fraud_policy.hpp"
+#include "scenario/loader.hpp"
+#include "scenario/tree.hpp"
+
+namespace payquake::scenario {
+
+// A list of thousands of rules is evaluated in order for every payment, and is a block
+// list written as rules: refused (a `block:` rule takes the ids).
+inline constexpr std::size_t kMaxFraudRules = 1'000;
+
+// Reads and checks the policy at `path`. Throws ScenarioError listing every mistake
+// (file:line:col, did-you-mean for unknown keys). `include:` works as in a scenario.
+core::FraudPolicy read_fraud_policy(const std::string& path);
+// As read_fraud_policy, for text in memory.
+core::FraudPolicy read_fraud_policy_string(const std::string& yaml_text,
+                                           const std::string& file_name_for_messages);
+
+// Whether a document reads as a fraud policy rather than a scenario: a mapping with a
+// policy's keys (score, rules, step_up, on_failure) and none of a scenario's (name, nodes,
+// payers, sites, duration, load).
+bool looks_like_fraud_policy(const Value& root);
+// The same for the file at `path`. For `payquake validate`, which takes either; false when
+// it cannot be read or parsed (the scenario loader then says why).
+bool is_fraud_policy_file(const std::string& path);
+
+// What loading a policy as a scenario says (`payquake run` of a policy file), once.
+inline constexpr std::string_view kPolicyIsNotAScenario =
+    "expected a scenario, got a fraud policy (score, rules, step_up, on_failure): scenarios "
+    "cannot use fraud policies yet; `payquake validate` checks the policy file";
+
+}  // namespace payquake::scenario
