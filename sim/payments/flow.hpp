@@ -24,6 +24,7 @@
 #include "payments/health.hpp"
 #include "payments/idempotency_store.hpp"
 #include "payments/issuer.hpp"
+#include "payments/payer.hpp"
 #include "payments/ledger.hpp"
 #include "payments/payment_draws.hpp"
 #include "payments/ring_queue.hpp"
@@ -326,6 +327,7 @@ class Flow : public engine::EventHandler, public engine::FaultHooks {
   std::vector<char> pair_open_;
   std::vector<double> pair_latency_s_;
   PaymentDraws draws_;                  // every draw that belongs to a payment
+  Payer payer_{draws_};                 // the customers' presses, retries and giving up
   core::RandomStream probe_rng_;        // lost probes: drawn only while a loss fault is on
   Router router_;                       // next hops, replicas and health beliefs
   std::vector<Watch> watch_;            // node x stations

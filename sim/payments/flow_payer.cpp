@@ -1,8 +1,7 @@
-// The flow, payer side: open-loop arrivals, presses of "pay" (first, retries, double
-// submits) with their idempotency keys, the client timeout, and the final state the
-// customer sees.
+// The flow, payer side: open-loop arrivals and the presses of "pay" (first, retries, double
+// submits) as the flow carries them out; what each press carries and what the customer
+// does after an error or a timeout are payments::Payer's decisions (payer.hpp).
 
-#include <algorithm>
 #include <cassert>
 
 #include "payments/flow.hpp"
@@ -40,10 +39,10 @@ void Flow::on_arrival(std::uint32_t population, double t) {
   observer_.on_arrival(p, t);
 
   press(slot, TryKind::kFirst, t);
-  const PaymentDraws::DoubleSubmit twice = draws_.double_submit(p);
+  const Payer::DoubleSubmit twice = payer_.double_submit(p, t);
   if (twice.happens) {
     ++payments_[slot].refs;
-    calendar_->schedule(t + twice.delay_s, kClientPress, slot, payments_[slot].generation, 1);
+    calendar_->schedule(twice.at_s, kClientPress, slot, payments_[slot].generation, 1);
   }
 
   const double next = pop.arrivals.next();
@@ -64,23 +63,12 @@ void Flow::on_press(std::uint32_t slot, bool double_submit, double t) {
 void Flow::press(std::uint32_t slot, TryKind kind, double t) {
   PaymentSlot& ps = payments_[slot];
   const Population& pop = populations_[ps.payment.population];
-  const int press_number = ps.presses + (kind == TryKind::kDoubleSubmit ? 16 : 0);
-  std::uint64_t key = 0;
-  switch (pop.spec.client.idempotency_key) {
-    case core::KeyPolicy::kReuse:
-      key = key_for(ps.payment.id, 0);
-      break;
-    case core::KeyPolicy::kNew:
-      key = key_for(ps.payment.id, std::min(press_number, kMaxKeyedPresses - 1));
-      break;
-    case core::KeyPolicy::kNone:
-      break;
-  }
+  const Payer::Press press = Payer::press(pop.spec.client, ps.payment.id, kind, ps.presses);
   if (kind != TryKind::kDoubleSubmit) ++ps.presses;
   const std::uint32_t a = new_attempt(slot, kNone, kPayer, pop.entry_node, Message::kAuthorization);
   attempts_[a].try_kind = kind;
-  attempts_[a].key = key;
-  attempts_[a].visit = visit::press(press_number);
+  attempts_[a].key = press.key;
+  attempts_[a].visit = visit::press(press.number);
   depart(a, t);
 }
 
@@ -99,13 +87,14 @@ void Flow::payer_answered(std::uint32_t a, ResponseCode code, double t) {
     const core::Outcome outcome = core::outcome_of(code);
     if (outcome != core::Outcome::kFailed) {
       finalize(slot, outcome, code, t);
-    } else if (attempts_[a].try_kind != TryKind::kDoubleSubmit) {
+    } else {
       // An error: the customer presses pay again while they have retries left.
-      if (ps.presses - 1 < pop.spec.client.retries) {
+      const Payer::Next next =
+          payer_.after_failure(pop.spec.client, ps.payment, attempts_[a].try_kind, ps.presses, t);
+      if (next.step == Payer::Step::kPressAgain) {
         ++ps.refs;
-        const double delay = draws_.client_retry_delay_s(ps.payment, ps.presses);
-        calendar_->schedule(t + delay, kClientPress, slot, ps.generation, 0);
-      } else {
+        calendar_->schedule(next.at_s, kClientPress, slot, ps.generation, 0);
+      } else if (next.step == Payer::Step::kGiveUp) {
         finalize(slot, outcome, code, t);
       }
     }
@@ -118,12 +107,14 @@ void Flow::payer_gave_up(std::uint32_t a, double t) {
   --stations_[attempts_[a].to].outstanding;
   const std::uint32_t slot = attempts_[a].payment;
   PaymentSlot& ps = payments_[slot];
-  if (ps.final_reported || attempts_[a].try_kind == TryKind::kDoubleSubmit) return;
-  Population& pop = populations_[ps.payment.population];
-  if (ps.presses - 1 < pop.spec.client.retries) {
+  if (ps.final_reported) return;
+  const Population& pop = populations_[ps.payment.population];
+  const Payer::Next next =
+      payer_.after_failure(pop.spec.client, ps.payment, attempts_[a].try_kind, ps.presses, t);
+  if (next.step == Payer::Step::kNothing) return;
+  if (next.step == Payer::Step::kPressAgain) {
     ++ps.refs;
-    const double delay = draws_.client_retry_delay_s(ps.payment, ps.presses);
-    calendar_->schedule(t + delay, kClientPress, slot, ps.generation, 0);
+    calendar_->schedule(next.at_s, kClientPress, slot, ps.generation, 0);
     return;
   }
   // The customer walks away without an answer: the payment is in doubt until the ledger
