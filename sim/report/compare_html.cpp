@@ -1,8 +1,10 @@
 #include <algorithm>
+
 #include <cmath>
 #include <cstdio>
 #include <sstream>
 
+#include "core/printf_text.hpp"
 #include "report/html_page.hpp"
 #include "report/study_html.hpp"
 
@@ -63,11 +65,7 @@ rows.forEach(function(r,i){
 })();
 )js";
 
-std::string printf_text(const char* format, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, format, v);
-  return buf;
-}
+using core::printf_text;
 
 // Four significant digits, but whole numbers from 1000 on (counts read better as 416849
 // than as 4.168e+05); `sign`: always a sign, as a difference is written.

@@ -1,8 +1,10 @@
 #include <algorithm>
+
 #include <cmath>
 #include <cstdio>
 #include <sstream>
 
+#include "core/printf_text.hpp"
 #include "report/html_page.hpp"
 #include "report/study_html.hpp"
 
@@ -51,11 +53,7 @@ D.charts.forEach(function(c){
 })();
 )js";
 
-std::string printf_text(const char* format, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, format, v);
-  return buf;
-}
+using core::printf_text;
 
 std::string str(const ordered_json& v) { return v.is_string() ? v.get<std::string>() : ""; }
 

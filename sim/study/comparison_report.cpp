@@ -4,16 +4,14 @@
 #include <cmath>
 #include <cstdio>
 
+#include "core/printf_text.hpp"
+
 namespace payquake::study {
 namespace {
 
 using Json = nlohmann::ordered_json;
 
-std::string printf_text(const char* format, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, format, v);
-  return buf;
-}
+using core::printf_text;
 
 // How one row shows its numbers: seconds under one second as ms, fractions as %.
 struct Scale {

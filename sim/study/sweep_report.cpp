@@ -4,18 +4,16 @@
 #include <cmath>
 #include <cstdio>
 
+#include "core/printf_text.hpp"
+
 namespace payquake::study {
 namespace {
 
 using Json = nlohmann::ordered_json;
 
-std::string fmt(const char* format, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, format, v);
-  return buf;
-}
+using core::printf_text;
 
-std::string csv_number(const std::optional<double>& v) { return v ? fmt("%.17g", *v) : ""; }
+std::string csv_number(const std::optional<double>& v) { return v ? printf_text("%.17g", *v) : ""; }
 
 std::string csv_text(const std::string& s) {
   if (s.find_first_of(",\"\n") == std::string::npos) return s;
@@ -55,8 +53,8 @@ std::string cell(const PointFigure& f) {
     default:
       break;
   }
-  std::string s = fmt(format, *f.stats.mean * k);
-  if (f.stats.interval) s += " ± " + fmt(format, f.stats.interval->half_width() * k);
+  std::string s = printf_text(format, *f.stats.mean * k);
+  if (f.stats.interval) s += " ± " + printf_text(format, f.stats.interval->half_width() * k);
   s += unit;
   if (f.stats.n < f.values.size())
     s += " (null in " + std::to_string(f.values.size() - f.stats.n) + ")";
