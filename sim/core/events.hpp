@@ -5,6 +5,7 @@
 
 #include <cstdint>
 
+#include "core/fraud_policy.hpp"
 #include "core/payment.hpp"
 
 namespace payquake::core {
@@ -37,6 +38,29 @@ enum class HealthChange : std::uint8_t {
   kHealthy,    // ... and passed `healthy_after` times in a row again
   kEjected,    // outlier detection took it out of the pool
   kReturned,   // its ejection is over (half-open)
+};
+
+// What a node's fraud policy decided about one authorization (issue 10).
+struct FraudVerdict {
+  FraudAction action = FraudAction::kApprove;  // after authentication: a passed 3-D Secure
+                                               // challenge turns a step_up into approve
+  int rule = -1;          // the rule that fired (index in the policy's list); -1: none
+  double score = -1.0;    // the risk score in (0, 1); -1: the policy has none, or was down
+  ResponseCode code = ResponseCode::kApproved;  // the answer a decline gives (59, or 05)
+  bool policy_down = false;   // its dependency was down: on_failure decided
+  bool authenticated = false; // the payment had passed a challenge before
+  double latency_s = 0.0;     // the time the policy added to the node's service
+};
+
+// How a 3-D Secure challenge ended.
+enum class StepUpResult : std::uint8_t { kPassed, kAbandoned, kStopped };
+
+// What the gateway's request signing did with a request.
+enum class SignatureResult : std::uint8_t {
+  kAccepted,          // fresh timestamp, unseen nonce (or a new request)
+  kStaleTimestamp,    // refused: older than the window
+  kNonceSeen,         // refused: the nonce store holds its nonce
+  kStoreUnavailable,  // the nonce store was down: refused (fail_closed) or let through
 };
 
 // A payment's account once all its work has drained (retries, reversals, advices).
@@ -80,6 +104,15 @@ class FlowObserver {
   // A reversal or advice gave up after its last attempt: the issuer never saw it.
   virtual void on_lost(StationRef s, Message m, const Payment& p, double t) {}
   virtual void on_idempotency(StationRef s, const Payment& p, KeyResult r, double t) {}
+  // A node's fraud policy decided on an authorization of `p` at `t` (after its service,
+  // which included the policy's latency).
+  virtual void on_fraud_decision(StationRef s, const Payment& p, const FraudVerdict& v,
+                                 double t) {}
+  // The payer's 3-D Secure challenge of `p` ended at `t` after `latency_s`.
+  virtual void on_step_up(const Payment& p, StepUpResult r, double latency_s, double t) {}
+  // The gateway checked the signature of a request of `p`; `refused`: answered 30.
+  virtual void on_signature(StationRef s, const Payment& p, SignatureResult r, bool refused,
+                            double t) {}
   // The payment's work has drained and the ledger has reconciled it.
   virtual void on_reconciled(const Payment& p, const ReconciledPayment& r, double t) {}
   // `checker` (a node) changed its view of replica `target` of one of its next hops.

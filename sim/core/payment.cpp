@@ -6,6 +6,9 @@ const char* code_string(ResponseCode c) {
   switch (c) {
     case ResponseCode::kApproved: return "00";
     case ResponseCode::kDoNotHonour: return "05";
+    case ResponseCode::kInvalidCard: return "14";
+    case ResponseCode::kFormatError: return "30";
+    case ResponseCode::kAuthenticationRequired: return "65";
     case ResponseCode::kInsufficientFunds: return "51";
     case ResponseCode::kSuspectedFraud: return "59";
     case ResponseCode::kIssuerInoperative: return "91";
@@ -51,6 +54,9 @@ Outcome outcome_of(ResponseCode c) {
   switch (c) {
     case ResponseCode::kApproved: return Outcome::kApproved;
     case ResponseCode::kDoNotHonour:
+    case ResponseCode::kInvalidCard:
+    case ResponseCode::kFormatError:
+    case ResponseCode::kAuthenticationRequired:
     case ResponseCode::kInsufficientFunds:
     case ResponseCode::kSuspectedFraud: return Outcome::kDeclined;
     case ResponseCode::kIssuerInoperative:

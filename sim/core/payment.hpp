@@ -12,8 +12,15 @@ namespace payquake::core {
 enum class ResponseCode : std::uint8_t {
   kApproved = 0,            // 00
   kDoNotHonour = 5,         // 05
+  kInvalidCard = 14,        // 14: no such card number (a BIN attack's guesses)
+  kFormatError = 30,        // 30: the gateway refused the request itself (flood, bad signature)
   kInsufficientFunds = 51,  // 51
   kSuspectedFraud = 59,     // 59
+  // 65: soft decline, strong customer authentication required (the EU's use of 65 for
+  // PSD2 SCA): a fraud policy's step_up. The payer's checkout runs the 3-D Secure
+  // challenge and, unless the customer abandons or the challenge stops a fraudster, pays
+  // again authenticated.
+  kAuthenticationRequired = 65,
   kIssuerInoperative = 91,  // 91: issuer or switch inoperative (also: a hop timed out)
   kSystemMalfunction = 96,  // 96: system malfunction (also: a queue was full)
 };
@@ -45,6 +52,20 @@ const char* to_string(DuplicateCause c);
 enum class Message : std::uint8_t { kAuthorization, kReversal, kAdvice };
 const char* mti(Message m, bool response);
 
+// Where a payment came from: ground truth, never a feature a policy may read.
+inline constexpr std::uint32_t kNoAttack = 0xffffffffu;
+
+// What the fraud policies did to a payment so far (bits of Payment::fraud_marks), set by
+// the flow so that observers of the final state know why it ended as it did.
+enum FraudMark : std::uint8_t {
+  kPolicyDeclined = 1,    // a policy declined it: 59 by a rule, 05 failing closed
+  kSteppedUp = 2,         // a policy asked for a step-up (65) at least once
+  kAuthenticated = 4,     // the customer passed a 3-D Secure challenge
+  kStepUpAbandoned = 8,   // a legitimate customer gave up at the challenge
+  kStepUpStopped = 16,    // the challenge stopped a fraudster
+  kUncheckedOutage = 32,  // a policy let it through unchecked (its dependency down, fail_open)
+};
+
 struct Payment {
   std::uint64_t id = 0;          // sequence number in arrival order, per run
   // The key of the payment's random draws (payments::payment_serial): its population and
@@ -56,6 +77,18 @@ struct Payment {
   std::uint32_t bin = 0;         // index into the run's BIN table
   Money amount;
   double intended_arrival_s = 0.0;  // latency is measured from here (no coordinated omission)
+
+  // What a fraud policy may see besides card and amount (ids; 0: none).
+  std::uint64_t merchant = 0;
+  std::uint64_t device = 0;
+  // Ground truth (issue 10): an attack's payment carries the attack's index into
+  // Scenario::attacks; `fraud` is true for every payment made without the cardholder's
+  // consent (a population's base-rate fraud, and every attack but flood).
+  std::uint32_t attack = kNoAttack;
+  bool fraud = false;
+  bool card_exists = true;       // false: a number the issuer never issued (answered 14)
+  std::uint64_t replay_of = 0;   // a replay: 1 + the id of the payment whose request it resends
+  std::uint8_t fraud_marks = 0;  // FraudMark bits
 };
 
 }  // namespace payquake::core

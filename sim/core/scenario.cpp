@@ -66,6 +66,18 @@ const char* to_string(Fault::Kind k) {
     case Fault::Kind::kErrors: return "errors";
     case Fault::Kind::kStoreOutage: return "store_outage";
     case Fault::Kind::kSiteOutage: return "site_outage";
+    case Fault::Kind::kPolicyOutage: return "policy_outage";
+  }
+  return "?";
+}
+
+const char* to_string(Attack::Kind k) {
+  switch (k) {
+    case Attack::Kind::kCardTesting: return "card_testing";
+    case Attack::Kind::kBinAttack: return "bin_attack";
+    case Attack::Kind::kAccountTakeover: return "account_takeover";
+    case Attack::Kind::kFlood: return "flood";
+    case Attack::Kind::kReplay: return "replay";
   }
   return "?";
 }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/distribution.hpp"
+#include "core/fraud_policy.hpp"
 #include "core/money.hpp"
 #include "core/payment.hpp"
 
@@ -144,6 +145,21 @@ struct OutlierDetection {
 // base_ejection, when that is longer).
 inline constexpr double kMaxEjectionS = 300.0;
 
+// The gateway's request signing (issue 10, the replay attack): every request carries a
+// signature over its body, a timestamp and a nonce. The gateway refuses (code 30) a request
+// whose timestamp is older than `window_s` or whose nonce its nonce store already holds.
+// The store keeps each nonce for `window_s` (an older request fails the timestamp check
+// anyway) and at most `nonce_capacity` of them: beyond that the oldest are forgotten, and
+// a replay of a forgotten nonce still inside the window gets through. While the store is
+// unavailable (fault store_outage on `<gateway>.nonces`) the gateway refuses every signed
+// request (fail_closed) or checks only the timestamp (fail_open).
+struct Signing {
+  bool enabled = false;
+  double window_s = 300.0;                // 5 minutes
+  std::int64_t nonce_capacity = 10'000'000;
+  StoreFailure on_store_failure = StoreFailure::kFailClosed;
+};
+
 struct Node {
   std::string id;
   Role role = Role::kGateway;
@@ -166,6 +182,10 @@ struct Node {
   Accounts accounts;                     // issuer only
   HealthCheck health_check;              // gateway, acquirer, network
   OutlierDetection outlier_detection;    // gateway, acquirer, network
+  // A fraud policy run on every authorization this node serves (`fraud:`, a
+  // models/fraud/*.yaml file or inline): gateways and issuers only.
+  std::optional<FraudPolicy> fraud;
+  Signing signing;                       // gateway only
 };
 
 inline constexpr std::int64_t kUnlimitedQueue = -1;
@@ -226,19 +246,71 @@ struct Payers {
   // The population's own load shape (`payers[].load`), multiplied by `share` like the
   // scenario's; empty: the scenario's `load`.
   std::optional<Load> load;
+  // Where it shops: merchant ids 1..merchants (shared by every population), by Zipf(1)
+  // popularity. Each card pays from its own device, and sometimes (`second_device`) from a
+  // second one.
+  std::int64_t merchants = 1000;
+  double second_device = 0.2;
+  // The share of its payments that are fraud (a stolen card used by someone else: the
+  // same amounts and merchants, a device the card never used). Empty: Fraud::base_rate.
+  std::optional<double> fraud_rate;
+};
+
+// An attack on the timeline (`attacks:`): payments sent to gateway `entry` from `at_s` for
+// `duration_s` at `rate_per_s`, every one labelled with the attack (ground truth), drawn
+// from the attack's own streams and keys so that adding an attack changes no legitimate
+// payment's draws.
+struct Attack {
+  enum class Kind { kCardTesting, kBinAttack, kAccountTakeover, kFlood, kReplay };
+  Kind kind = Kind::kCardTesting;
+  std::string id;     // as written, or "<kind>-<n>" (n from 1, in file order)
+  std::string entry;  // a gateway
+  double at_s = 0.0;
+  double duration_s = 0.0;
+  double rate_per_s = 0.0;
+  Distribution amount = Distribution::uniform(0.5, 2.0);  // major units
+  // card_testing, account_takeover: whose cards (a population id; default: the first).
+  // bin_attack: whose BIN range is enumerated is `issuer`'s.
+  std::string payers;
+  std::string issuer;          // bin_attack: an issuer id (default: the first issuer)
+  std::int64_t cards = 10000;  // card_testing: stolen card numbers on the bot's list
+  double valid = 0.02;         // bin_attack: share of enumerated numbers that exist
+  std::int64_t devices = 20;   // card_testing, bin_attack: the bots' devices
+  // card_testing: a card that declines is dropped; one that approves is tried up to
+  // `tries_per_card` times (on different merchants) before the bot moves on. When more than
+  // `pause_above` of its last 100 answers were declines, the bot pauses for `pause_s`.
+  std::int64_t tries_per_card = 3;
+  double pause_above = 0.5;
+  double pause_s = 60.0;
+  // replay: how far back the captured requests go (the attacker replays one of the entry
+  // gateway's legitimate requests from the last `capture_s`).
+  double capture_s = 600.0;
+};
+const char* to_string(Attack::Kind k);
+
+// Scenario-wide fraud economics and the base rate of fraud in legitimate traffic.
+// Defaults: card fraud runs at about 5 basis points of value (ECB, Nilson), mostly card
+// not present; a chargeback costs the merchant about 15.00 in fees; 25% margin.
+struct Fraud {
+  double base_rate = 0.0005;         // share of each population's payments that are fraud
+  Money chargeback_fee{1500};        // per approved fraudulent payment (it is charged back)
+  double margin = 0.25;              // of a lost legitimate sale's amount
 };
 
 // A fault on the timeline (DESIGN.md section 4, `faults:`). Every fault has a kind, a
 // start and a duration; the target fields used depend on the kind.
 struct Fault {
-  enum class Kind { kCrash, kPartition, kLatency, kLoss, kSlowdown, kErrors, kStoreOutage, kSiteOutage };
+  enum class Kind {
+    kCrash, kPartition, kLatency, kLoss, kSlowdown, kErrors, kStoreOutage, kSiteOutage,
+    kPolicyOutage,  // the fraud policy of `node` cannot reach its dependency (target "gw.fraud")
+  };
   Kind kind = Kind::kCrash;
   std::string id;      // optional: names the fault for --set faults.<id>.at=...
   std::string target;  // as written: "iss-a", "iss-a[0]", "link:us-east/us-west", "gw.idempotency", a site id
   double at_s = 0.0;
   double duration_s = 0.0;
 
-  // Resolved target. crash, slowdown, errors, store_outage: `node` (and `replica`, -1 for
+  // Resolved target. crash, slowdown, errors, store_outage, policy_outage: `node` (and `replica`, -1 for
   // all replicas). partition: `between` two sites or two nodes. latency, loss: the link
   // between sites `between` (or every link of site `site`, or, with `node` set, every
   // message to or from that node's replicas). site_outage: `site`.
@@ -254,6 +326,9 @@ struct Fault {
   double jitter_s = 0.0;          // latency: plus uniform [0, jitter] per message
   double rate = 0.0;              // loss: fraction of messages lost; errors: fraction answered `code`
   double factor = 1.0;            // slowdown: service time multiplied by
+  // store_outage: which store of the gateway (target "gw.idempotency" or "gw.nonces").
+  enum class Store { kIdempotency, kNonces };
+  Store store = Store::kIdempotency;
   ResponseCode code = ResponseCode::kSystemMalfunction;  // errors
 
   double end_s() const { return at_s + duration_s; }
@@ -296,6 +371,8 @@ struct Scenario {
   std::vector<Payers> payers;
   Load load;
   std::vector<Fault> faults;
+  std::vector<Attack> attacks;
+  Fraud fraud;
   Slo slo;
   std::vector<Expectation> expectations;
 

@@ -30,6 +30,9 @@ class FaultHooks {
   virtual void set_site_partition(std::uint32_t site_a, std::uint32_t site_b,
                                   bool partitioned) = 0;
   virtual void set_store_available(std::uint32_t node, bool available) = 0;
+  // The gateway's nonce store (request signing) and a node's fraud policy dependency.
+  virtual void set_nonce_store_available(std::uint32_t node, bool available) = 0;
+  virtual void set_policy_available(std::uint32_t node, bool available) = 0;
   // Called after every batch of changes at one date.
   virtual void platform_changed(double t) = 0;
 };

@@ -70,6 +70,8 @@ Flow::Flow(const core::Scenario& scenario, const engine::NetworkView& network,
   }
   hop_deadlines_.resize(nodes_.size());
   key_stores_.resize(nodes_.size());
+  nonce_store_up_.assign(nodes_.size(), 1);
+  policy_up_.assign(nodes_.size(), 1);
   node_loss_.assign(nodes_.size(), 0.0);
   node_add_s_.assign(nodes_.size(), 0.0);
   node_jitter_s_.assign(nodes_.size(), 0.0);

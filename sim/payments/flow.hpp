@@ -68,6 +68,12 @@ class Flow : public engine::EventHandler, public engine::FaultHooks {
   void set_partition(std::uint32_t node_a, std::uint32_t node_b, bool partitioned) override;
   void set_site_partition(std::uint32_t site_a, std::uint32_t site_b, bool partitioned) override;
   void set_store_available(std::uint32_t node, bool available) override;
+  void set_nonce_store_available(std::uint32_t node, bool available) override {
+    nonce_store_up_[node] = available;
+  }
+  void set_policy_available(std::uint32_t node, bool available) override {
+    policy_up_[node] = available;
+  }
   // Stored advices may be deliverable again; routes cut since the last change are counted.
   void platform_changed(double t) override;
 
@@ -336,6 +342,8 @@ class Flow : public engine::EventHandler, public engine::FaultHooks {
   std::vector<std::vector<std::uint32_t>> issuer_bins_;  // issuer node -> bin indices
   std::vector<DeadlineQueue> hop_deadlines_;             // per node
   std::vector<IdempotencyStore> key_stores_;             // per node (gateways use theirs)
+  std::vector<char> nonce_store_up_;                     // per node: its nonce store answers
+  std::vector<char> policy_up_;                          // per node: its fraud policy's dependency
   Accounts accounts_;
   Issuer issuer_{accounts_, draws_};  // the issuers' decisions over accounts_
 
