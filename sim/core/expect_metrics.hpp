@@ -51,6 +51,17 @@ inline constexpr auto kExpectMetrics = std::to_array<ExpectMetric>({
     {"reversals", MetricUnit::kCount, "/attempts/reversals", true},
     {"stand_in_approvals", MetricUnit::kCount, "/attempts/stand_in_approvals", true},
     {"throughput", MetricUnit::kRate, "/payments/throughput_per_second", false},
+    // Fraud (issue 10): payments that arrived after the warm-up, as summary.json "fraud".
+    {"fraud_attempts", MetricUnit::kCount, "/fraud/attempts", true},
+    {"fraud_approved", MetricUnit::kCount, "/fraud/approved", true},
+    {"fraud_loss", MetricUnit::kMoney, "/fraud/loss", true},
+    {"fraud_caught", MetricUnit::kCount, "/fraud/caught", true},
+    {"false_declines", MetricUnit::kCount, "/fraud/false_declines", true},
+    {"false_decline_amount", MetricUnit::kMoney, "/fraud/false_decline_amount", true},
+    {"step_ups", MetricUnit::kCount, "/fraud/step_ups", true},
+    {"fraud_total_cost", MetricUnit::kMoney, "/fraud/total_cost", true},
+    {"catch_rate", MetricUnit::kPercent, "/fraud/catch_rate", false},
+    {"false_decline_rate", MetricUnit::kPercent, "/fraud/false_decline_rate", false},
 });
 
 inline const ExpectMetric* find_expect_metric(std::string_view name) {

@@ -61,6 +61,12 @@ struct LiveExporter::State {
   std::vector<pm::Gauge*> queue;
   std::vector<pm::Gauge*> fault_active;  // per fault of the scenario
   pm::Gauge* simulated = nullptr;
+  // Fraud (issue 10): counted by arrival window, and a window's counts still grow after it
+  // closed (answers and reconciliations come later), so these follow the whole-run sums.
+  std::map<std::string, pm::Counter*> fraud_by_result;
+  pm::Counter* false_declines = nullptr;
+  pm::Counter* fraud_loss = nullptr;
+  FraudWindow fraud_published;
 
   pm::Counter& payments_counter(core::Outcome o, core::ResponseCode c) {
     auto& slot = by_outcome_code[{static_cast<int>(o), static_cast<int>(c)}];
@@ -123,6 +129,16 @@ LiveExporter::LiveExporter(const std::string& address, const core::Scenario& sce
   gauge("payquake_slo_success_ratio", "The SLO's success-rate target").Add({}).Set(scenario.slo.success_rate);
   gauge("payquake_slo_latency_p99_seconds", "The SLO's p99 latency target").Add({}).Set(scenario.slo.latency_p99_s);
   gauge("payquake_run_info", "1 for the run").Add({{"seed", std::to_string(scenario.seed)}}).Set(1);
+  auto& fraud = counter("payquake_fraud_payments_total",
+                        "Fraudulent payments (ground truth) by how they ended");
+  for (const char* result : {"approved", "caught", "stepped_up_passed", "other"})
+    s.fraud_by_result[result] = &fraud.Add({{"result", result}});
+  s.false_declines = &counter("payquake_false_declines_total",
+                              "Legitimate payments declined by a fraud policy")
+                          .Add({});
+  s.fraud_loss = &counter("payquake_fraud_loss_total",
+                          "Money charged on fraudulent payments, major units")
+                     .Add({});
   s.simulated = &gauge("payquake_simulated_seconds", "Simulated time reached by the run").Add({});
   try {
     s.exposer = std::make_unique<pm::Exposer>(address, 1);
@@ -133,6 +149,24 @@ LiveExporter::LiveExporter(const std::string& address, const core::Scenario& sce
 }
 
 LiveExporter::~LiveExporter() = default;
+
+void LiveExporter::publish_fraud(const FraudWindow& now) {
+  State& s = *state_;
+  FraudWindow& was = s.fraud_published;
+  auto step = [](pm::Counter* c, std::uint64_t to, std::uint64_t from) {
+    if (to > from) c->Increment(static_cast<double>(to - from));
+  };
+  step(s.fraud_by_result["approved"], now.approved - now.approved_after_challenge,
+       was.approved - was.approved_after_challenge);
+  step(s.fraud_by_result["caught"], now.caught, was.caught);
+  step(s.fraud_by_result["stepped_up_passed"], now.approved_after_challenge,
+       was.approved_after_challenge);
+  step(s.fraud_by_result["other"], now.ended_other, was.ended_other);
+  step(s.false_declines, now.false_declines, was.false_declines);
+  if (now.loss.minor > was.loss.minor)
+    s.fraud_loss->Increment(static_cast<double>(now.loss.minor - was.loss.minor) / 100.0);
+  was = now;
+}
 
 void LiveExporter::publish(const RunMetrics& metrics, double simulated_s) {
   State& s = *state_;
@@ -154,6 +188,7 @@ void LiveExporter::publish(const RunMetrics& metrics, double simulated_s) {
       s.queue[n]->Set(w.node_queue_length[n]);
     }
   }
+  publish_fraud(metrics.fraud().whole_run());
   // Two episodes of one (kind, target) share a series: active if either is.
   std::map<pm::Gauge*, bool> active;
   for (std::size_t i = 0; i < s.fault_active.size(); ++i) {

@@ -33,6 +33,9 @@ class LiveExporter {
   void publish(const RunMetrics& metrics, double simulated_s);
 
  private:
+  // The fraud counters follow the whole-run sums (FraudMetrics::whole_run()).
+  void publish_fraud(const FraudWindow& now);
+
   struct State;
   std::unique_ptr<State> state_;
 };

@@ -103,5 +103,47 @@ TEST(LiveExporter, ServesTheClosedWindowsUnderTheOpenMetricsNames) {
   EXPECT_THROW(LiveExporter("127.0.0.1:" + std::to_string(port), s, "x"), std::runtime_error);
 }
 
+TEST(LiveExporter, FraudCountersFollowTheRunEvenForWindowsAlreadyPublished) {
+  core::Scenario s;
+  s.name = "live";
+  s.duration_s = 3;
+  s.window_s = 1;
+  s.slo.window_s = 1;
+  core::Node n;
+  n.id = "gw";
+  n.workers = 1;
+  s.nodes.push_back(n);
+  RunMetrics m(s);
+  const int port = free_port();
+  LiveExporter live("127.0.0.1:" + std::to_string(port), s, "live-1");
+  core::Payment p;
+  p.id = 1;
+  p.intended_arrival_s = 0.5;
+  p.fraud = true;
+  p.amount = core::Money{1234};
+  m.on_arrival(p, 0.5);
+  m.on_clock(1.2);  // closes [0, 1) before the fraud is answered
+  live.publish(m, 1.2);
+  const std::string before = scrape(port);
+  const std::string approved =
+      "payquake_fraud_payments_total{run=\"live-1\",scenario=\"live\",result=\"approved\"} ";
+  EXPECT_NE(before.find(approved + "0"), std::string::npos) << before;
+  m.on_final(p, core::Outcome::kApproved, core::ResponseCode::kApproved, 1.5);
+  core::ReconciledPayment r;
+  r.outcome = core::Outcome::kApproved;
+  r.standing_charges = 1;
+  m.on_reconciled(p, r, 1.5);
+  live.publish(m, 1.6);
+  live.publish(m, 1.7);  // again: nothing counted twice
+  const std::string after = scrape(port);
+  EXPECT_NE(after.find(approved + "1"), std::string::npos) << after;
+  EXPECT_NE(after.find("payquake_fraud_loss_total{run=\"live-1\",scenario=\"live\"} 12.34"),
+            std::string::npos)
+      << after;
+  EXPECT_NE(after.find("payquake_false_declines_total{run=\"live-1\",scenario=\"live\"} 0"),
+            std::string::npos)
+      << after;
+}
+
 }  // namespace
 }  // namespace payquake::metrics

@@ -24,7 +24,8 @@ RunMetrics::RunMetrics(const core::Scenario& scenario)
       window_s_(scenario.window_s),
       window_end_s_(scenario.window_s),
       slo_window_s_(scenario.slo.window_s),
-      slo_close_at_s_(scenario.slo.window_s) {
+      slo_close_at_s_(scenario.slo.window_s),
+      fraud_(scenario) {
   for (const auto& node : scenario.nodes) {
     NodeStats stats;
     stats.id = node.id;
@@ -44,6 +45,7 @@ void RunMetrics::on_arrival(const core::Payment& p, double t) {
   if (measured(p)) ++measured_arrivals_;
   ++current_.arrivals;
   ++slo_window_at(t).arrivals;
+  fraud_.on_arrival(p, t);
 }
 
 SloWindow& RunMetrics::slo_window_at(double t) {
@@ -91,6 +93,7 @@ void RunMetrics::on_final(const core::Payment& p, core::Outcome outcome, core::R
     ++slo.failed;
   }
   slo_latencies_.add(latency);
+  fraud_.on_final(p, outcome, code, t);
   if (!measured(p)) return;
   ++measured_final_;
   ++measured_by_outcome_[static_cast<int>(outcome)];
@@ -154,6 +157,7 @@ void RunMetrics::on_idempotency(core::StationRef s, const core::Payment& p, core
 
 void RunMetrics::on_reconciled(const core::Payment& p, const core::ReconciledPayment& r,
                                double t) {
+  fraud_.on_reconciled(p, r, t);
   if (r.duplicate) {
     ++slo_window_at(r.extra_charge_s).duplicates;
     ++semantics_.duplicates;
@@ -256,6 +260,7 @@ void RunMetrics::finish(double end_s, bool interrupted) {
   close_windows_until(end_s);
   close_window();
   close_slo_windows_until(static_cast<double>(slo_windows_.size()) * slo_window_s_);
+  fraud_.finish(windows_.size());
 }
 
 double RunMetrics::mean_busy(std::size_t node) const {

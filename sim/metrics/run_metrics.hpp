@@ -12,6 +12,7 @@
 
 #include "core/events.hpp"
 #include "core/scenario.hpp"
+#include "metrics/fraud_metrics.hpp"
 #include "metrics/histogram.hpp"
 #include "metrics/latency_buckets.hpp"
 #include "metrics/recovery.hpp"
@@ -136,6 +137,16 @@ class RunMetrics : public core::FlowObserver {
   void on_idempotency(core::StationRef s, const core::Payment& p, core::KeyResult r,
                       double t) override;
   void on_reconciled(const core::Payment& p, const core::ReconciledPayment& r, double t) override;
+  // Fraud events only feed fraud(): forwarded, so every run measures fraud with no second
+  // observer to wire.
+  void on_fraud_decision(core::StationRef s, const core::Payment& p, const core::FraudVerdict& v,
+                         double t) override {
+    fraud_.on_fraud_decision(s, p, v, t);
+  }
+  void on_step_up(const core::Payment& p, core::StepUpResult r, double latency_s,
+                  double t) override {
+    fraud_.on_step_up(p, r, latency_s, t);
+  }
   void on_service_start(core::StationRef s, const core::Payment& p, double t,
                         double queue_wait_s, double service_s) override;
   void on_busy_change(core::StationRef s, double t, std::int32_t busy) override;
@@ -188,6 +199,9 @@ class RunMetrics : public core::FlowObserver {
   // The SLO's windows (`slo.window` wide) over the whole run, closed by finish().
   const std::vector<SloWindow>& slo_windows() const { return slo_windows_; }
   double window_s() const { return window_s_; }
+  // Fraud attempts, losses, false declines and their cost (issue 10); its windows match
+  // windows() one for one after finish().
+  const FraudMetrics& fraud() const { return fraud_; }
 
  private:
   bool measured(const core::Payment& p) const { return p.intended_arrival_s >= measured_from_; }
@@ -229,6 +243,7 @@ class RunMetrics : public core::FlowObserver {
   // The current window's finals by outcome and code (abandoned under code 0).
   std::array<std::array<std::uint64_t, 100>, 4> window_finals_{};
   std::vector<WindowRow> windows_;
+  FraudMetrics fraud_;
 };
 
 }  // namespace payquake::metrics

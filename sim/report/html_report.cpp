@@ -49,7 +49,7 @@ std::string report_html(const HtmlReportInput& in) {
   run_tables::summary_table(out, s, with_control ? in.control_summary : ordered_json());
   out << "<h2>Over time</h2>\n<p class=note>Simulated time on every x axis; fault windows shaded "
          "red. Hover a chart for values; drag to zoom, double-click to reset.</p>\n<div class=grid>\n";
-  run_charts::chart_panels(out);
+  run_charts::chart_panels(out, data);
   out << "</div>\n<h2>Faults and recovery</h2>\n";
   run_tables::faults_table(out, at(s, "faults"));
   out << "<h2>Expectations: <span class=\"badge " << verdict_class << "\">"

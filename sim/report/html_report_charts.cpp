@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <sstream>
+#include <string_view>
 #include <vector>
 
 #include "report/html_page.hpp"
@@ -147,6 +148,8 @@ D.duplicate_causes.forEach(function(c){names.push(c);cols.push(S['duplicates_'+c
 chart('duplicates','Duplicate charges','payments per window',names,cols,{});
 chart('retries','Retries, reversals and stand-in approvals','messages / s',
   ['retries','reversals','stand-in approvals'],[S.retries,S.reversals,S.stand_in],{});
+if(D.fraud)chart('fraud','Fraud','payments / s',['fraud attempts','fraud approved','fraud caught','false declines'],
+  [D.fraud.attempts,D.fraud.approved,D.fraud.caught,D.fraud.false_declines],{});
 chart('utilisation','Node utilisation','% of workers busy',D.nodes,D.nodes.map(function(n){return S['util_'+n];}),{});
 chart('queues','Node queues','requests waiting',D.nodes,D.nodes.map(function(n){return S['queue_'+n];}),{});
 })();
@@ -167,9 +170,34 @@ const ChartBox kCharts[] = {
     {"duplicates", "Payments charged more than once, by cause; counted when the ledger "
                    "reconciles them, placed at the window of the extra charge."},
     {"retries", "Client and hop retries of 0100; reversals (0400) where they start."},
+    {"fraud", "Fraudulent payments (ground truth) by the window of their arrival: attempts, "
+              "those charged (approved), those a policy declined or its challenge stopped "
+              "(caught); and legitimate payments a policy declined (false declines)."},
     {"utilisation", "Busy workers of all replicas over all workers; time average per window."},
     {"queues", "Requests waiting for a worker, all replicas; time average per window."},
 };
+
+// The Fraud chart's series (per second, by arrival window), or null when the run has no
+// policy, no attack and no fraud: then the page shows no Fraud chart.
+ordered_json fraud_series(const std::vector<Group>& gs, const metrics::RunMetrics& m) {
+  const auto& f = m.fraud();
+  if (!f.anything()) return nullptr;
+  const auto& fws = f.windows();
+  auto rate = [&](auto value) {
+    return series(gs, [&](const Group& g) {
+      double n = 0;
+      for (std::size_t i = g.first; i <= g.last && i < fws.size(); ++i)
+        n += static_cast<double>(value(fws[i]));
+      return num(n / g.seconds);
+    });
+  };
+  using metrics::FraudWindow;
+  return ordered_json{
+      {"attempts", rate([](const FraudWindow& w) { return w.attempts; })},
+      {"approved", rate([](const FraudWindow& w) { return w.approved; })},
+      {"caught", rate([](const FraudWindow& w) { return w.caught; })},
+      {"false_declines", rate([](const FraudWindow& w) { return w.false_declines; })}};
+}
 
 }  // namespace
 
@@ -248,6 +276,7 @@ ordered_json chart_data(const core::Scenario& scenario, const metrics::RunMetric
   out["merged_windows"] = gs.empty() ? 1 : gs[0].last - gs[0].first + 1;
   out["windows"] = ws.size();
   out["window_seconds"] = m.window_s();
+  out["fraud"] = fraud_series(gs, m);
   return out;
 }
 
@@ -278,10 +307,13 @@ ordered_json with_control(ordered_json data, const std::string& control_timeseri
   return data;
 }
 
-void chart_panels(std::ostream& out) {
-  for (const ChartBox& c : kCharts)
+void chart_panels(std::ostream& out, const ordered_json& data) {
+  const bool fraud = data.contains("fraud") && !data["fraud"].is_null();
+  for (const ChartBox& c : kCharts) {
+    if (std::string_view(c.id) == "fraud" && !fraud) continue;
     out << "<div class=panel><div class=chart id=" << c.id << "></div><div class=legend id="
         << c.id << "-legend></div><div class=note>" << c.note << "</div></div>\n";
+  }
 }
 
 const char* script() { return kScript; }

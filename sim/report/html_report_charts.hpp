@@ -13,8 +13,9 @@ namespace payquake::report::run_charts {
 // point, read from its timeseries.csv (null when `control_timeseries_csv` is empty).
 nlohmann::ordered_json with_control(nlohmann::ordered_json charts,
                                     const std::string& control_timeseries_csv);
-// One box per chart (its canvas, legend and a note on what it shows).
-void chart_panels(std::ostream& out);
+// One box per chart (its canvas, legend and a note on what it shows); the Fraud chart's
+// only when `data` (with_control's) has fraud series.
+void chart_panels(std::ostream& out, const nlohmann::ordered_json& data);
 // Draws every chart from the page's data; fault windows shaded under each.
 const char* script();
 

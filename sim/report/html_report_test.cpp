@@ -66,6 +66,38 @@ TEST(HtmlReport, IsOnePageWithTheLibraryInlinedAndNothingFetched) {
     EXPECT_NE(html.find(std::string("id=") + chart + ">"), std::string::npos) << chart;
 }
 
+TEST(HtmlReport, TheFraudChartOnlyWhenThereIsFraudData) {
+  core::Scenario s = one_node();
+  metrics::RunMetrics quiet(s);
+  quiet.finish(2.5);
+  const nlohmann::ordered_json summary = {{"scenario", "x"}, {"seed", 1}};
+  const auto quiet_data = chart_data(s, quiet);
+  EXPECT_TRUE(quiet_data["fraud"].is_null());
+  EXPECT_EQ(report_html({s, quiet_data, summary, "", nullptr, ""}).find("id=fraud>"),
+            std::string::npos);
+
+  metrics::RunMetrics m(s);
+  core::Payment p;
+  p.intended_arrival_s = 1.5;
+  p.fraud = true;
+  p.amount = core::Money{100};
+  m.on_clock(1.5);
+  m.on_arrival(p, 1.5);
+  m.on_final(p, core::Outcome::kApproved, core::ResponseCode::kApproved, 1.6);
+  core::ReconciledPayment r;
+  r.standing_charges = 1;
+  m.on_reconciled(p, r, 1.6);
+  m.finish(2.5);
+  const auto data = chart_data(s, m);
+  ASSERT_FALSE(data["fraud"].is_null());
+  ASSERT_EQ(data["fraud"]["attempts"].size(), data["t"].size());
+  EXPECT_EQ(data["fraud"]["attempts"][0], 0.0);
+  EXPECT_EQ(data["fraud"]["attempts"][1], 1.0);  // per second, 1 s windows
+  EXPECT_EQ(data["fraud"]["approved"][1], 1.0);
+  EXPECT_EQ(data["fraud"]["caught"][1], 0.0);
+  EXPECT_NE(report_html({s, data, summary, "", nullptr, ""}).find("id=fraud>"), std::string::npos);
+}
+
 TEST(HtmlReport, LongRunsAndManyNodesStayBounded) {
   core::Scenario s = one_node();
   s.duration_s = 12'000;

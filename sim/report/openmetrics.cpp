@@ -79,6 +79,7 @@ class Writer {
                    "Payments the network approved in place of an unreachable issuer",
                    [](const WindowRow& w) { return w.stand_in_approvals; });
     duplicates();
+    fraud();
     node_gauges();
     faults();
     slo();
@@ -90,7 +91,7 @@ class Writer {
   std::size_t series_count() const {
     const std::size_t nodes = scenario_.nodes.size();
     return 1 + 4 * 6 + 1 + (metrics::kLatencyBuckets + 2) + 3 +
-           static_cast<std::size_t>(core::DuplicateCause::kCount) + 2 * nodes +
+           static_cast<std::size_t>(core::DuplicateCause::kCount) + 6 + 2 * nodes +
            scenario_.faults.size() + 2;
   }
 
@@ -214,6 +215,49 @@ class Writer {
                      "\"",
                  [c](const WindowRow& w) { return w.duplicates_by_cause[c]; });
     }
+  }
+
+  // A counter over the fraud windows (metrics::FraudMetrics, one per window of the run).
+  // Summed in integers (counts, minor units) and divided by `unit` only when written, so
+  // that 123.45 reads 123.45.
+  template <class F>
+  void cumulative_fraud(const std::string& name, const std::string& labels, F per_window,
+                        double unit = 1.0) {
+    const auto& fws = m_.fraud().windows();
+    std::int64_t total = 0;
+    for (const Point& p : points_) {
+      for (std::size_t i = p.first; i <= p.last && i < fws.size(); ++i)
+        total += static_cast<std::int64_t>(per_window(fws[i]));
+      sample(name, labels,
+             unit == 1.0 ? std::to_string(total) : number(static_cast<double>(total) / unit), p);
+    }
+  }
+
+  // Fraudulent payments by how they ended, false declines and the loss (issue 10); counted
+  // in the window of the payment's intended arrival, like payquake_arrivals.
+  void fraud() {
+    using metrics::FraudWindow;
+    family("payquake_fraud_payments", "counter",
+           "Fraudulent payments (ground truth) by how they ended: approved (charged, no "
+           "challenge), stepped_up_passed (charged after passing a 3-D Secure challenge), "
+           "caught (declined by a policy or stopped at the challenge), other (reconciled "
+           "uncharged: declined by the issuer, refused, failed or abandoned)");
+    cumulative_fraud("payquake_fraud_payments_total", ",result=\"approved\"",
+                     [](const FraudWindow& w) { return w.approved - w.approved_after_challenge; });
+    cumulative_fraud("payquake_fraud_payments_total", ",result=\"caught\"",
+                     [](const FraudWindow& w) { return w.caught; });
+    cumulative_fraud("payquake_fraud_payments_total", ",result=\"stepped_up_passed\"",
+                     [](const FraudWindow& w) { return w.approved_after_challenge; });
+    cumulative_fraud("payquake_fraud_payments_total", ",result=\"other\"",
+                     [](const FraudWindow& w) { return w.ended_other; });
+    family("payquake_false_declines", "counter",
+           "Legitimate payments declined by a fraud policy (59 by a rule, 05 failing closed)");
+    cumulative_fraud("payquake_false_declines_total", "",
+                     [](const FraudWindow& w) { return w.false_declines; });
+    family("payquake_fraud_loss", "counter",
+           "Money charged on fraudulent payments, in major units of the scenario's currency");
+    cumulative_fraud(
+        "payquake_fraud_loss_total", "", [](const FraudWindow& w) { return w.loss.minor; }, 100.0);
   }
 
   void node_gauges() {

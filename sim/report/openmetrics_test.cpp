@@ -177,6 +177,69 @@ TEST(OpenMetrics, EveryFamilyIsDeclaredOnceAndEverySampleCarriesScenarioAndRun) 
     EXPECT_EQ(types.count(name), 1u) << name;
 }
 
+// Window 0: a fraud approved (12.34) and one caught; window 1: a fraud charged after
+// passing a challenge (0.66), one declined by the issuer, a legitimate false decline.
+std::string fraud_file() {
+  core::Scenario s = two_nodes();
+  s.nodes[0].fraud.emplace();
+  metrics::RunMetrics m(s);
+  using core::Outcome;
+  using core::ResponseCode;
+  auto live = [&m](std::uint64_t id, double t, std::int64_t minor, bool fraud, std::uint8_t marks,
+                   Outcome o, ResponseCode c, int charges) {
+    core::Payment p = at(t, id);
+    p.amount = core::Money{minor};
+    p.fraud = fraud;
+    p.fraud_marks = marks;
+    m.on_clock(t);
+    m.on_arrival(p, t);
+    m.on_final(p, o, c, t + 0.1);
+    core::ReconciledPayment r;
+    r.outcome = o;
+    r.standing_charges = charges;
+    m.on_reconciled(p, r, t + 0.1);
+  };
+  live(1, 0.1, 1234, true, 0, Outcome::kApproved, ResponseCode::kApproved, 1);
+  live(2, 0.2, 500, true, core::kPolicyDeclined, Outcome::kDeclined, ResponseCode::kSuspectedFraud, 0);
+  live(3, 1.1, 66, true, core::kSteppedUp | core::kAuthenticated, Outcome::kApproved,
+       ResponseCode::kApproved, 1);
+  live(4, 1.2, 700, true, 0, Outcome::kDeclined, ResponseCode::kInsufficientFunds, 0);
+  live(5, 1.3, 900, false, core::kPolicyDeclined, Outcome::kDeclined, ResponseCode::kDoNotHonour, 0);
+  m.finish(3.5);
+  std::ostringstream out;
+  write_openmetrics(out, s, m, {"om-test", "om-test-7", 1'700'000'000});
+  return out.str();
+}
+
+TEST(OpenMetrics, FraudCountersByResultFalseDeclinesAndLossInMajorUnits) {
+  const std::string file = fraud_file();
+  auto fraud = [&](const char* result, const char* ts) {
+    return value_of(file, "payquake_fraud_payments_total{" + kLabels + ",result=\"" + result + "\"}",
+                    ts);
+  };
+  EXPECT_EQ(fraud("approved", "1700000001.000"), "1");
+  EXPECT_EQ(fraud("caught", "1700000001.000"), "1");
+  EXPECT_EQ(fraud("stepped_up_passed", "1700000001.000"), "0");
+  EXPECT_EQ(fraud("other", "1700000001.000"), "0");
+  EXPECT_EQ(fraud("approved", "1700000004.000"), "1");
+  EXPECT_EQ(fraud("stepped_up_passed", "1700000002.000"), "1");
+  EXPECT_EQ(fraud("other", "1700000002.000"), "1");
+  const std::string declines = "payquake_false_declines_total{" + kLabels + "}";
+  EXPECT_EQ(value_of(file, declines, "1700000001.000"), "0");
+  EXPECT_EQ(value_of(file, declines, "1700000002.000"), "1");
+  const std::string loss = "payquake_fraud_loss_total{" + kLabels + "}";
+  EXPECT_EQ(value_of(file, loss, "1700000001.000"), "12.34");
+  EXPECT_EQ(value_of(file, loss, "1700000004.000"), "13");
+  // Declared once each, and present (at zero) in a run with no fraud.
+  for (const char* family : {"# TYPE payquake_fraud_payments counter",
+                             "# TYPE payquake_false_declines counter",
+                             "# TYPE payquake_fraud_loss counter"}) {
+    EXPECT_NE(file.find(family), std::string::npos) << family;
+    EXPECT_NE(sample_file().find(family), std::string::npos) << family;
+  }
+  EXPECT_EQ(value_of(sample_file(), loss, "1700000004.000"), "0");
+}
+
 TEST(OpenMetrics, SameRunSameBytesAndTheEpochOnlyMovesTimestamps) {
   EXPECT_EQ(sample_file(), sample_file());
   const std::string a = sample_file(1'700'000'000), b = sample_file(1'800'000'000);

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "metrics/capacity.hpp"
+#include "report/fraud_report.hpp"
 
 namespace payquake::report {
 namespace {
@@ -35,7 +36,9 @@ double per_second(std::uint64_t count, double seconds) {
 
 constexpr core::ResponseCode kCodes[] = {
     core::ResponseCode::kApproved,          core::ResponseCode::kDoNotHonour,
+    core::ResponseCode::kInvalidCard,       core::ResponseCode::kFormatError,
     core::ResponseCode::kInsufficientFunds, core::ResponseCode::kSuspectedFraud,
+    core::ResponseCode::kAuthenticationRequired,
     core::ResponseCode::kIssuerInoperative, core::ResponseCode::kSystemMalfunction};
 
 // Figures over the measured interval: arrivals after the warm-up, up to the end of the
@@ -232,6 +235,8 @@ ordered_json summary_json(const core::Scenario& scenario, const metrics::RunMetr
                ? ordered_json{{"mean", nullptr}, {"max", nullptr}}
                : ordered_json{{"mean", sem.in_doubt_resolution_s.mean()},
                               {"max", sem.in_doubt_resolution_s.max()}}}}}}},
+      // Measured interval (arrivals after the warm-up), money in major units.
+      {"fraud", fraud_json(scenario, metrics.fraud())},
       {"conservation",
        {{"ok", info.conserved()},
         {"delta_minor_units", info.accounts_final_minor - info.accounts_opening_minor},
@@ -253,8 +258,10 @@ std::string timeseries_csv(const core::Scenario& scenario, const metrics::RunMet
   out << "time,arrivals,completions,success_rate,latency_p50_seconds,latency_p99_seconds,"
          "declines,retries,reversals,stand_in_approvals,duplicates,in_doubt";
   for (const auto& n : metrics.nodes()) out << ',' << n.id << "_utilisation," << n.id << "_queue_length";
-  out << '\n';
-  for (const auto& w : metrics.windows()) {
+  out << ",fraud_attempts,fraud_approved,fraud_caught,false_declines,step_ups\n";
+  const auto& fraud_windows = metrics.fraud().windows();
+  for (std::size_t row = 0; row < metrics.windows().size(); ++row) {
+    const auto& w = metrics.windows()[row];
     out << number(w.start_s) << ',' << w.arrivals << ',' << w.completions << ',';
     if (w.completions > 0) out << number(ratio(w.succeeded, w.completions));
     out << ',' << number(w.latency_p50_s) << ',' << number(w.latency_p99_s) << ',' << w.declines
@@ -263,7 +270,11 @@ std::string timeseries_csv(const core::Scenario& scenario, const metrics::RunMet
         << w.in_doubt;
     for (std::size_t i = 0; i < w.node_utilisation.size(); ++i)
       out << ',' << number(w.node_utilisation[i]) << ',' << number(w.node_queue_length[i]);
-    out << '\n';
+    // By the window of the payments' intended arrival, like `arrivals`.
+    const metrics::FraudWindow f =
+        row < fraud_windows.size() ? fraud_windows[row] : metrics::FraudWindow{};
+    out << ',' << f.attempts << ',' << f.approved << ',' << f.caught << ',' << f.false_declines
+        << ',' << f.step_ups << '\n';
   }
   return out.str();
 }
@@ -288,8 +299,11 @@ std::string seconds(double s) {
 std::string declines_line(const metrics::RunMetrics& m) {
   static const std::pair<core::ResponseCode, const char*> kNames[] = {
       {core::ResponseCode::kDoNotHonour, "do not honour"},
+      {core::ResponseCode::kInvalidCard, "invalid card"},
+      {core::ResponseCode::kFormatError, "format error (refused by the gateway)"},
       {core::ResponseCode::kInsufficientFunds, "insufficient funds"},
-      {core::ResponseCode::kSuspectedFraud, "suspected fraud"}};
+      {core::ResponseCode::kSuspectedFraud, "suspected fraud"},
+      {core::ResponseCode::kAuthenticationRequired, "authentication required"}};
   std::string out;
   for (const auto& [code, name] : kNames) {
     if (m.by_code(code) == 0) continue;
@@ -408,6 +422,7 @@ std::string human_summary(const core::Scenario& scenario, const metrics::RunMetr
     out << line;
   }
   out << capacity_text(metrics);
+  out << fraud_text(scenario, metrics.fraud());
   out << "  results in   " << out_dir
       << "/ (report.html, summary.json, timeseries.csv, faults.csv, metrics.om, scenario.resolved.yaml)\n";
   return out.str();

@@ -17,7 +17,9 @@ nlohmann::ordered_json summary_json(const core::Scenario& scenario,
 
 // First column `time` (the window's start), then arrivals, completions, success_rate,
 // latency_p50_seconds, latency_p99_seconds, and per node `<id>_utilisation` and
-// `<id>_queue_length`. success_rate is empty for a window without completions.
+// `<id>_queue_length`, then fraud_attempts, fraud_approved, fraud_caught, false_declines
+// and step_ups (payments counted in the window of their intended arrival).
+// success_rate is empty for a window without completions.
 std::string timeseries_csv(const core::Scenario& scenario, const metrics::RunMetrics& metrics);
 
 // The short summary a person reads on stdout after a run.

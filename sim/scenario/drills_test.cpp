@@ -165,22 +165,30 @@ TEST(Expect, UnknownMetrics) {
                    "duplicates, duplicate_amount, orphan_holds, in_doubt, recovery_time, "
                    "detect_time, success_rate, latency_p50, latency_p90, latency_p99, "
                    "latency_p999, latency_max, latency_mean, payments, approved, declined, failed, "
-                   "abandoned, retries, reversals, stand_in_approvals, throughput, or a dotted "
-                   "path into summary.json like payments.approved"});
-  EXPECT_EQ(errors_of(with("expect: {fraud_loss: \"<= 100.00\"}\n")),
-            Errors{"t.yaml:55:10: expect.fraud_loss: not supported yet (fraud)"});
+                   "abandoned, retries, reversals, stand_in_approvals, throughput, "
+                   "fraud_attempts, fraud_approved, fraud_loss, fraud_caught, false_declines, "
+                   "false_decline_amount, step_ups, fraud_total_cost, catch_rate, "
+                   "false_decline_rate, or a dotted path into summary.json like "
+                   "payments.approved"});
+  // The fraud figures read in their units: money, counts and percentages.
+  EXPECT_EQ(errors_of(with("expect: {fraud_loss: \"<= 1.005\"}\n")).size(), 1u);
+  EXPECT_TRUE(errors_of(with("expect: {fraud_loss: \"<= 100.00\", catch_rate: \">= 90%\", "
+                             "false_declines: \"<= 10\"}\n"))
+                  .empty());
+  EXPECT_EQ(errors_of(with("expect: {catch_rate: \">= 0.9\"}\n")).size(), 1u);
 }
 
 TEST(Expect, SummaryPaths) {
   EXPECT_EQ(errors_of(with("expect: {paymnts.approved: \">= 1\"}\n")),
             Errors{"t.yaml:55:10: expect.paymnts.approved: expected a path into summary.json "
                    "starting with one of payments, attempts, latency_seconds, duplicates, "
-                   "conservation, idempotency, nodes, got 'paymnts.approved' (did you mean "
+                   "conservation, idempotency, nodes, fraud, got 'paymnts.approved' (did you "
+                   "mean "
                    "'payments.approved'?)"});
   EXPECT_EQ(errors_of(with("expect: {weather.rain: \"== 0\"}\n")),
             Errors{"t.yaml:55:10: expect.weather.rain: expected a path into summary.json "
                    "starting with one of payments, attempts, latency_seconds, duplicates, "
-                   "conservation, idempotency, nodes, got 'weather.rain'"});
+                   "conservation, idempotency, nodes, fraud, got 'weather.rain'"});
   EXPECT_EQ(errors_of(with("expect: {payments..approved: \"== 0\"}\n")),
             Errors{"t.yaml:55:10: expect.payments..approved: expected a dotted path into "
                    "summary.json like payments.approved, got 'payments..approved'"});
