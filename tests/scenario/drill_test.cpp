@@ -88,6 +88,28 @@ TEST(Drill, ExpectationsDecideTheExitCodeAndThePrintedVerdict) {
   EXPECT_EQ(run_crash("  payments.by_code.91: \"== 3001\"").exit_code, 0);
 }
 
+// The fraud metrics are read from summary.json's "fraud" like any other. With no policy
+// nothing is caught, declined or challenged by one (base-rate fraud, once the flow draws
+// it, is all charged: the loss is not pinned here).
+TEST(Drill, FraudExpectationsAreJudgedOnTheFraudSection) {
+  const auto held = run_crash(
+      "  false_declines: \"== 0\"\n  fraud_caught: \"== 0\"\n  step_ups: \"== 0\"\n"
+      "  catch_rate: \"<= 0%\"");
+  EXPECT_EQ(held.exit_code, 0) << held.err << held.out;
+  EXPECT_NE(held.out.find("verdict      PASS (4 of 4 held)"), std::string::npos) << held.out;
+  EXPECT_EQ(held.summary["fraud"]["lost_margin"], "0.00");
+  EXPECT_TRUE(held.summary["fraud"]["by_policy"].empty());
+  const std::string header = held.timeseries.substr(0, held.timeseries.find('\n'));
+  EXPECT_NE(header.find(",fraud_attempts,fraud_approved,fraud_caught,false_declines,step_ups"),
+            std::string::npos)
+      << header;
+
+  const auto broken = run_crash("  fraud_caught: \">= 1\"");
+  EXPECT_EQ(broken.exit_code, 1);
+  EXPECT_EQ(broken.summary["expectations"][0]["value"], 0.0);
+  EXPECT_EQ(run_crash("  fraud.step_up_abandoned: \"== 0\"").exit_code, 0);
+}
+
 TEST(Drill, TheControlRunHasIdenticalArrivalsAndReportsTheDelta) {
   const auto r = run_crash("  duplicates: \"== 0\"", {"--control"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
