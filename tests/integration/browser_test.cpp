@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "integration/integration_support.hpp"
+#include "report/html_report.hpp"
 #include "support/run_payquake.hpp"
 
 #ifndef PAYQUAKE_SCREENSHOT_DIR
@@ -133,6 +134,59 @@ TEST(ReportInABrowser, EveryChartIsDrawnWithTheOutageShadedAndNoErrors) {
 
   // The screenshot of the report as is, for a person to look at.
   screenshot(dir, dir + "/run/report.html", "issuer-outage-drill-report.png", "1400,2000");
+  std::filesystem::remove_all(dir);
+}
+
+// The Fraud chart, drawn from fraud events fed straight to the run's metrics (the flow's
+// attacks and policies are other engineers' work, not landed yet): 120 one-second windows,
+// fraud arriving at a rate that rises and falls, a third caught, a few false declines.
+TEST(ReportInABrowser, TheFraudChartIsDrawnWhenThereIsFraudData) {
+  if (find_program("chromium").empty()) GTEST_SKIP() << "chromium not installed";
+  const std::string dir = temp_dir("browser-fraud");
+  core::Scenario s;
+  s.name = "fraud-chart";
+  s.duration_s = 120;
+  s.window_s = 1;
+  s.slo.window_s = 10;
+  core::Node gw;
+  gw.id = "gw";
+  gw.fraud.emplace();
+  s.nodes.push_back(gw);
+  metrics::RunMetrics m(s);
+  std::uint64_t id = 0;
+  for (int second = 0; second < 120; ++second) {
+    const int fraud = 5 + (second < 60 ? second : 120 - second) / 3;
+    for (int k = 0; k < fraud + 20; ++k) {
+      core::Payment p;
+      p.id = ++id;
+      p.intended_arrival_s = second + k / 100.0;
+      p.amount = core::Money{1000};
+      p.fraud = k < fraud;
+      const bool caught = p.fraud && k % 3 == 0;
+      const bool false_decline = !p.fraud && k % 10 == 0;
+      if (caught || false_decline) p.fraud_marks = core::kPolicyDeclined;
+      const core::Outcome o = caught || false_decline ? core::Outcome::kDeclined : core::Outcome::kApproved;
+      m.on_clock(p.intended_arrival_s);
+      m.on_arrival(p, p.intended_arrival_s);
+      m.on_final(p, o, o == core::Outcome::kApproved ? core::ResponseCode::kApproved : core::ResponseCode::kSuspectedFraud,
+                 p.intended_arrival_s + 0.1);
+      core::ReconciledPayment r;
+      r.outcome = o;
+      r.standing_charges = o == core::Outcome::kApproved ? 1 : 0;
+      m.on_reconciled(p, r, p.intended_arrival_s + 0.1);
+    }
+  }
+  m.finish(120);
+  const json summary = {{"scenario", "fraud-chart"}, {"seed", 1}};
+  std::filesystem::create_directories(dir + "/run");
+  const std::string page = report::report_html({s, report::chart_data(s, m), summary, "", nullptr, ""});
+  write_file(dir + "/run", "report.html", page);
+  const json p = probe(dir, dir + "/run/report.html");
+  EXPECT_EQ(p["errors"], json::array()) << "errors on the page";
+  const json& c = p["charts"]["fraud"];
+  ASSERT_TRUE(c.is_object()) << p.dump(1);
+  EXPECT_GE(c["width"].get<int>(), 400);
+  EXPECT_GT(c["line"].get<int>(), 300) << "no data line drawn";
   std::filesystem::remove_all(dir);
 }
 
