@@ -61,8 +61,8 @@ void FraudMetrics::on_arrival(const core::Payment& p, double) {
   if (p.attack != core::kNoAttack) ++attacks_[p.attack].attempts;
 }
 
-void FraudMetrics::on_final(const core::Payment& p, core::Outcome outcome,
-                            core::ResponseCode code, double) {
+void FraudMetrics::on_final(const core::Payment& p, core::Outcome outcome, core::ResponseCode code,
+                            double) {
   const bool by_policy = ended_by_policy(p, outcome);
   const bool legit = legitimate(p);
   const bool caught = p.fraud && by_policy;
@@ -94,12 +94,10 @@ void FraudMetrics::on_final(const core::Payment& p, core::Outcome outcome,
   if (outcome == core::Outcome::kDeclined) ++a.declined;
   if (code == core::ResponseCode::kInvalidCard && outcome != core::Outcome::kAbandoned)
     ++a.invalid_card;
-  if (code == core::ResponseCode::kFormatError && outcome != core::Outcome::kAbandoned)
-    ++a.refused;
+  if (code == core::ResponseCode::kFormatError && outcome != core::Outcome::kAbandoned) ++a.refused;
 }
 
-void FraudMetrics::on_reconciled(const core::Payment& p, const core::ReconciledPayment& r,
-                                 double) {
+void FraudMetrics::on_reconciled(const core::Payment& p, const core::ReconciledPayment& r, double) {
   // Late policy time (after the payer's final answer) was never the customer's.
   if (!pending_added_s_.empty()) pending_added_s_.erase(p.id);
   if (r.standing_charges <= 0) {

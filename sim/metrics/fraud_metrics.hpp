@@ -70,7 +70,7 @@ struct PolicyFigures {
 // One window of the run, payments counted in the window of their intended arrival.
 struct FraudWindow {
   std::uint64_t attempts = 0;
-  std::uint64_t approved = 0;           // charged, of which:
+  std::uint64_t approved = 0;                  // charged, of which:
   std::uint64_t approved_after_challenge = 0;  // ... after passing a challenge
   std::uint64_t caught = 0;
   // Reconciled uncharged and not caught: declined by the issuer (51, 14, ...), refused,

@@ -200,7 +200,7 @@ TEST(FraudMetrics, EachPolicyPlacementCountsItsOwnDecisions) {
   m.on_fraud_decision({kGateway, 0}, p, verdict(FraudAction::kApprove), 20);
   m.on_fraud_decision({kIssuer, 0}, p, verdict(FraudAction::kApprove, true), 20);  // fail_open
   m.on_fraud_decision({kIssuer, 0}, p, verdict(FraudAction::kDecline, true), 20);  // fail_closed
-  m.on_fraud_decision({kNetwork, 0}, p, verdict(FraudAction::kDecline), 20);  // has no policy
+  m.on_fraud_decision({kNetwork, 0}, p, verdict(FraudAction::kDecline), 20);       // has no policy
   const auto& f = m.by_policy();
   ASSERT_EQ(f.size(), 2u);
   EXPECT_EQ(f[0].id, "gw");
@@ -291,7 +291,8 @@ TEST(FraudMetrics, AddedLatencyIsPolicyAndChallengeTimePerLegitimatePayment) {
   m.on_fraud_decision({kIssuer, 0}, challenged, verdict(FraudAction::kApprove, false, 7.0), 41);
   m.on_reconciled(challenged, charged(1), 42);
   // Three legitimate payments with nothing added; a fraud's time is not a customer's.
-  for (int i = 0; i < 3; ++i) live(m, payment(21, 100), Outcome::kApproved, ResponseCode::kApproved, 1);
+  for (int i = 0; i < 3; ++i)
+    live(m, payment(21, 100), Outcome::kApproved, ResponseCode::kApproved, 1);
   const auto fraud = payment(22, 100, true);
   m.on_arrival(fraud, 22);
   m.on_step_up(fraud, core::StepUpResult::kPassed, 90.0, 50);

@@ -14,10 +14,10 @@ double ratio(std::uint64_t part, std::uint64_t whole) {
 }
 
 ordered_json attack_json(const metrics::AttackFigures& a) {
-  return ordered_json{{"kind", core::to_string(a.kind)},   {"attempts", a.attempts},
-                      {"approved", a.approved},            {"loss", money(a.loss)},
-                      {"caught", a.caught},                {"declined", a.declined},
-                      {"invalid_card", a.invalid_card},    {"refused", a.refused}};
+  return ordered_json{
+      {"kind", core::to_string(a.kind)}, {"attempts", a.attempts}, {"approved", a.approved},
+      {"loss", money(a.loss)},           {"caught", a.caught},     {"declined", a.declined},
+      {"invalid_card", a.invalid_card},  {"refused", a.refused}};
 }
 
 ordered_json policy_json(const metrics::PolicyFigures& p) {
@@ -100,28 +100,26 @@ std::string fraud_text(const core::Scenario& scenario, const metrics::FraudMetri
     out += line;
   }
   for (const auto& a : f.by_attack()) {
-    std::snprintf(line, sizeof line,
-                  "  attack       %s (%s): %llu payments, %llu approved (loss %s), %llu caught, "
-                  "%llu declined, %llu invalid card (14), %llu refused (30)\n",
-                  a.id.c_str(), core::to_string(a.kind),
-                  static_cast<unsigned long long>(a.attempts),
-                  static_cast<unsigned long long>(a.approved), money(a.loss).c_str(),
-                  static_cast<unsigned long long>(a.caught),
-                  static_cast<unsigned long long>(a.declined),
-                  static_cast<unsigned long long>(a.invalid_card),
-                  static_cast<unsigned long long>(a.refused));
+    std::snprintf(
+        line, sizeof line,
+        "  attack       %s (%s): %llu payments, %llu approved (loss %s), %llu caught, "
+        "%llu declined, %llu invalid card (14), %llu refused (30)\n",
+        a.id.c_str(), core::to_string(a.kind), static_cast<unsigned long long>(a.attempts),
+        static_cast<unsigned long long>(a.approved), money(a.loss).c_str(),
+        static_cast<unsigned long long>(a.caught), static_cast<unsigned long long>(a.declined),
+        static_cast<unsigned long long>(a.invalid_card),
+        static_cast<unsigned long long>(a.refused));
     out += line;
   }
   for (const auto& p : f.by_policy()) {
-    std::snprintf(line, sizeof line,
-                  "  policy       %s (%s): %llu decisions, %llu declined, %llu step-ups; in its "
-                  "outage %llu unchecked, %llu declined\n",
-                  p.id.c_str(), p.file.empty() ? "inline" : p.file.c_str(),
-                  static_cast<unsigned long long>(p.evaluated),
-                  static_cast<unsigned long long>(p.declined),
-                  static_cast<unsigned long long>(p.step_ups),
-                  static_cast<unsigned long long>(p.unchecked),
-                  static_cast<unsigned long long>(p.declined_outage));
+    std::snprintf(
+        line, sizeof line,
+        "  policy       %s (%s): %llu decisions, %llu declined, %llu step-ups; in its "
+        "outage %llu unchecked, %llu declined\n",
+        p.id.c_str(), p.file.empty() ? "inline" : p.file.c_str(),
+        static_cast<unsigned long long>(p.evaluated), static_cast<unsigned long long>(p.declined),
+        static_cast<unsigned long long>(p.step_ups), static_cast<unsigned long long>(p.unchecked),
+        static_cast<unsigned long long>(p.declined_outage));
     out += line;
   }
   return out;

@@ -63,8 +63,8 @@ metrics::RunMetrics run(const core::Scenario& s) {
        ResponseCode::kSuspectedFraud, 0);
   live(payment(3, 11, 4000, false, core::kNoAttack, core::kPolicyDeclined), Outcome::kDeclined,
        ResponseCode::kSuspectedFraud, 0);
-  live(payment(4, 12, 1000, false, core::kNoAttack, 0), Outcome::kApproved,
-       ResponseCode::kApproved, 1);
+  live(payment(4, 12, 1000, false, core::kNoAttack, 0), Outcome::kApproved, ResponseCode::kApproved,
+       1);
   m.finish(25);
   return m;
 }
