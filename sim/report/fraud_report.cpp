@@ -73,14 +73,14 @@ std::string fraud_text(const core::Scenario& scenario, const metrics::FraudMetri
                 static_cast<unsigned long long>(t.caught), 100 * ratio(t.caught, t.attempts));
   out += line;
   std::snprintf(line, sizeof line,
-                "  customers    %llu legitimate payments: %llu declined by a policy (%.3f%%, %s "
-                "of sales), %llu step-ups, %llu abandoned at the challenge (%s)\n",
+                "  customers    %llu legitimate payments (measured): %llu declined by a policy "
+                "(%.3f%%, %s of sales), %llu gave up at a challenge (%s); %llu challenges in "
+                "all, fraud included\n",
                 static_cast<unsigned long long>(t.legitimate),
                 static_cast<unsigned long long>(t.false_declines),
                 100 * ratio(t.false_declines, t.legitimate), money(t.false_decline_amount).c_str(),
-                static_cast<unsigned long long>(t.step_ups),
                 static_cast<unsigned long long>(t.step_up_abandoned),
-                money(t.abandoned_amount).c_str());
+                money(t.abandoned_amount).c_str(), static_cast<unsigned long long>(t.step_ups));
   out += line;
   std::snprintf(line, sizeof line,
                 "  fraud cost   %s = loss %s + chargeback fees %s (%llu x %s) + lost margin %s "

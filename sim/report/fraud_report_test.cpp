@@ -128,6 +128,10 @@ TEST(FraudReport, HumanSummarySaysTheCostAndItsParts) {
                       "(25% of 40.00"),
             std::string::npos)
       << text;
+  EXPECT_NE(text.find("2 legitimate payments (measured): 1 declined by a policy (50.000%, 40.00 "
+                      "of sales), 0 gave up at a challenge (0.00); 0 challenges"),
+            std::string::npos)
+      << text;
   EXPECT_NE(text.find("attack       ct (card_testing)"), std::string::npos) << text;
   EXPECT_NE(text.find("policy       gw (models/fraud/score-threshold.yaml): 4 decisions"),
             std::string::npos)
