@@ -167,8 +167,6 @@ TEST(Expect, UnknownMetrics) {
                    "latency_p999, latency_max, latency_mean, payments, approved, declined, failed, "
                    "abandoned, retries, reversals, stand_in_approvals, throughput, or a dotted "
                    "path into summary.json like payments.approved"});
-  EXPECT_EQ(errors_of(with("expect: {fraud_loss: \"<= 100.00\"}\n")),
-            Errors{"t.yaml:55:10: expect.fraud_loss: not supported yet (fraud)"});
 }
 
 TEST(Expect, SummaryPaths) {
