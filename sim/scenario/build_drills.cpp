@@ -23,7 +23,7 @@ std::vector<std::string> names_of_metrics() {
 // The top-level keys of summary.json a dotted path may start with.
 const std::vector<std::string> kSummaryRoots{"payments",   "attempts",     "latency_seconds",
                                              "duplicates", "conservation", "idempotency",
-                                             "nodes"};
+                                             "nodes",    "fraud"};
 
 std::vector<std::string> documented_paths() {
   std::vector<std::string> paths;

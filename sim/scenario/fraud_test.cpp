@@ -358,5 +358,15 @@ TEST(Fraud, OverridesReachAttacksAndIncludedThresholds) {
   }
 }
 
+// The fuzz corpus's fraud seed is valid: its mutations reach past the first error.
+TEST(Fraud, FuzzSeedLoads) {
+  const core::Scenario s =
+      load_file(std::string(PAYQUAKE_SOURCE_DIR) + "/tests/scenario/fuzz/fraud-every-key.yaml");
+  EXPECT_EQ(s.attacks.size(), 5u);
+  EXPECT_EQ(s.faults.size(), 4u);
+  EXPECT_EQ(s.find_node("gw")->fraud->rules.size(), 5u);
+  EXPECT_EQ(s.find_node("iss")->fraud->on_failure, core::PolicyFailure::kFailClosed);
+}
+
 }  // namespace
 }  // namespace payquake::scenario

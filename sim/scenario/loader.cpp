@@ -25,8 +25,8 @@ std::string join_lines(const std::vector<Diagnostic>& diags) {
   return out;
 }
 
-// Nothing inside a key that is not supported yet is judged: an include under `fraud:` that
-// cannot be read is noise next to "fraud: not supported yet".
+// Nothing inside a key that is not supported yet is judged: an include under such a key that
+// cannot be read is noise next to "<key>: not supported yet".
 void drop_inside_unsupported(std::vector<Diagnostic>& diags) {
   std::vector<std::string> rejected;
   for (const auto& d : diags)
