@@ -52,7 +52,9 @@ const Value* Builder::cost_driver(const CostItem& item, std::string& path) const
 
 void Builder::check_cost() {
   const RunCost cost = estimate_run(s_);
-  if (cost.bytes > kMaxRunBytes) {
+  // Written as !(x <= limit): an infinite rate (a preset scaled by 1e308) makes the estimate
+  // NaN (inf - inf), which no comparison calls too large.
+  if (!(cost.bytes <= kMaxRunBytes)) {
     const CostItem& top = cost.items.front();
     std::string path;
     const Value* at = cost_driver(top, path);
@@ -61,7 +63,7 @@ void Builder::check_cost() {
                  " of memory, got one needing ~" + format_bytes(cost.bytes) + ", ~" +
                  format_bytes(top.bytes) + " of it for the " + top.detail);
   }
-  if (cost.payments > kMaxPayments) {
+  if (!(cost.payments <= kMaxPayments)) {
     // Blamed on the load, or on the attack that brings the most when it brings more.
     double attacks = 0;
     std::size_t top = 0;

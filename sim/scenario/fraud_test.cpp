@@ -280,6 +280,16 @@ TEST(Fraud, HostileAttackRateIsRefusedAtTheRate) {
                    "of 'gw', up to 8.6e9 nonces"});
 }
 
+// Found by the fuzzer: a preset scaled by 1e308 gives infinite rates, whose integral (inf -
+// inf) is NaN; the payment limit must refuse it rather than let NaN through.
+TEST(Fraud, InfiniteLoadIsRefusedNotLetThroughAsNaN) {
+  const std::vector<std::string> errors =
+      errors_of(kReference, {"load={preset: black_friday, scale: 1e308}"});
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_TRUE(errors[0].starts_with("--set: load: expected at most 1e10 payments in a run"))
+      << errors[0];
+}
+
 TEST(Fraud, PolicyOutageAndNonceStoreTargets) {
   const core::Scenario s = load_string(
       reference_with("    timeout: 4s\n",
