@@ -280,6 +280,17 @@ TEST(Fraud, HostileAttackRateIsRefusedAtTheRate) {
                    "of 'gw', up to 8.6e9 nonces"});
 }
 
+TEST(Fraud, AttackTimelineIsBounded) {
+  std::string text = kReference + "attacks:\n";
+  for (int i = 0; i < 1001; ++i)
+    text += "  - {kind: flood, entry: gw, at: 1m, duration: 1s, rate: 1/s}\n";
+  EXPECT_EQ(errors_of(text), Errors{"t.yaml:56:3: attacks: expected at most 1000 attacks, got 1001"});
+  EXPECT_EQ(errors_of(attack("kind: bin_attack, entry: gw, at: 1m, duration: 1m, rate: 1/s, "
+                             "devices: 1e15")),
+            Errors{"t.yaml:56:77: attacks.bin_attack-1.devices: expected a count <= "
+                   "1099511627776 (2^40), got '1e15'"});
+}
+
 // Found by the fuzzer: a preset scaled by 1e308 gives infinite rates, whose integral (inf -
 // inf) is NaN; the payment limit must refuse it rather than let NaN through.
 TEST(Fraud, InfiniteLoadIsRefusedNotLetThroughAsNaN) {
