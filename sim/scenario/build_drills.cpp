@@ -23,7 +23,7 @@ std::vector<std::string> names_of_metrics() {
 // The top-level keys of summary.json a dotted path may start with.
 const std::vector<std::string> kSummaryRoots{"payments",   "attempts",     "latency_seconds",
                                              "duplicates", "conservation", "idempotency",
-                                             "nodes",      "fraud"};
+                                             "nodes",    "fraud"};
 
 std::vector<std::string> documented_paths() {
   std::vector<std::string> paths;
@@ -31,8 +31,8 @@ std::vector<std::string> documented_paths() {
   return paths;
 }
 
-// What `expect` accepts, documented in docs/scenario-format.md (keys.hpp): the metric names
-// and the summary.json paths (written "payments.*").
+// What `expect` accepts, documented in docs/scenario-format.md (keys.hpp): the metric names,
+// and the summary.json paths (written "payments.*"): whatever core::kExpectMetrics lists.
 const KeySet kExpectMetrics{"expect", names_of_metrics()};
 const KeySet kExpectPaths{"expect", documented_paths()};
 const KeySet kSloKeys{"slo", {"window", "success_rate", "latency_p99", "stable_for"}};

@@ -182,9 +182,9 @@ TEST(Expect, SummaryPaths) {
   EXPECT_EQ(errors_of(with("expect: {paymnts.approved: \">= 1\"}\n")),
             Errors{"t.yaml:55:10: expect.paymnts.approved: expected a path into summary.json "
                    "starting with one of payments, attempts, latency_seconds, duplicates, "
-                   "conservation, idempotency, nodes, fraud, got 'paymnts.approved' (did you "
-                   "mean "
+                   "conservation, idempotency, nodes, fraud, got 'paymnts.approved' (did you mean "
                    "'payments.approved'?)"});
+  EXPECT_TRUE(errors_of(with("expect: {fraud.by_attack.ct.approved: \"== 0\"}\n")).empty());
   EXPECT_EQ(errors_of(with("expect: {weather.rain: \"== 0\"}\n")),
             Errors{"t.yaml:55:10: expect.weather.rain: expected a path into summary.json "
                    "starting with one of payments, attempts, latency_seconds, duplicates, "
