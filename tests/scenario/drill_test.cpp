@@ -110,6 +110,31 @@ TEST(Drill, FraudExpectationsAreJudgedOnTheFraudSection) {
   EXPECT_EQ(run_crash("  fraud.step_up_abandoned: \"== 0\"").exit_code, 0);
 }
 
+// A scenario with a policy on the gateway and an attack: the fraud outputs name them
+// (per policy, per attack, the stdout block, the report's Fraud chart), whatever the flow
+// does with them; the figures themselves are pinned by FraudMetrics' unit tests.
+TEST(Drill, APolicyAndAnAttackAreReportedByNameInEveryOutput) {
+  const std::string dir = temp_dir("drill-fraud");
+  std::string yaml = fill_template(kCrash, {{"EXPECT", "  fraud.by_policy.gw.evaluated: \">= 0\""}});
+  const std::string gw = "next: [acq], timeout: 10s, health_check: {mode: oracle}";
+  ASSERT_NE(yaml.find(gw), std::string::npos);
+  yaml.replace(yaml.find(gw), gw.size(),
+               gw + ", fraud: {rules: [{amount_over: 1000.00, action: decline}], "
+                    "on_failure: fail_closed}");
+  yaml += "attacks:\n  - {kind: flood, id: fl, entry: gw, at: 10s, duration: 5s, rate: 10/s}\n";
+  const std::string out = temp_dir("drill-fraud-out");
+  const std::string path = write_file(dir, "s.yaml", yaml);
+  const auto r = run_payquake({"run", path, "--out", out}, out);
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  // An inline policy is named by the file it is written in.
+  EXPECT_EQ(r.summary["fraud"]["by_policy"]["gw"]["file"], path);
+  EXPECT_EQ(r.summary["fraud"]["by_attack"]["fl"]["kind"], "flood");
+  EXPECT_NE(r.out.find("  attack       fl (flood): "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("  policy       gw (" + path + "): "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("  fraud cost   "), std::string::npos) << r.out;
+  EXPECT_NE(read_file(r.run_dir + "/report.html").find("id=fraud>"), std::string::npos);
+}
+
 TEST(Drill, TheControlRunHasIdenticalArrivalsAndReportsTheDelta) {
   const auto r = run_crash("  duplicates: \"== 0\"", {"--control"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
