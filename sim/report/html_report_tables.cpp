@@ -5,9 +5,9 @@
 namespace payquake::report::run_tables {
 namespace {
 
-using nlohmann::ordered_json;
 using html::at;
 using html::fmt;
+using nlohmann::ordered_json;
 
 struct Row {
   const char* label;
@@ -44,6 +44,28 @@ const Row kSummaryRows[] = {
     {"partial (interrupted)", "partial", "count"},
 };
 
+// Shown when the run has fraud data (fraud_report.hpp): money in major units.
+const Row kFraudRows[] = {
+    {"fraud attempts (measured)", "fraud.attempts", "count"},
+    {"fraud approved (measured)", "fraud.approved", "count"},
+    {"fraud loss (measured)", "fraud.loss", "count"},
+    {"fraud caught (measured)", "fraud.caught", "count"},
+    {"catch rate (measured)", "fraud.catch_rate", "percent"},
+    {"false declines (measured)", "fraud.false_declines", "count"},
+    {"false decline rate (measured)", "fraud.false_decline_rate", "percent"},
+    {"step-ups (measured)", "fraud.step_ups", "count"},
+    {"fraud total cost (measured)", "fraud.total_cost", "count"},
+    {"fraud added latency p99 (legitimate)", "fraud.added_latency_seconds.p99", "ms"},
+};
+
+bool has_fraud(const ordered_json& s) {
+  const ordered_json& f = at(s, "fraud");
+  if (!f.is_object()) return false;
+  const ordered_json& attempts = at(f, "attempts");
+  return !at(f, "by_attack").empty() || !at(f, "by_policy").empty() ||
+         (attempts.is_number() && attempts.get<double>() > 0);
+}
+
 }  // namespace
 
 void summary_table(std::ostream& out, const ordered_json& s, const ordered_json& control) {
@@ -51,11 +73,14 @@ void summary_table(std::ostream& out, const ordered_json& s, const ordered_json&
   out << "<table><tr><th>figure</th><th>this run</th>";
   if (with_control) out << "<th>control (no faults)</th>";
   out << "</tr>\n";
-  for (const Row& r : kSummaryRows) {
+  auto row = [&](const Row& r) {
     out << "<tr><td>" << r.label << "</td><td>" << fmt(at(s, r.path), r.kind) << "</td>";
     if (with_control) out << "<td>" << fmt(at(control, r.path), r.kind) << "</td>";
     out << "</tr>\n";
-  }
+  };
+  for (const Row& r : kSummaryRows) row(r);
+  if (has_fraud(s) || (with_control && has_fraud(control)))
+    for (const Row& r : kFraudRows) row(r);
   out << "</table>\n";
 }
 
@@ -101,9 +126,9 @@ void expectations_table(std::ostream& out, const ordered_json& s) {
     const ordered_json& held = at(e, "held");
     out << "<tr><td><code>" << fmt(e["expect"], "") << "</code></td><td>" << fmt(at(e, "value"), "")
         << "</td><td>"
-        << (held.is_null() ? "<span class=unjudged>not judged</span>"
-                           : held.get<bool>() ? "<span class=held>held</span>"
-                                              : "<span class=failed>FAILED</span>")
+        << (held.is_null()     ? "<span class=unjudged>not judged</span>"
+            : held.get<bool>() ? "<span class=held>held</span>"
+                               : "<span class=failed>FAILED</span>")
         << "</td></tr>\n";
   }
   out << "</table>\n";

@@ -98,6 +98,24 @@ TEST(HtmlReport, TheFraudChartOnlyWhenThereIsFraudData) {
   EXPECT_NE(report_html({s, data, summary, "", nullptr, ""}).find("id=fraud>"), std::string::npos);
 }
 
+TEST(HtmlReport, TheSummaryTableHasTheFraudRowsOnlyWithFraudData) {
+  const core::Scenario s = one_node();
+  metrics::RunMetrics m(s);
+  m.finish(1.0);
+  const auto data = chart_data(s, m);
+  nlohmann::ordered_json summary = {{"scenario", "x"}, {"seed", 1}};
+  summary["fraud"] = {{"attempts", 0}, {"loss", "0.00"}, {"by_attack", nlohmann::ordered_json::object()},
+                      {"by_policy", nlohmann::ordered_json::object()}};
+  EXPECT_EQ(report_html({s, data, summary, "", nullptr, ""}).find("fraud loss"), std::string::npos);
+  summary["fraud"]["attempts"] = 3;
+  summary["fraud"]["loss"] = "12.34";
+  summary["fraud"]["total_cost"] = "57.34";
+  const std::string html = report_html({s, data, summary, "", nullptr, ""});
+  EXPECT_NE(html.find("<tr><td>fraud loss (measured)</td><td>12.34</td></tr>"), std::string::npos);
+  EXPECT_NE(html.find("<tr><td>fraud total cost (measured)</td><td>57.34</td></tr>"),
+            std::string::npos);
+}
+
 TEST(HtmlReport, LongRunsAndManyNodesStayBounded) {
   core::Scenario s = one_node();
   s.duration_s = 12'000;
