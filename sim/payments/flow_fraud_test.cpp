@@ -43,10 +43,13 @@ payers:
   - {id: p, cards: {CARDS}, issuers: {iss: 100%}, entry: gw, amount: {AMOUNT}{PAYER_EXTRA}}
 load: {arrival: uniform, start_rate: {RATE}}
 )";
-  std::map<std::string, std::string> all = {
-      {"DURATION", "10s"},     {"RATE", "100/s"},   {"GW_SERVICE", "2ms"},
-      {"CARDS", "100000"},     {"GW_EXTRA", ""},    {"PAYER_EXTRA", ""},
-      {"AMOUNT", "{dist: constant, value: 10.00}"}};
+  std::map<std::string, std::string> all = {{"DURATION", "10s"},
+                                            {"RATE", "100/s"},
+                                            {"GW_SERVICE", "2ms"},
+                                            {"CARDS", "100000"},
+                                            {"GW_EXTRA", ""},
+                                            {"PAYER_EXTRA", ""},
+                                            {"AMOUNT", "{dist: constant, value: 10.00}"}};
   for (auto& [k, v] : vars) all[k] = v;
   for (const auto& [k, v] : all) {
     const std::string key = "{" + k + "}";
@@ -171,8 +174,7 @@ TEST(FlowFraud, AVelocityRuleMatchesASlidingCountOfTheArrivals) {
   for (std::size_t k = 0; k < in.size(); ++k) {
     int count = 0;
     for (std::size_t j = 0; j <= k; ++j)
-      if (in[j].card == in[k].card &&
-          !(in[j].intended_arrival_s <= in[k].intended_arrival_s - 0.5))
+      if (in[j].card == in[k].card && !(in[j].intended_arrival_s <= in[k].intended_arrival_s - 0.5))
         ++count;
     if (count > 2) expected.insert(in[k].id);
   }
@@ -183,8 +185,8 @@ TEST(FlowFraud, AVelocityRuleMatchesASlidingCountOfTheArrivals) {
 }
 
 struct OutageRun {
-  std::int64_t fraud_approved = 0;    // count of approved fraudulent payments (the loss)
-  std::int64_t legit_declined = 0;    // legitimate payments a policy turned away
+  std::int64_t fraud_approved = 0;  // count of approved fraudulent payments (the loss)
+  std::int64_t legit_declined = 0;  // legitimate payments a policy turned away
   std::map<std::uint64_t, core::FraudVerdict> outside;  // verdicts outside the outage
 };
 
@@ -247,12 +249,16 @@ TEST(FlowFraud, FailOpenTradesFraudLossForFewerDeclinesDuringAPolicyOutage) {
 // A policy with a score, velocity, a step-up and base-rate fraud, run twice.
 TEST(FlowFraud, APolicyComparedWithItselfGivesTheSameTranscript) {
   const auto run = [] {
-    auto h = std::make_unique<FlowHarness>(yaml(
-        {{"RATE", "200/s"}, {"CARDS", "300"}, {"AMOUNT", "{dist: lognormal, median: 42.00, p99: 900.00}"}}));
+    auto h = std::make_unique<FlowHarness>(
+        yaml({{"RATE", "200/s"},
+              {"CARDS", "300"},
+              {"AMOUNT", "{dist: lognormal, median: 42.00, p99: 900.00}"}}));
     h->scenario.payers[0].fraud_rate = 0.05;
-    core::FraudPolicy policy = scored(0.9, 0.002, {velocity(5.0, 3), amount_over(200, FraudAction::kStepUp),
-                                                   score_over(0.97, FraudAction::kDecline)});
-    policy.step_up = core::StepUpSpec{core::Distribution::lognormal_from_median_p99(5.0, 30.0), 0.1, 0.9};
+    core::FraudPolicy policy = scored(0.9, 0.002,
+                                      {velocity(5.0, 3), amount_over(200, FraudAction::kStepUp),
+                                       score_over(0.97, FraudAction::kDecline)});
+    policy.step_up =
+        core::StepUpSpec{core::Distribution::lognormal_from_median_p99(5.0, 30.0), 0.1, 0.9};
     h->scenario.nodes[h->node("gw")].fraud = policy;
     h->start();
     h->run();
@@ -361,9 +367,9 @@ TEST(FlowFraud, AStepUpChallengesThePayerWhoAbandonsOrPaysAgainWithANewKey) {
   };
   near(abandoned, legit, 0.25);
   near(stopped, fraud, 0.9);
-  const auto step_up_presses =
-      std::count_if(h.observer.transcript.begin(), h.observer.transcript.end(),
-                    [](const std::string& l) { return l.find("sent payer 0100 step_up") != l.npos; });
+  const auto step_up_presses = std::count_if(
+      h.observer.transcript.begin(), h.observer.transcript.end(),
+      [](const std::string& l) { return l.find("sent payer 0100 step_up") != l.npos; });
   EXPECT_EQ(step_up_presses, (legit - abandoned) + (fraud - stopped));
 }
 
@@ -372,8 +378,8 @@ TEST(FlowFraud, AStepUpChallengesThePayerWhoAbandonsOrPaysAgainWithANewKey) {
 // the velocity rule like any request. One card, 20 payments: the first 23 requests pass
 // the velocity rule, so the late presses after challenges are the ones declined.
 TEST(FlowFraud, AnIssuersStepUpAndDeclineTravelBackThroughEveryHop) {
-  FlowHarness h(yaml({{"RATE", "2/s"}, {"CARDS", "1"},
-                      {"AMOUNT", "{dist: uniform, min: 1.00, max: 40.00}"}}));
+  FlowHarness h(yaml(
+      {{"RATE", "2/s"}, {"CARDS", "1"}, {"AMOUNT", "{dist: uniform, min: 1.00, max: 40.00}"}}));
   h.scenario.payers[0].fraud_rate = 0.0;
   core::FraudPolicy policy =
       rules_only({velocity(100.0, 23), amount_over(20, FraudAction::kStepUp)});
@@ -389,7 +395,7 @@ TEST(FlowFraud, AnIssuersStepUpAndDeclineTravelBackThroughEveryHop) {
   for (std::size_t i = 0; i < decisions.size(); ++i) {
     const auto& d = decisions[i];
     const bool over = d.payment.amount > core::money_from_major(20);
-    const FraudAction want = i >= 23 ? FraudAction::kDecline
+    const FraudAction want = i >= 23                            ? FraudAction::kDecline
                              : over && !d.verdict.authenticated ? FraudAction::kStepUp
                                                                 : FraudAction::kApprove;
     EXPECT_EQ(d.verdict.action, want) << "decision " << i;

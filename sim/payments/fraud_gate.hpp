@@ -1,9 +1,9 @@
 // The fraud policies of a run's nodes as the flow meets them (issue 10): per node with a
-// `fraud:` policy, its score model, rules and step-up model. The flow asks it how long scoring adds to a request's service, what the policy
-// decides at the service's end, and how a 3-D Secure challenge of a payment ends. Every
-// number comes from the payment's keyed draws (PaymentDraws), so the same payment gets the
-// same score and challenge in every variant: a policy compared with itself differs in
-// nothing. It knows nothing of stations, attempts or the calendar.
+// `fraud:` policy, its score model, rules and step-up model. The flow asks it how long scoring adds
+// to a request's service, what the policy decides at the service's end, and how a 3-D Secure
+// challenge of a payment ends. Every number comes from the payment's keyed draws (PaymentDraws), so
+// the same payment gets the same score and challenge in every variant: a policy compared with
+// itself differs in nothing. It knows nothing of stations, attempts or the calendar.
 #pragma once
 
 #include <cstdint>
