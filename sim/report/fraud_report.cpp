@@ -1,6 +1,7 @@
 #include "report/fraud_report.hpp"
 
 #include <cstdio>
+#include <filesystem>
 
 namespace payquake::report {
 namespace {
@@ -20,22 +21,38 @@ ordered_json attack_json(const metrics::AttackFigures& a) {
       {"invalid_card", a.invalid_card},  {"refused", a.refused}};
 }
 
-ordered_json policy_json(const metrics::PolicyFigures& p) {
-  return ordered_json{{"file", p.file},           {"evaluated", p.evaluated},
-                      {"declined", p.declined},   {"step_ups", p.step_ups},
-                      {"unchecked", p.unchecked}, {"declined_outage", p.declined_outage}};
+// A policy's file relative to the scenario's folder ("../models/fraud/x.yaml", or the
+// scenario's own name for an inline policy): the same bytes wherever the run's files sit.
+std::string policy_file(const core::Scenario& scenario, const std::string& file) {
+  namespace fs = std::filesystem;
+  if (scenario.source_file.empty() || file.empty()) return file;
+  std::error_code ec;
+  const fs::path base = fs::absolute(fs::path(scenario.source_file), ec).parent_path();
+  const fs::path policy = fs::absolute(fs::path(file), ec);
+  if (ec) return file;
+  const fs::path relative = policy.lexically_normal().lexically_relative(base.lexically_normal());
+  return relative.empty() ? file : relative.generic_string();
+}
+
+ordered_json policy_json(const core::Scenario& scenario, const metrics::PolicyFigures& p) {
+  return ordered_json{{"file", policy_file(scenario, p.file)},
+                      {"evaluated", p.evaluated},
+                      {"declined", p.declined},
+                      {"step_ups", p.step_ups},
+                      {"unchecked", p.unchecked},
+                      {"declined_outage", p.declined_outage}};
 }
 
 }  // namespace
 
-ordered_json fraud_json(const core::Scenario&, const metrics::FraudMetrics& f) {
+ordered_json fraud_json(const core::Scenario& scenario, const metrics::FraudMetrics& f) {
   const auto& t = f.totals();
   const auto cost = f.cost();
   const auto& added = f.added_latency_s();
   ordered_json by_attack = ordered_json::object();
   for (const auto& a : f.by_attack()) by_attack[a.id] = attack_json(a);
   ordered_json by_policy = ordered_json::object();
-  for (const auto& p : f.by_policy()) by_policy[p.id] = policy_json(p);
+  for (const auto& p : f.by_policy()) by_policy[p.id] = policy_json(scenario, p);
   return ordered_json{
       {"attempts", t.attempts},
       {"approved", t.approved},
@@ -116,7 +133,7 @@ std::string fraud_text(const core::Scenario& scenario, const metrics::FraudMetri
         line, sizeof line,
         "  policy       %s (%s): %llu decisions, %llu declined, %llu step-ups; in its "
         "outage %llu unchecked, %llu declined\n",
-        p.id.c_str(), p.file.empty() ? "inline" : p.file.c_str(),
+        p.id.c_str(), p.file.empty() ? "inline" : policy_file(scenario, p.file).c_str(),
         static_cast<unsigned long long>(p.evaluated), static_cast<unsigned long long>(p.declined),
         static_cast<unsigned long long>(p.step_ups), static_cast<unsigned long long>(p.unchecked),
         static_cast<unsigned long long>(p.declined_outage));

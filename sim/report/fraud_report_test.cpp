@@ -89,6 +89,16 @@ TEST(FraudReport, SummaryJsonHasTheContractsFigures) {
   EXPECT_EQ(f["by_attack"]["ct"]["kind"], "card_testing");
   EXPECT_EQ(f["by_attack"]["ct"]["caught"], 1);
   EXPECT_EQ(f["by_policy"]["gw"]["file"], "models/fraud/score-threshold.yaml");
+  // Relative to the scenario's folder, so that the bytes do not depend on where it sits.
+  core::Scenario elsewhere = s;
+  elsewhere.source_file = "/runs/a/scenarios/s.yaml";
+  elsewhere.nodes[0].fraud->source_file = "/runs/a/models/fraud/score-threshold.yaml";
+  const metrics::RunMetrics moved(elsewhere);
+  EXPECT_EQ(fraud_json(elsewhere, moved.fraud())["by_policy"]["gw"]["file"],
+            "../models/fraud/score-threshold.yaml");
+  elsewhere.nodes[0].fraud->source_file = elsewhere.source_file;  // an inline policy
+  const metrics::RunMetrics inline_policy(elsewhere);
+  EXPECT_EQ(fraud_json(elsewhere, inline_policy.fraud())["by_policy"]["gw"]["file"], "s.yaml");
   EXPECT_EQ(f["by_policy"]["gw"]["evaluated"], 4);
   // The fraud codes are counted like the others.
   EXPECT_EQ(j["payments"]["by_code"]["59"], 2);

@@ -117,8 +117,10 @@ TEST(ReportInABrowser, EveryChartIsDrawnWithTheOutageShadedAndNoErrors) {
   const json& probe = probe_result;
   EXPECT_EQ(probe["errors"], json::array()) << "errors on the page";
 
-  const std::vector<std::string> charts = {"throughput", "success",     "latency", "declines",
-                                           "duplicates", "retries", "utilisation", "queues"};
+  // "fraud": the drill's payers carry the default base rate of fraud (fraud.base_rate).
+  const std::vector<std::string> charts = {"throughput", "success", "latency",
+                                           "declines",   "duplicates", "retries",
+                                           "fraud",      "utilisation", "queues"};
   ASSERT_EQ(probe["charts"].size(), charts.size()) << probe.dump(1);
   for (const auto& id : charts) {
     const json& c = probe["charts"][id];
