@@ -48,6 +48,7 @@ class PaymentTrace : public core::FlowObserver {
   void line(const std::string& text);
 
   std::vector<std::string> node_ids_;
+  std::vector<std::string> attack_ids_;  // Scenario::attacks
   std::uint64_t every_;
   std::ostream& out_;
 };
