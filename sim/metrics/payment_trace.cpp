@@ -34,6 +34,16 @@ const char* key_result(core::KeyResult r) {
   return "?";
 }
 
+const char* signature_result(core::SignatureResult r) {
+  switch (r) {
+    case core::SignatureResult::kAccepted: return "accepted";
+    case core::SignatureResult::kStaleTimestamp: return "stale_timestamp";
+    case core::SignatureResult::kNonceSeen: return "nonce_seen";
+    case core::SignatureResult::kStoreUnavailable: return "store_unavailable";
+  }
+  return "?";
+}
+
 std::string quoted(const std::string& s) { return "\"" + s + "\""; }  // ids are [A-Za-z0-9_-]
 
 }  // namespace
@@ -122,6 +132,13 @@ void PaymentTrace::on_idempotency(core::StationRef s, const core::Payment& p, co
                                   double t) {
   if (!sampled(p)) return;
   line(head(p, t, "idempotency", s) + ",\"result\":\"" + key_result(r) + "\"");
+}
+
+void PaymentTrace::on_signature(core::StationRef s, const core::Payment& p,
+                                core::SignatureResult r, bool refused, double t) {
+  if (!sampled(p)) return;
+  line(head(p, t, "signature", s) + ",\"result\":\"" + signature_result(r) +
+       "\",\"refused\":" + (refused ? "true" : "false"));
 }
 
 void PaymentTrace::on_reconciled(const core::Payment& p, const core::ReconciledPayment& r,

@@ -85,5 +85,17 @@ TEST(PaymentTrace, AnAttacksPaymentNamesItsAttackAndAReplayItsOriginal) {
             "\"issuer\":\"iss\",\"amount\":\"12.50\"}\n");
 }
 
+TEST(PaymentTrace, ASignatureCheckSaysWhatItFoundAndWhetherItRefused) {
+  std::ostringstream out;
+  PaymentTrace trace(two_nodes(), 1, out);
+  trace.on_signature({0, 1}, payment(3), core::SignatureResult::kNonceSeen, true, 2.5);
+  trace.on_signature({0, 0}, payment(4), core::SignatureResult::kStoreUnavailable, false, 3.0);
+  EXPECT_EQ(out.str(),
+            "{\"t\":2.5,\"payment\":3,\"event\":\"signature\",\"node\":\"gw\",\"replica\":1,"
+            "\"result\":\"nonce_seen\",\"refused\":true}\n"
+            "{\"t\":3,\"payment\":4,\"event\":\"signature\",\"node\":\"gw\",\"replica\":0,"
+            "\"result\":\"store_unavailable\",\"refused\":false}\n");
+}
+
 }  // namespace
 }  // namespace payquake::metrics
