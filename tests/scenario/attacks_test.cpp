@@ -7,11 +7,10 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "support/run_payquake.hpp"
 
@@ -59,11 +58,11 @@ struct TracedRun {
 };
 
 TracedRun run(const std::string& signing, const std::string& attacks, const std::string& label,
-        const std::vector<std::string>& extra = {}) {
+              const std::vector<std::string>& extra = {}) {
   const std::string dir = temp_dir(label);
   const std::string yaml = fill_template(kScenario, {{"SIGNING", signing}, {"ATTACKS", attacks}});
-  std::vector<std::string> args = {"run", write_file(dir, "s.yaml", yaml), "--out", dir + "/run",
-                                   "--quiet", "--trace", "1"};
+  std::vector<std::string> args = {
+      "run", write_file(dir, "s.yaml", yaml), "--out", dir + "/run", "--quiet", "--trace", "1"};
   args.insert(args.end(), extra.begin(), extra.end());
   TracedRun r;
   r.out = run_payquake(args, dir + "/run");
@@ -94,7 +93,8 @@ TEST(Attacks, ReplaysChargeAgainWithoutSigningAndAreRefusedWithIt) {
   const TracedRun on = run(", signing: {enabled: true, window: 5s}", kReplay, "replay-on");
   const int replays = arrivals_by_attack(off)["rp"];
   ASSERT_GT(replays, 150);  // about 200
-  EXPECT_EQ(arrivals_by_attack(on)["rp"], replays) << "the attack's arrivals do not depend on signing";
+  EXPECT_EQ(arrivals_by_attack(on)["rp"], replays)
+      << "the attack's arrivals do not depend on signing";
   // Off: every replay is charged again, a duplicate of cause replay, with its amount.
   const auto& dup_off = off.out.summary["duplicates"];
   EXPECT_EQ(dup_off["by_cause"]["replay"].get<int>(), replays);
@@ -115,8 +115,7 @@ TEST(Attacks, ReplaysChargeAgainWithoutSigningAndAreRefusedWithIt) {
   EXPECT_EQ(checks["accepted"], arrivals_by_attack(on)[""]);  // no customer retried
   EXPECT_EQ(finals_with_code(off, "30"), 0);
   // Attack payments count in the payment totals like any other.
-  EXPECT_EQ(on.out.summary["payments"]["total"].get<int>(),
-            arrivals_by_attack(on)[""] + replays);
+  EXPECT_EQ(on.out.summary["payments"]["total"].get<int>(), arrivals_by_attack(on)[""] + replays);
 }
 
 TEST(Attacks, EveryKindRunsLabelledAndBothEnginesGiveTheSameBytes) {
