@@ -54,6 +54,8 @@ const char* mti(Message m, bool response);
 
 // Where a payment came from: ground truth, never a feature a policy may read.
 inline constexpr std::uint32_t kNoAttack = 0xffffffffu;
+// Payment::card_population's default: the card is one of the payment's own population.
+inline constexpr std::uint32_t kOwnCards = 0xffffffffu;
 
 // What the fraud policies did to a payment so far (bits of Payment::fraud_marks), set by
 // the flow so that observers of the final state know why it ended as it did.
@@ -75,6 +77,10 @@ struct Payment {
   std::uint32_t population = 0;  // index into Scenario::payers
   std::uint32_t issuer = 0;      // node index of the issuer owning the card's BIN
   std::uint32_t bin = 0;         // index into the run's BIN table
+  // Whose card it is, when not the payment's own population's (kOwnCards): an attack on
+  // stolen cards pays with its victims' cards (population index), so a card, its issuer
+  // and its account are the same card whoever pays with it (card_population_of).
+  std::uint32_t card_population = kOwnCards;
   Money amount;
   double intended_arrival_s = 0.0;  // latency is measured from here (no coordinated omission)
 
@@ -90,5 +96,10 @@ struct Payment {
   std::uint64_t replay_of = 0;   // a replay: 1 + the id of the payment whose request it resends
   std::uint8_t fraud_marks = 0;  // FraudMark bits
 };
+
+// The population whose card `p` pays with: with the card rank, the card's identity.
+inline std::uint32_t card_population_of(const Payment& p) {
+  return p.card_population == kOwnCards ? p.population : p.card_population;
+}
 
 }  // namespace payquake::core

@@ -35,6 +35,16 @@ const char* key_result(core::KeyResult r) {
   return "?";
 }
 
+const char* signature_result(core::SignatureResult r) {
+  switch (r) {
+    case core::SignatureResult::kAccepted: return "accepted";
+    case core::SignatureResult::kStaleTimestamp: return "stale_timestamp";
+    case core::SignatureResult::kNonceSeen: return "nonce_seen";
+    case core::SignatureResult::kStoreUnavailable: return "store_unavailable";
+  }
+  return "?";
+}
+
 std::string quoted(const std::string& s) { return "\"" + s + "\""; }  // ids are [A-Za-z0-9_-]
 
 }  // namespace
@@ -42,6 +52,7 @@ std::string quoted(const std::string& s) { return "\"" + s + "\""; }  // ids are
 PaymentTrace::PaymentTrace(const core::Scenario& scenario, std::uint64_t every, std::ostream& out)
     : every_(every), out_(out) {
   for (const auto& n : scenario.nodes) node_ids_.push_back(n.id);
+  for (const auto& a : scenario.attacks) attack_ids_.push_back(a.id);
 }
 
 std::string PaymentTrace::head(const core::Payment& p, double t, const char* event) const {
@@ -60,9 +71,14 @@ void PaymentTrace::line(const std::string& text) { out_ << text << "}\n"; }
 
 void PaymentTrace::on_arrival(const core::Payment& p, double t) {
   if (!sampled(p)) return;
-  line(head(p, t, "arrival") + ",\"card\":" + std::to_string(p.card) + ",\"population\":" +
-       std::to_string(p.population) + ",\"issuer\":" + quoted(node_ids_[p.issuer]) +
-       ",\"amount\":\"" + core::to_string(p.amount) + "\"");
+  std::string text = head(p, t, "arrival") + ",\"card\":" + std::to_string(p.card) +
+                     ",\"population\":" + std::to_string(p.population) + ",\"issuer\":" +
+                     quoted(node_ids_[p.issuer]) + ",\"amount\":\"" + core::to_string(p.amount) +
+                     "\"";
+  // An attack's payment (population payers.size() + attack index) names its attack.
+  if (p.attack != core::kNoAttack) text += ",\"attack\":" + quoted(attack_ids_[p.attack]);
+  if (p.replay_of != 0) text += ",\"replay_of\":" + std::to_string(p.replay_of - 1);
+  line(text);
 }
 
 void PaymentTrace::on_final(const core::Payment& p, core::Outcome outcome, core::ResponseCode code,
@@ -117,6 +133,13 @@ void PaymentTrace::on_idempotency(core::StationRef s, const core::Payment& p, co
                                   double t) {
   if (!sampled(p)) return;
   line(head(p, t, "idempotency", s) + ",\"result\":\"" + key_result(r) + "\"");
+}
+
+void PaymentTrace::on_signature(core::StationRef s, const core::Payment& p,
+                                core::SignatureResult r, bool refused, double t) {
+  if (!sampled(p)) return;
+  line(head(p, t, "signature", s) + ",\"result\":\"" + signature_result(r) +
+       "\",\"refused\":" + (refused ? "true" : "false"));
 }
 
 void PaymentTrace::on_reconciled(const core::Payment& p, const core::ReconciledPayment& r,

@@ -36,6 +36,8 @@ class PaymentTrace : public core::FlowObserver {
   void on_lost(core::StationRef s, core::Message m, const core::Payment& p, double t) override;
   void on_idempotency(core::StationRef s, const core::Payment& p, core::KeyResult r,
                       double t) override;
+  void on_signature(core::StationRef s, const core::Payment& p, core::SignatureResult r,
+                    bool refused, double t) override;
   void on_reconciled(const core::Payment& p, const core::ReconciledPayment& r, double t) override;
 
  private:
@@ -48,6 +50,7 @@ class PaymentTrace : public core::FlowObserver {
   void line(const std::string& text);
 
   std::vector<std::string> node_ids_;
+  std::vector<std::string> attack_ids_;  // Scenario::attacks
   std::uint64_t every_;
   std::ostream& out_;
 };

@@ -65,5 +65,37 @@ TEST(PaymentTrace, EachEventIsOneJsonLineWithItsTimeAndStation) {
             "\"duplicate\":true,\"cause\":\"gateway_retry\",\"in_doubt\":false}\n");
 }
 
+TEST(PaymentTrace, AnAttacksPaymentNamesItsAttackAndAReplayItsOriginal) {
+  core::Scenario s = two_nodes();
+  s.attacks.resize(2);
+  s.attacks[0].id = "ct";
+  s.attacks[1].id = "rp";
+  std::ostringstream out;
+  PaymentTrace trace(s, 1, out);
+  core::Payment p = payment(7);
+  p.population = 3;  // two populations of payers, then the attacks: rp is the second
+  p.attack = 1;
+  p.replay_of = 5;  // 1 + the original's id
+  trace.on_arrival(p, 1.0);
+  trace.on_arrival(payment(8), 1.0);
+  EXPECT_EQ(out.str(),
+            "{\"t\":1,\"payment\":7,\"event\":\"arrival\",\"card\":0,\"population\":3,"
+            "\"issuer\":\"iss\",\"amount\":\"12.50\",\"attack\":\"rp\",\"replay_of\":4}\n"
+            "{\"t\":1,\"payment\":8,\"event\":\"arrival\",\"card\":0,\"population\":0,"
+            "\"issuer\":\"iss\",\"amount\":\"12.50\"}\n");
+}
+
+TEST(PaymentTrace, ASignatureCheckSaysWhatItFoundAndWhetherItRefused) {
+  std::ostringstream out;
+  PaymentTrace trace(two_nodes(), 1, out);
+  trace.on_signature({0, 1}, payment(3), core::SignatureResult::kNonceSeen, true, 2.5);
+  trace.on_signature({0, 0}, payment(4), core::SignatureResult::kStoreUnavailable, false, 3.0);
+  EXPECT_EQ(out.str(),
+            "{\"t\":2.5,\"payment\":3,\"event\":\"signature\",\"node\":\"gw\",\"replica\":1,"
+            "\"result\":\"nonce_seen\",\"refused\":true}\n"
+            "{\"t\":3,\"payment\":4,\"event\":\"signature\",\"node\":\"gw\",\"replica\":0,"
+            "\"result\":\"store_unavailable\",\"refused\":false}\n");
+}
+
 }  // namespace
 }  // namespace payquake::metrics

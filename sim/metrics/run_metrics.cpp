@@ -163,7 +163,10 @@ void RunMetrics::on_reconciled(const core::Payment& p, const core::ReconciledPay
     ++semantics_.duplicates;
     ++current_.duplicates;
     ++current_.duplicates_by_cause[static_cast<int>(r.cause)];
-    semantics_.duplicate_amount_minor += (r.standing_charges - 1) * p.amount.minor;
+    // Charged in excess: every charge but the first; for a replay, every charge (its
+    // original's purchase was charged already).
+    const int excess = r.standing_charges - (p.replay_of != 0 ? 0 : 1);
+    semantics_.duplicate_amount_minor += excess * p.amount.minor;
     ++semantics_.by_cause[static_cast<int>(r.cause)];
   }
   if (r.standing_charges > 0 && r.outcome != core::Outcome::kApproved) ++semantics_.orphan_holds;

@@ -84,7 +84,7 @@ struct PaymentSemantics {
   std::uint64_t key_store_unavailable = 0;
   std::uint64_t payer_late_answers = 0;
 
-  std::uint64_t duplicates = 0;  // payments charged more than once
+  std::uint64_t duplicates = 0;  // payments charged more than once, and replays charged
   std::int64_t duplicate_amount_minor = 0;
   std::array<std::uint64_t, static_cast<int>(core::DuplicateCause::kCount)> by_cause{};
   std::uint64_t orphan_holds = 0;  // charged while the payer saw no approval

@@ -76,5 +76,30 @@ TEST(RunMetrics, WindowsCountArrivalsAndCompletionsWhereTheyHappen) {
   EXPECT_DOUBLE_EQ(m.windows()[2].start_s, 2.0);
 }
 
+TEST(RunMetrics, AReplayChargedIsADuplicateOfItsWholeAmount) {
+  RunMetrics m(one_node());
+  core::Payment retried = arriving_at(3.0);
+  retried.amount = core::Money{1000};
+  core::ReconciledPayment twice;
+  twice.outcome = core::Outcome::kApproved;
+  twice.standing_charges = 2;
+  twice.duplicate = true;
+  twice.cause = core::DuplicateCause::kClientRetry;
+  twice.extra_charge_s = 4.0;
+  m.on_reconciled(retried, twice, 5.0);
+  EXPECT_EQ(m.semantics().duplicate_amount_minor, 1000);  // one charge in excess
+  // A replay charged once is its original's purchase charged again: all of it in excess.
+  core::Payment replay = arriving_at(3.5);
+  replay.amount = core::Money{250};
+  replay.replay_of = 8;
+  core::ReconciledPayment once = twice;
+  once.standing_charges = 1;
+  once.cause = core::DuplicateCause::kReplay;
+  m.on_reconciled(replay, once, 6.0);
+  EXPECT_EQ(m.semantics().duplicates, 2u);
+  EXPECT_EQ(m.semantics().duplicate_amount_minor, 1250);
+  EXPECT_EQ(m.semantics().by_cause[static_cast<int>(core::DuplicateCause::kReplay)], 1u);
+}
+
 }  // namespace
 }  // namespace payquake::metrics

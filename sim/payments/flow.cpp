@@ -107,6 +107,7 @@ Flow::Flow(const core::Scenario& scenario, const engine::NetworkView& network,
         std::move(cumulative),
         {}});
   }
+  init_attacks(scenario);  // flow_attacks.cpp: attack populations, signing
 }
 
 void Flow::start(engine::Calendar& calendar) {
@@ -291,6 +292,7 @@ void Flow::on_service_done(std::uint32_t a, double t) {
 void Flow::serve_authorization(std::uint32_t a, double t) {
   const std::uint32_t s = attempts_[a].to;
   const std::uint32_t n = stations_[s].node;
+  if (gatekeeping_[n] != 0 && gatekeep(a, t)) return;  // flood, signing (flow_attacks.cpp)
   const core::Node& node = nodes_[n].spec;
   if (node.role != core::Role::kGateway || !node.idempotency.enabled || attempts_[a].key == 0) {
     forward(a, t);
@@ -672,7 +674,9 @@ void Flow::release_payment(std::uint32_t slot, double t) {
   assert(ps.refs > 0);
   if (--ps.refs > 0 || !ps.final_reported) return;
   // Every attempt, retry, reversal and advice of the payment has drained: reconcile.
-  const Reconciliation r = reconcile(ps.ledger);
+  // A replay's every charge charges its original's purchase again.
+  const Reconciliation r =
+      ps.payment.replay_of == 0 ? reconcile(ps.ledger) : reconcile_replay(ps.ledger);
   core::ReconciledPayment out;
   out.outcome = ps.outcome;
   out.standing_charges = r.standing;

@@ -10,6 +10,8 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,12 +23,14 @@
 #include "engine/fault_hooks.hpp"
 #include "engine/network_view.hpp"
 #include "load/arrivals.hpp"
+#include "payments/attack_source.hpp"
 #include "payments/health.hpp"
 #include "payments/fraud_gate.hpp"
 #include "payments/idempotency_store.hpp"
 #include "payments/issuer.hpp"
 #include "payments/payer.hpp"
 #include "payments/ledger.hpp"
+#include "payments/nonce_store.hpp"
 #include "payments/payment_draws.hpp"
 #include "payments/ring_queue.hpp"
 #include "payments/router.hpp"
@@ -369,6 +373,32 @@ class Flow : public engine::EventHandler, public engine::FaultHooks {
   // one is running already: it decides), false to take the 65 as the final decline.
   bool begin_challenge(std::uint32_t slot, double t);
   void on_challenge_done(std::uint32_t slot, core::StepUpResult result, double t);
+
+  // ---- Attacks and request signing (flow_attacks.cpp; issue 10) ----------------------------
+  // Each attack is an internal population after the scenario's payers (populations_
+  // [legit_populations_ + attack index]): its own arrivals stream, serials and a client that
+  // waits 10 s, never retries and sends no key. Its source (attack_source.hpp) says what
+  // each arrival sends and hears each final answer. The entry gateway refuses a flood (30)
+  // after serving it, checks signatures (NonceStore) and lets a replay attack capture.
+  void init_attacks(const core::Scenario& scenario);
+  void on_attack_arrival(std::uint32_t population, double t);
+  // At a gateway with something to check (gatekeeping_), before the idempotency check:
+  // true when it answered the request itself (a flood, or a signature refused).
+  bool gatekeep(std::uint32_t attempt, double t);
+  bool signature_refused(std::uint32_t attempt, const Signature& sig, double t);
+  // The final state of an attack payment, told to its source.
+  void attack_answered(const core::Payment& p, core::Outcome outcome, core::ResponseCode code,
+                       double t);
+  // The attack client: 10 s, no retry, no key (FRAUD.md).
+  static constexpr double kAttackClientTimeoutS = 10.0;
+  std::uint32_t legit_populations_ = 0;
+  std::vector<core::Attack::Kind> attack_kinds_;               // per attack
+  std::unique_ptr<CardDirectory> card_directory_;              // where the attacks' cards live
+  std::vector<std::unique_ptr<AttackSource>> attack_sources_;  // per attack
+  std::vector<char> gatekeeping_;                        // per node: gatekeep() has work there
+  std::vector<std::optional<NonceStore>> nonce_stores_;  // per node: gateways that sign
+  std::vector<std::vector<std::uint32_t>> capturing_;    // per node: replay attacks there
+  std::vector<Signature> replayed_signature_;  // per payment slot: a replay's original's
 
   std::vector<Attempt> attempts_;
   std::vector<std::uint32_t> free_attempts_;

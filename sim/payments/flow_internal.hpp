@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/events.hpp"
@@ -24,9 +25,29 @@ inline std::uint64_t card_hash(std::uint32_t population, std::uint64_t card) {
   return mix(card * 0x9e3779b97f4a7c15ULL + population + 1);
 }
 
-// One account per card: cards of different populations are different cards.
+// One account per card: cards of different populations are different cards; a stolen
+// card (an attack's payment) is its victim's card (core::card_population_of).
 inline std::uint64_t card_key(const core::Payment& p) {
-  return (static_cast<std::uint64_t>(p.population) << 40) | p.card;
+  return (static_cast<std::uint64_t>(core::card_population_of(p)) << 40) | p.card;
+}
+
+// The issuer and BIN of the card whose hash (card_hash) is `h`, in a population whose
+// issuers' cumulative shares are `cumulative` (node, cumulative share): the top 53 bits
+// pick the issuer by share, the low bits one of its BINs (`issuer_bins`: node -> BINs).
+inline void place_card(std::uint64_t h,
+                       const std::vector<std::pair<std::uint32_t, double>>& cumulative,
+                       const std::vector<std::vector<std::uint32_t>>& issuer_bins,
+                       core::Payment& p) {
+  const double u = static_cast<double>(h >> 11) * 0x1.0p-53;
+  p.issuer = cumulative.back().first;
+  for (const auto& [issuer, share] : cumulative) {
+    if (u < share) {
+      p.issuer = issuer;
+      break;
+    }
+  }
+  const auto& bins = issuer_bins[p.issuer];
+  p.bin = bins[(h & 0xffff) % bins.size()];
 }
 
 // Keys are per press: (payment id, press number), never 0 (0 means "no key").

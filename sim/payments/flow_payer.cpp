@@ -14,6 +14,7 @@ using core::ResponseCode;
 using namespace flow_internal;
 
 void Flow::on_arrival(std::uint32_t population, double t) {
+  if (population >= legit_populations_) return on_attack_arrival(population, t);  // attacks
   Population& pop = populations_[population];
   const std::uint32_t slot = new_payment();
   core::Payment& p = payments_[slot].payment;
@@ -22,18 +23,7 @@ void Flow::on_arrival(std::uint32_t population, double t) {
   p.population = population;
   const PaymentDraws::Purchase purchase = draws_.purchase(p);
   p.card = purchase.card;
-  const std::uint64_t h = card_hash(population, p.card);
-  // The top 53 bits pick the issuer by share; the low bits pick one of its BINs.
-  const double u = static_cast<double>(h >> 11) * 0x1.0p-53;
-  p.issuer = pop.issuer_cumulative.back().first;
-  for (const auto& [issuer, cumulative] : pop.issuer_cumulative) {
-    if (u < cumulative) {
-      p.issuer = issuer;
-      break;
-    }
-  }
-  const auto& bins = issuer_bins_[p.issuer];
-  p.bin = bins[(h & 0xffff) % bins.size()];
+  place_card(card_hash(population, p.card), pop.issuer_cumulative, issuer_bins_, p);
   p.amount = purchase.amount;
   // What a fraud policy sees besides card and amount, and the ground truth (issue 10).
   const PaymentDraws::Features features = draws_.features(p);
@@ -155,6 +145,7 @@ void Flow::finalize(std::uint32_t slot, core::Outcome outcome, ResponseCode code
   ps.final_reported = true;
   ps.outcome = outcome;
   observer_.on_final(ps.payment, outcome, code, t);
+  if (ps.payment.attack != core::kNoAttack) attack_answered(ps.payment, outcome, code, t);
 }
 
 }  // namespace payquake::payments

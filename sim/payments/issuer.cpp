@@ -11,6 +11,11 @@ using core::ResponseCode;
 core::ResponseCode Issuer::decide(std::uint32_t node, const core::Node& spec,
                                   const core::Payment& p, PaymentLedger& ledger, const Request& r,
                                   double t) {
+  // A number it never issued (a BIN attack's guess): 14 after the service it cost, and no
+  // account is opened. A reversal or advice for one has nothing to undo or book.
+  if (!p.card_exists)
+    return r.message == Message::kAuthorization ? ResponseCode::kInvalidCard
+                                                : ResponseCode::kApproved;
   const bool funds = spec.accounts.enabled;
   const std::uint64_t card = flow_internal::card_key(p);
   Accounts::Account* account = nullptr;

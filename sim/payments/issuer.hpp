@@ -33,6 +33,7 @@ class Issuer {
 
   // Issuer node `node` (configured as `spec`) decides `r` for payment `p` at `t`, updating
   // the payment's `ledger` and, if `spec` keeps accounts, the card's account:
+  // - a card that does not exist (Payment::card_exists false): 14 to an authorization;
   // - authorization: a request the network already stood in for is booked as that charge
   //   (approved, never twice); else 51 when the account lacks the amount; else approved, a
   //   new charge and its hold (released at once if its reversal overtook it);

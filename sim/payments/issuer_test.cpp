@@ -199,3 +199,39 @@ TEST(Issuer, TheIssuerBooksAStandInItFindsRatherThanASecondCharge) {
 
 }  // namespace
 }  // namespace payquake::payments
+
+namespace payquake::payments {
+namespace {
+
+TEST(Issuer, ANumberItNeverIssuedIsAnswered14AndOpensNoAccount) {
+  Fixture f;
+  f.payment.card_exists = false;
+  EXPECT_EQ(f.decide(authorization(kIssuerPath)), ResponseCode::kInvalidCard);
+  EXPECT_TRUE(f.ledger.charges.empty());
+  EXPECT_EQ(f.accounts.size(), 0u);
+  EXPECT_EQ(f.accounts.opening_total(), 0);
+  // The same number, had it existed: approved.
+  f.payment.card_exists = true;
+  EXPECT_EQ(f.decide(authorization(kIssuerPath)), ResponseCode::kApproved);
+}
+
+TEST(Issuer, AStolenCardPaysFromItsVictimsAccount) {
+  // An attack's payment (its own population 1) with population 0's card 5: the account
+  // is card 5's of population 0, the one its owner pays from.
+  Fixture f;
+  f.payment.population = 0;
+  ASSERT_EQ(f.decide(authorization(path_of({1, 2, 3, 4}))), ResponseCode::kApproved);
+  core::Payment thief = f.payment;
+  thief.population = 1;
+  thief.card_population = 0;
+  EXPECT_EQ(flow_internal::card_key(thief), flow_internal::card_key(f.payment));
+  PaymentLedger ledger;
+  ASSERT_EQ(f.issuer.decide(kIssuerNode, f.s.nodes[kIssuerNode], thief, ledger,
+                            authorization(path_of({5, 6, 7, 8})), 1.0),
+            ResponseCode::kApproved);
+  EXPECT_EQ(f.available(), 4000);  // 100.00 - 2 x 30.00
+  EXPECT_EQ(f.accounts.size(), 1u);
+}
+
+}  // namespace
+}  // namespace payquake::payments

@@ -63,4 +63,16 @@ Reconciliation reconcile(const PaymentLedger& ledger) {
   return r;
 }
 
+Reconciliation reconcile_replay(const PaymentLedger& ledger) {
+  Reconciliation r;
+  for (const Charge& c : ledger.charges) {
+    if (c.reversed || c.merged) continue;
+    if (r.standing == 0 || c.approved_s < r.extra_charge_s) r.extra_charge_s = c.approved_s;
+    ++r.standing;
+  }
+  r.duplicate = r.standing > 0;
+  r.cause = DuplicateCause::kReplay;
+  return r;
+}
+
 }  // namespace payquake::payments

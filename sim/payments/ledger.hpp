@@ -71,5 +71,9 @@ struct Reconciliation {
 };
 
 Reconciliation reconcile(const PaymentLedger& ledger);
+// A replayed request (Payment::replay_of): every standing charge is the cardholder charged
+// again for a purchase already made, so one standing charge is already a duplicate (cause
+// kReplay, extra_charge_s its approval).
+Reconciliation reconcile_replay(const PaymentLedger& ledger);
 
 }  // namespace payquake::payments

@@ -246,3 +246,43 @@ TEST(Reconcile, TheExtraChargeIsTheSecondEarliestApprovalWhateverTheOrderOfCharg
 
 }  // namespace
 }  // namespace payquake::payments
+
+namespace payquake::payments {
+namespace {
+
+// ---- Replays ------------------------------------------------------------------------------
+
+TEST(ReconcileReplay, OneStandingChargeOfAReplayIsAlreadyADuplicate) {
+  PaymentLedger ledger;
+  ledger.charges.push_back(charge(path({5, 6, 7, 8}), 12.5));
+  const Reconciliation r = reconcile_replay(ledger);
+  EXPECT_EQ(r.standing, 1);
+  EXPECT_TRUE(r.duplicate);
+  EXPECT_EQ(r.cause, DuplicateCause::kReplay);
+  EXPECT_EQ(r.extra_charge_s, 12.5);
+  // The same ledger as an ordinary payment's: one charge, no duplicate.
+  EXPECT_FALSE(reconcile(ledger).duplicate);
+}
+
+TEST(ReconcileReplay, ARefusedOrReversedReplayIsNoDuplicate) {
+  PaymentLedger ledger;
+  EXPECT_FALSE(reconcile_replay(ledger).duplicate);  // refused: nothing charged
+  Charge c = charge(path({5, 6}), 3.0);
+  c.reversed = true;
+  ledger.charges.push_back(c);
+  const Reconciliation r = reconcile_replay(ledger);
+  EXPECT_EQ(r.standing, 0);
+  EXPECT_FALSE(r.duplicate);
+}
+
+TEST(ReconcileReplay, TheExtraChargeIsTheEarliestStanding) {
+  PaymentLedger ledger;
+  ledger.charges.push_back(charge(path({9, 1}), 8.0));
+  ledger.charges.push_back(charge(path({9, 2}), 4.0));
+  const Reconciliation r = reconcile_replay(ledger);
+  EXPECT_EQ(r.standing, 2);
+  EXPECT_EQ(r.extra_charge_s, 4.0);
+}
+
+}  // namespace
+}  // namespace payquake::payments
