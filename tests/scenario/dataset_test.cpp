@@ -1,0 +1,227 @@
+// `payquake run --dataset DIR` as a user meets it: one row per payment that agrees with
+// summary.json, the same bytes from both engines, a sample that keeps the same payments in
+// every variant, the data dictionary beside it, and bad flags refused before simulating.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "metrics/feature_leak.hpp"
+#include "support/run_payquake.hpp"
+
+namespace payquake::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+// 100 payments per second for a minute; customers give up on a press after 1 s, while the
+// issuer sometimes takes longer, and retry once (or double-submit) without idempotency
+// keys: duplicates. The issuer crashes for 10 s: failures.
+const char* kDrill = R"(name: dataset-drill
+seed: 9
+duration: 60s
+warmup: 5s
+sites: [{id: s, internal_latency: 1ms}]
+nodes:
+  - {id: gw, role: gateway, site: s, workers: 1000, service_time: {dist: constant, value: 0ms}, next: [acq], timeout: 10s}
+  - {id: acq, role: acquirer, site: s, workers: 1000, service_time: {dist: constant, value: 0ms}, next: [net], timeout: 8s}
+  - {id: net, role: network, site: s, workers: 1000, service_time: {dist: constant, value: 0ms}, timeout: 2s}
+  - {id: iss, role: issuer, site: s, bins: ["4111"], workers: 1000, service_time: {dist: lognormal, median: 20ms, p99: 1500ms}}
+payers:
+  - id: p
+    cards: 1000000
+    issuers: {iss: 100%}
+    entry: gw
+    amount: {dist: lognormal, median: 40.00, p99: 500.00}
+    client: {timeout: 1s, retries: 1, retry_delay: {dist: constant, value: 1s}, idempotency_key: none, double_submit: 2%}
+load: {arrival: poisson, start_rate: 100/s}
+faults:
+  - {kind: crash, target: iss, at: 20s, duration: 10s}
+)";
+
+std::string drill() { return write_file(temp_dir("dataset-drill"), "drill.yaml", kDrill); }
+
+// payments.csv as rows of fields, the header first.
+std::vector<std::vector<std::string>> rows_of(const std::string& csv) {
+  std::vector<std::vector<std::string>> rows;
+  std::istringstream in(csv);
+  for (std::string line; std::getline(in, line);) rows.push_back(metrics::csv_fields(line));
+  return rows;
+}
+
+std::size_t column(const std::vector<std::vector<std::string>>& rows, const std::string& name) {
+  const auto& header = rows.front();
+  return static_cast<std::size_t>(std::find(header.begin(), header.end(), name) - header.begin());
+}
+
+// The lines of payments.csv by payment_id.
+std::map<std::string, std::string> lines_by_id(const std::string& csv) {
+  std::map<std::string, std::string> out;
+  std::istringstream in(csv);
+  std::string line;
+  std::getline(in, line);
+  while (std::getline(in, line)) out[line.substr(0, line.find(','))] = line;
+  return out;
+}
+
+TEST(DatasetCli, OneRowPerPaymentAgreeingWithTheSummaryTheSameFromBothEngines) {
+  const std::string scenario = drill();
+  const std::string dir = temp_dir("dataset-rows");
+  const RunOutput r = run_payquake(
+      {"run", scenario, "--out", dir + "/run", "--dataset", dir + "/data"}, dir + "/run");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("Dataset: "), std::string::npos) << r.out;
+  const std::string csv = read_file(dir + "/data/payments.csv");
+  const auto rows = rows_of(csv);
+  ASSERT_GT(rows.size(), 1u);
+  const auto& payments = r.summary["payments"];
+  EXPECT_EQ(rows.size() - 1, payments["total"].get<std::size_t>());
+  EXPECT_EQ(lines_by_id(csv).size(), rows.size() - 1) << "a payment has two rows";
+
+  // Outcomes and duplicates by cause, row by row, add up to the summary's counts.
+  std::map<std::string, std::size_t> outcomes, causes;
+  std::size_t duplicates = 0, presses = 0;
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    ASSERT_EQ(rows[i].size(), rows[0].size()) << i;
+    ++outcomes[rows[i][column(rows, "outcome")]];
+    const std::string& cause = rows[i][column(rows, "duplicate_cause")];
+    if (!cause.empty()) ++duplicates, ++causes[cause];
+    presses += std::stoul(rows[i][column(rows, "presses")]);
+    EXPECT_EQ(rows[i][column(rows, "is_fraud")], "0");  // no fraud, no attack in this scenario
+  }
+  for (const char* o : {"approved", "declined", "failed", "abandoned"})
+    EXPECT_EQ(outcomes[o], payments[o].get<std::size_t>()) << o;
+  EXPECT_GT(duplicates, 0u);
+  EXPECT_EQ(duplicates, r.summary["duplicates"]["count"].get<std::size_t>());
+  for (const auto& [cause, n] : causes)
+    EXPECT_EQ(n, r.summary["duplicates"]["by_cause"][cause].get<std::size_t>()) << cause;
+  EXPECT_GT(presses, rows.size() - 1);  // retries and double submits
+
+  // The dictionary is docs/dataset.md; dataset.json says what the dataset is.
+  EXPECT_EQ(read_file(dir + "/data/data-dictionary.md"), read_file(source_dir() + "/docs/dataset.md"));
+  const auto meta = nlohmann::json::parse(read_file(dir + "/data/dataset.json"));
+  EXPECT_EQ(meta["rows"].get<std::size_t>(), rows.size() - 1);
+  EXPECT_EQ(meta["partial"], false);
+  EXPECT_EQ(meta["open_payments_without_row"], 0);
+  EXPECT_EQ(meta["seed"], 9);
+
+  // Same seed, same bytes, whichever engine.
+  const RunOutput lockstep = run_payquake({"run", scenario, "--out", dir + "/run2", "--quiet",
+                                           "--engine", "lockstep", "--dataset", dir + "/data2"});
+  ASSERT_EQ(lockstep.exit_code, 0) << lockstep.err;
+  EXPECT_EQ(read_file(dir + "/data2/payments.csv"), csv);
+}
+
+// The sample keeps ~P% of the payments; the same ones in a variant (here: without the
+// crash), and exactly the full dataset's rows of them.
+TEST(DatasetCli, ASampleKeepsTheSamePaymentsInEveryVariant) {
+  const std::string scenario = drill();
+  const std::string dir = temp_dir("dataset-sample");
+  auto run = [&](const std::string& name, std::vector<std::string> extra) {
+    std::vector<std::string> args = {"run", scenario, "--out", dir + "/" + name + "-run",
+                                     "--quiet", "--dataset", dir + "/" + name};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const RunOutput r = run_payquake(args);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return lines_by_id(read_file(dir + "/" + name + "/payments.csv"));
+  };
+  const auto full = run("full", {});
+  const auto sampled = run("sampled", {"--dataset-sample", "10%"});
+  const auto variant = run("variant", {"--dataset-sample", "10%", "--without-faults"});
+  const double n = static_cast<double>(full.size());
+  EXPECT_NEAR(static_cast<double>(sampled.size()), 0.1 * n, 5 * std::sqrt(n * 0.1 * 0.9));
+  for (const auto& [id, line] : sampled) {
+    ASSERT_EQ(full.count(id), 1u) << id;
+    EXPECT_EQ(line, full.at(id));
+  }
+  std::set<std::string> a, b;
+  for (const auto& kv : sampled) a.insert(kv.first);
+  for (const auto& kv : variant) b.insert(kv.first);
+  EXPECT_EQ(a, b);
+}
+
+TEST(DatasetCli, BadFlagsAreRefusedNamingTheFlagBeforeAnythingIsSimulated) {
+  const std::string scenario = drill();
+  const std::string dir = temp_dir("dataset-bad");
+  struct Case {
+    std::vector<std::string> extra;
+    std::string named;  // in stderr
+  };
+  fs::create_directories(dir + "/others");
+  write_file(dir + "/others", "notes.txt", "mine");
+  write_file(dir, "a-file", "x");
+  const std::vector<Case> cases = {
+      {{"--dataset", dir + "/d", "--dataset-sample", "0%"}, "--dataset-sample"},
+      {{"--dataset", dir + "/d", "--dataset-sample", "150%"}, "--dataset-sample"},
+      {{"--dataset", dir + "/d", "--dataset-sample", "10"}, "--dataset-sample"},
+      {{"--dataset", dir + "/d", "--dataset-sample", "ten%"}, "--dataset-sample"},
+      {{"--dataset-sample", "10%"}, "--dataset"},
+      {{"--dataset", ""}, "--dataset"},
+      {{"--dataset", dir + "/run"}, "--dataset"},          // the run folder itself
+      {{"--dataset", dir + "/run/data"}, "--dataset"},     // inside it
+      {{"--dataset", dir}, "--dataset"},                   // around it
+      {{"--dataset", dir + "/others"}, "--dataset"},       // someone else's files
+      {{"--dataset", dir + "/a-file"}, "--dataset"},       // not a folder
+      {{"--dataset", "/proc/payquake-dataset"}, "--dataset"},  // cannot be written
+  };
+  for (const Case& c : cases) {
+    std::vector<std::string> args = {"run", scenario, "--out", dir + "/run", "--quiet"};
+    args.insert(args.end(), c.extra.begin(), c.extra.end());
+    const RunOutput r = run_payquake(args);
+    std::string shown;
+    for (const auto& a : c.extra) shown += a + " ";
+    EXPECT_EQ(r.exit_code, 2) << shown << r.err;
+    EXPECT_NE(r.err.find(c.named), std::string::npos) << shown << r.err;
+    EXPECT_FALSE(fs::exists(dir + "/run")) << shown << "simulated anyway";
+    EXPECT_FALSE(fs::exists(dir + "/d")) << shown;
+  }
+  EXPECT_EQ(read_file(dir + "/others/notes.txt"), "mine");
+  for (const auto& e : fs::directory_iterator(dir))
+    EXPECT_EQ(e.path().filename().string().find(".staging"), std::string::npos) << e.path();
+}
+
+// An earlier dataset is replaced with --force only, and only once the new one is whole.
+TEST(DatasetCli, AnEarlierDatasetIsReplacedOnlyWithForce) {
+  const std::string scenario = drill();
+  const std::string dir = temp_dir("dataset-force");
+  ASSERT_EQ(run_payquake({"run", scenario, "--out", dir + "/r1", "--quiet", "--dataset",
+                          dir + "/data", "--dataset-sample", "5%"})
+                .exit_code,
+            0);
+  const std::string first = read_file(dir + "/data/payments.csv");
+  const RunOutput again =
+      run_payquake({"run", scenario, "--out", dir + "/r2", "--quiet", "--dataset", dir + "/data"});
+  EXPECT_EQ(again.exit_code, 2);
+  EXPECT_NE(again.err.find("--force"), std::string::npos) << again.err;
+  EXPECT_EQ(read_file(dir + "/data/payments.csv"), first);
+  ASSERT_EQ(run_payquake({"run", scenario, "--out", dir + "/r3", "--quiet", "--dataset",
+                          dir + "/data", "--force"})
+                .exit_code,
+            0);
+  EXPECT_GT(read_file(dir + "/data/payments.csv").size(), first.size());
+}
+
+// With --control, the dataset is the experiment's (the faulted run); the control writes none.
+TEST(DatasetCli, WithControlTheDatasetIsTheExperiments) {
+  const std::string dir = temp_dir("dataset-control");
+  const RunOutput r = run_payquake(
+      {"run", drill(), "--out", dir + "/run", "--quiet", "--control", "--dataset", dir + "/data"},
+      dir + "/run");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto rows = rows_of(read_file(dir + "/data/payments.csv"));
+  EXPECT_EQ(rows.size() - 1, r.summary["payments"]["total"].get<std::size_t>());
+  std::size_t abandoned = 0;
+  for (std::size_t i = 1; i < rows.size(); ++i)
+    abandoned += rows[i][column(rows, "outcome")] == "abandoned";
+  EXPECT_EQ(abandoned, r.summary["payments"]["abandoned"].get<std::size_t>());
+  // The crash is in it: customers walked away far more often than in the control.
+  EXPECT_GT(abandoned, 10 * r.summary["control"]["payments_abandoned"].get<double>() + 10);
+  EXPECT_FALSE(fs::exists(dir + "/run/control/data"));
+}
+
+}  // namespace
+}  // namespace payquake::testing
