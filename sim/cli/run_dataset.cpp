@@ -53,16 +53,18 @@ RunDataset::RunDataset(const RunRequest& request, const std::string& run_dir,
     : folder_(prepare(request, run_dir)),
       scenario_name_(scenario.name),
       share_(request.dataset_share),
-      csv_(folder_.staging() + "/payments.csv", std::ios::binary),
-      writer_(scenario, metrics::DatasetSample(scenario.seed, request.dataset_share), csv_) {
+      csv_buffer_(std::size_t{1} << 20) {
+  csv_.rdbuf()->pubsetbuf(csv_buffer_.data(), static_cast<std::streamsize>(csv_buffer_.size()));
+  csv_.open(folder_.staging() + "/payments.csv", std::ios::binary);
   if (!csv_) throw report::RunFolderError("cannot write " + folder_.staging() + "/payments.csv");
+  writer_.emplace(scenario, metrics::DatasetSample(scenario.seed, request.dataset_share), csv_);
 }
 
 void RunDataset::finish(const report::RunInfo& run) {
   csv_.close();
   if (csv_.fail()) throw std::runtime_error("cannot write " + folder_.staging() + "/payments.csv");
   report::write_dataset_metadata(folder_.staging(),
-                                 {scenario_name_, share_, writer_.rows(), writer_.open_payments()},
+                                 {scenario_name_, share_, writer_->rows(), writer_->open_payments()},
                                  run);
 }
 

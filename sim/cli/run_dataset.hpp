@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "cli/commands.hpp"
 #include "core/scenario.hpp"
@@ -29,7 +30,7 @@ class RunDataset {
              const core::Scenario& scenario);
 
   // The flow's events go here too while the run lasts.
-  core::FlowObserver& observer() { return writer_; }
+  core::FlowObserver& observer() { return *writer_; }
 
   // Closes payments.csv and writes the dictionary and dataset.json into the staging folder.
   // Throws std::runtime_error naming a file that could not be written whole.
@@ -37,16 +38,17 @@ class RunDataset {
   // Puts the staged dataset in place (throws report::RunFolderError when it cannot).
   void commit() { folder_.commit(); }
   const std::string& path() const { return folder_.path(); }
-  std::uint64_t rows() const { return writer_.rows(); }
-  std::uint64_t open_payments() const { return writer_.open_payments(); }
+  std::uint64_t rows() const { return writer_->rows(); }
+  std::uint64_t open_payments() const { return writer_->open_payments(); }
   double share() const { return share_; }
 
  private:
   report::RunFolder folder_;
   std::string scenario_name_;
   double share_;
+  std::vector<char> csv_buffer_;  // a large buffer: few write calls for a big file
   std::ofstream csv_;
-  metrics::DatasetWriter writer_;
+  std::optional<metrics::DatasetWriter> writer_;  // made once csv_ is open
 };
 
 }  // namespace payquake::cli

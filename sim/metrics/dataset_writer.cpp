@@ -6,11 +6,12 @@
 namespace payquake::metrics {
 namespace {
 
-// The shortest form that reads back exactly, so two runs compare byte by byte.
-std::string number(double v) {
+// Appends the shortest form that reads back exactly, so two runs compare byte by byte.
+template <typename T>
+void append_number(std::string& s, T v) {
   char buf[32];
   const auto r = std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, r.ptr);
+  s.append(buf, r.ptr);
 }
 
 // A CSV field (RFC 4180): quoted only when it holds a separator, a quote or a line break.
@@ -20,6 +21,12 @@ std::string field(const std::string& s) {
   std::string out = "\"";
   for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
   return out + "\"";
+}
+
+// The ids as CSV fields, quoted once here rather than per row.
+std::vector<std::string> fields(std::vector<std::string> ids) {
+  for (auto& id : ids) id = field(id);
+  return ids;
 }
 
 // What the last policy decision was, in the words of summary.json's by_policy.
@@ -71,6 +78,9 @@ DatasetWriter::DatasetWriter(const core::Scenario& scenario, DatasetSample sampl
     attack_ids_.push_back(a.id);
     attack_kinds_.push_back(core::to_string(a.kind));
   }
+  node_ids_ = fields(std::move(node_ids_));
+  population_ids_ = fields(std::move(population_ids_));
+  attack_ids_ = fields(std::move(attack_ids_));
   std::string header;
   for (const auto& c : kDatasetColumns) header.append(header.empty() ? "" : ",").append(c);
   out_ << header << '\n';
@@ -114,7 +124,7 @@ void DatasetWriter::on_reconciled(const core::Payment& p, const core::Reconciled
                                   double) {
   if (!sample_.keeps(p)) return;
   const auto it = live_.find(p.id);
-  out_ << row(p, r, it == live_.end() ? Live{} : it->second);
+  append_row(p, r, it == live_.end() ? Live{} : it->second);
   if (it != live_.end()) live_.erase(it);
   ++rows_;
 }
@@ -124,35 +134,54 @@ const std::string& DatasetWriter::population(const core::Payment& p) const {
   return p.population < population_ids_.size() ? population_ids_[p.population] : kNone;
 }
 
-std::string DatasetWriter::row(const core::Payment& p, const core::ReconciledPayment& r,
-                               const Live& l) const {
-  std::string s;
-  s.reserve(160);
-  s.append(std::to_string(p.id)).append(",");
-  s.append(number(p.intended_arrival_s)).append(",");
-  s.append(field(population(p))).append(",");
-  s.append(std::to_string(p.card)).append(",");
-  s.append(std::to_string(p.merchant)).append(",");
-  s.append(std::to_string(p.device)).append(",");
-  s.append(core::to_string(p.amount)).append(",");
-  s.append(l.decided && l.score >= 0.0 ? number(l.score) : "").append(",");
-  s.append(l.decided ? decision(l.policy_down, l.action) : "").append(",");
-  if (l.decided && l.rule >= 0 && l.node < node_ids_.size())
-    s.append(field(node_ids_[l.node])).append(":").append(std::to_string(l.rule));
-  s.append(",");
+void DatasetWriter::append_row(const core::Payment& p, const core::ReconciledPayment& r,
+                               const Live& l) {
+  std::string& s = row_;
+  s.clear();
+  append_number(s, p.id);
+  s += ',';
+  append_number(s, p.intended_arrival_s);
+  s += ',';
+  s += population(p);
+  s += ',';
+  append_number(s, p.card);
+  s += ',';
+  append_number(s, p.merchant);
+  s += ',';
+  append_number(s, p.device);
+  s += ',';
+  s += core::to_string(p.amount);
+  s += ',';
+  if (l.decided && l.score >= 0.0) append_number(s, l.score);
+  s += ',';
+  if (l.decided) s += decision(l.policy_down, l.action);
+  s += ',';
+  if (l.decided && l.rule >= 0 && l.node < node_ids_.size()) {
+    s += node_ids_[l.node];
+    s += ':';
+    append_number(s, l.rule);
+  }
+  s += ',';
   // An abandoned payment's code is the answer that made the customer give up: 65 at a
   // challenge, 91 when they walked away without an answer.
-  s.append(l.final_s >= 0.0 ? core::code_string(l.code) : "").append(",");
-  s.append(core::to_string(r.outcome)).append(",");
-  s.append(l.final_s >= 0.0 ? number(l.final_s - p.intended_arrival_s) : "").append(",");
-  s.append(std::to_string(l.presses)).append(",");
-  s.append(r.duplicate ? core::to_string(r.cause) : "").append(",");
+  if (l.final_s >= 0.0) s += core::code_string(l.code);
+  s += ',';
+  s += core::to_string(r.outcome);
+  s += ',';
+  if (l.final_s >= 0.0) append_number(s, l.final_s - p.intended_arrival_s);
+  s += ',';
+  append_number(s, l.presses);
+  s += ',';
+  if (r.duplicate) s += core::to_string(r.cause);
+  s += ',';
   // Labels: straight from the payment's ground truth, never from a column above.
   const bool attack = p.attack != core::kNoAttack && p.attack < attack_ids_.size();
-  s.append(p.fraud ? "1" : "0").append(",");
-  s.append(attack ? field(attack_ids_[p.attack]) : "").append(",");
-  s.append(attack ? attack_kinds_[p.attack] : "").append("\n");
-  return s;
+  s += p.fraud ? "1," : "0,";
+  if (attack) s += attack_ids_[p.attack];
+  s += ',';
+  if (attack) s += attack_kinds_[p.attack];
+  s += '\n';
+  out_.write(s.data(), static_cast<std::streamsize>(s.size()));
 }
 
 }  // namespace payquake::metrics

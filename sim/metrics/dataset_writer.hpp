@@ -78,18 +78,21 @@ class DatasetWriter : public core::FlowObserver {
   };
 
   Live& live(const core::Payment& p) { return live_[p.id]; }
-  std::string row(const core::Payment& p, const core::ReconciledPayment& r, const Live& l) const;
+  // Writes the payment's row (built in `row_`, reused: no allocation per row).
+  void append_row(const core::Payment& p, const core::ReconciledPayment& r, const Live& l);
   // The cardholders' population a payment's card belongs to ("" when none or unknown).
   const std::string& population(const core::Payment& p) const;
 
   DatasetSample sample_;
   std::ostream& out_;
+  // Ids as CSV fields (quoted where they need it).
   std::vector<std::string> node_ids_;
   std::vector<std::string> population_ids_;  // by Payment::population, attacks included
   std::vector<std::string> attack_ids_;
   std::vector<std::string> attack_kinds_;
   std::unordered_map<std::uint64_t, Live> live_;  // kept payments not yet reconciled, by id
   std::uint64_t rows_ = 0;
+  std::string row_;
 };
 
 }  // namespace payquake::metrics
