@@ -349,12 +349,13 @@ void write_run(report::RunFolder& folder, const core::Scenario& scenario, const 
 // The dataset's line under the run's summary: where it is, its rows, and what a partial run
 // left out.
 std::string dataset_line(const RunDataset& dataset, const report::RunInfo& info) {
-  std::string line = "Dataset: " + std::to_string(dataset.rows()) + " payments in " +
+  std::string line = "  dataset      " + std::to_string(dataset.rows()) + " payments in " +
                      dataset.path() + "/payments.csv";
   if (dataset.share() < 1.0) line += " (a " + scenario::format_percent(dataset.share()) + " sample)";
-  line += "; columns: " + dataset.path() + "/data-dictionary.md\n";
+  line += ", columns in " + dataset.path() + "/data-dictionary.md\n";
   if (dataset.open_payments() > 0)
-    line += "  " + std::to_string(dataset.open_payments()) + " kept payments were still open when " +
+    line += "               " + std::to_string(dataset.open_payments()) +
+            (dataset.share() < 1.0 ? " kept" : "") + " payments were still open when " +
             (info.partial ? "the run was stopped" : "the drain limit was reached") +
             ": they have no row\n";
   return line;

@@ -74,13 +74,16 @@ TEST(DatasetCli, OneRowPerPaymentAgreeingWithTheSummaryTheSameFromBothEngines) {
   const RunOutput r = run_payquake(
       {"run", scenario, "--out", dir + "/run", "--dataset", dir + "/data"}, dir + "/run");
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("Dataset: "), std::string::npos) << r.out;
   const std::string csv = read_file(dir + "/data/payments.csv");
   const auto rows = rows_of(csv);
   ASSERT_GT(rows.size(), 1u);
   const auto& payments = r.summary["payments"];
   EXPECT_EQ(rows.size() - 1, payments["total"].get<std::size_t>());
   EXPECT_EQ(lines_by_id(csv).size(), rows.size() - 1) << "a payment has two rows";
+  EXPECT_NE(r.out.find("  dataset      " + std::to_string(rows.size() - 1) + " payments in " + dir +
+                       "/data/payments.csv"),
+            std::string::npos)
+      << r.out;
 
   // Outcomes and duplicates by cause, row by row, add up to the summary's counts.
   std::map<std::string, std::size_t> outcomes, causes;
