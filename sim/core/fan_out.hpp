@@ -55,6 +55,17 @@ class FanOutObserver : public FlowObserver {
   void on_idempotency(StationRef s, const Payment& p, KeyResult r, double t) override {
     for (auto* o : subscribers_) o->on_idempotency(s, p, r, t);
   }
+  void on_fraud_decision(StationRef s, const Payment& p, const FraudVerdict& v,
+                         double t) override {
+    for (auto* o : subscribers_) o->on_fraud_decision(s, p, v, t);
+  }
+  void on_step_up(const Payment& p, StepUpResult r, double latency_s, double t) override {
+    for (auto* o : subscribers_) o->on_step_up(p, r, latency_s, t);
+  }
+  void on_signature(StationRef s, const Payment& p, SignatureResult r, bool refused,
+                    double t) override {
+    for (auto* o : subscribers_) o->on_signature(s, p, r, refused, t);
+  }
   void on_reconciled(const Payment& p, const ReconciledPayment& r, double t) override {
     for (auto* o : subscribers_) o->on_reconciled(p, r, t);
   }

@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/fan_out.hpp"
 #include "metrics/feature_leak.hpp"
 
 namespace payquake::metrics {
@@ -103,6 +104,26 @@ TEST(DatasetWriter, TheLastPolicyDecisionGivesScoreDecisionAndRule) {
   w.on_reconciled(p, reconciled(core::Outcome::kApproved), 2.0);
   EXPECT_EQ(out.str(), kHeader + "5,1.5,shoppers,77,12,9001,12.50,0.25,approve,,00,approved,0.25,"
                                  "0,,0,,\n");
+}
+
+// The run subscribes the writer through a FanOutObserver (beside the metrics): the fraud
+// events must reach it that way too.
+TEST(DatasetWriter, DecisionsReachItThroughTheFanOut) {
+  std::ostringstream out;
+  DatasetWriter w(scenario(), DatasetSample(1, 1.0), out);
+  core::FanOutObserver fan_out;
+  fan_out.add(w);
+  const core::Payment p = payment(2);
+  fan_out.on_arrival(p, 1.5);
+  core::FraudVerdict v;
+  v.action = core::FraudAction::kDecline;
+  v.rule = 1;
+  v.score = 0.5;
+  fan_out.on_fraud_decision({0, 0}, p, v, 1.6);
+  fan_out.on_final(p, core::Outcome::kDeclined, core::ResponseCode::kSuspectedFraud, 1.75);
+  fan_out.on_reconciled(p, reconciled(core::Outcome::kDeclined), 2.0);
+  EXPECT_EQ(out.str(), kHeader + "2,1.5,shoppers,77,12,9001,12.50,0.5,decline,gw:1,59,declined,"
+                                 "0.25,0,,0,,\n");
 }
 
 TEST(DatasetWriter, DecisionsNameRulesByNodeAndOutagesAsSummaryJsonDoes) {

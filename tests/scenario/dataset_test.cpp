@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <cmath>
+#include <iostream>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -94,7 +95,7 @@ TEST(DatasetCli, OneRowPerPaymentAgreeingWithTheSummaryTheSameFromBothEngines) {
     const std::string& cause = rows[i][column(rows, "duplicate_cause")];
     if (!cause.empty()) ++duplicates, ++causes[cause];
     presses += std::stoul(rows[i][column(rows, "presses")]);
-    EXPECT_EQ(rows[i][column(rows, "is_fraud")], "0");  // no fraud, no attack in this scenario
+    EXPECT_EQ(rows[i][column(rows, "attack_id")], "");  // no attack in this scenario
   }
   for (const char* o : {"approved", "declined", "failed", "abandoned"})
     EXPECT_EQ(outcomes[o], payments[o].get<std::size_t>()) << o;
@@ -224,6 +225,107 @@ TEST(DatasetCli, WithControlTheDatasetIsTheExperiments) {
   // The crash is in it: customers walked away far more often than in the control.
   EXPECT_GT(abandoned, 10 * r.summary["control"]["payments_abandoned"].get<double>() + 10);
   EXPECT_FALSE(fs::exists(dir + "/run/control/data"));
+}
+
+// Fraud in the flow: a population with base-rate fraud, policies at the gateway (a score
+// threshold) and the issuer (velocity, step-up), and four attacks.
+const char* kFraudDrill = R"(name: dataset-fraud
+seed: 11
+duration: 2m
+warmup: 10s
+fraud: {base_rate: 2%}
+sites: [{id: s, internal_latency: 1ms}]
+nodes:
+  - id: gw
+    role: gateway
+    site: s
+    workers: 1000
+    service_time: {dist: constant, value: 1ms}
+    next: [acq]
+    timeout: 10s
+    fraud: {include: score-threshold.yaml}
+  - {id: acq, role: acquirer, site: s, workers: 1000, service_time: {dist: constant, value: 1ms}, next: [net], timeout: 8s}
+  - {id: net, role: network, site: s, workers: 1000, service_time: {dist: constant, value: 1ms}, timeout: 5s}
+  - id: iss
+    role: issuer
+    site: s
+    bins: ["4111"]
+    workers: 1000
+    service_time: {dist: lognormal, median: 10ms, p99: 80ms}
+    fraud: {include: velocity-plus-3ds.yaml}
+payers:
+  - {id: shoppers, cards: 100000, issuers: {iss: 100%}, entry: gw, amount: {dist: lognormal, median: 40.00, p99: 900.00}}
+load: {arrival: poisson, start_rate: 100/s}
+attacks:
+  - {kind: card_testing, id: ct, entry: gw, at: 20s, duration: 40s, rate: 20/s, cards: 5000}
+  - {kind: bin_attack, id: bins, entry: gw, at: 30s, duration: 20s, rate: 20/s, issuer: iss}
+  - {kind: account_takeover, id: ato, entry: gw, at: 10s, duration: 100s, rate: 2/s}
+  - {kind: flood, id: flood, entry: gw, at: 70s, duration: 10s, rate: 50/s}
+)";
+
+// The labels are the ground truth: every attack's payments carry its id and kind, and are
+// fraud except a flood's; about fraud_rate of the population's payments are fraud; and no
+// single column predicts is_fraud perfectly (categories for codes and names, thresholds for
+// numbers).
+TEST(DatasetFraud, LabelsAreTheGroundTruthAndNoSingleColumnGivesThemAway) {
+  const std::string dir = temp_dir("dataset-fraud");
+  for (const char* policy : {"score-threshold.yaml", "velocity-plus-3ds.yaml"})
+    write_file(dir, policy, read_file(source_dir() + "/models/fraud/" + policy));
+  const RunOutput r = run_payquake({"run", write_file(dir, "fraud.yaml", kFraudDrill), "--out",
+                                    dir + "/run", "--quiet", "--dataset", dir + "/data"},
+                                   dir + "/run");
+  // Issue 10 lands in steps (the loader, the policies and attacks in the flow): until a step
+  // is there, this says so rather than passing.
+  if (r.exit_code == 2 && r.err.find("not supported yet (fraud)") != std::string::npos)
+    GTEST_SKIP() << "this build's loader does not read fraud scenarios yet";
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string csv = read_file(dir + "/data/payments.csv");
+  const auto rows = rows_of(csv);
+  ASSERT_EQ(rows.size() - 1, r.summary["payments"]["total"].get<std::size_t>());
+  const std::map<std::string, std::string> kinds = {
+      {"ct", "card_testing"}, {"bins", "bin_attack"}, {"ato", "account_takeover"}, {"flood", "flood"}};
+  std::map<std::string, std::size_t> per_attack;
+  std::size_t legit = 0, base_rate_fraud = 0, decided = 0;
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    const std::string& attack = rows[i][column(rows, "attack_id")];
+    const std::string& fraud = rows[i][column(rows, "is_fraud")];
+    decided += rows[i][column(rows, "decision")].empty() ? 0 : 1;
+    if (attack.empty()) {
+      ++legit;
+      base_rate_fraud += fraud == "1";
+      EXPECT_EQ(rows[i][column(rows, "attack_kind")], "");
+      EXPECT_EQ(rows[i][column(rows, "population")], "shoppers");
+      continue;
+    }
+    ASSERT_EQ(kinds.count(attack), 1u) << attack;
+    ++per_attack[attack];
+    EXPECT_EQ(rows[i][column(rows, "attack_kind")], kinds.at(attack));
+    EXPECT_EQ(fraud, attack == "flood" ? "0" : "1") << attack;
+  }
+  if (per_attack.empty() && decided == 0)
+    GTEST_SKIP() << "this build's flow runs no attacks and no policies yet";
+  // Attacks with a fixed rate: Poisson counts (rate x duration) within 5 standard deviations.
+  // (Card testing reacts to its answers: its count is not fixed.)
+  for (const auto& [id, expected] :
+       std::map<std::string, double>{{"bins", 20.0 * 20}, {"ato", 2.0 * 100}, {"flood", 50.0 * 10}})
+    EXPECT_NEAR(static_cast<double>(per_attack[id]), expected, 5 * std::sqrt(expected)) << id;
+  EXPECT_GT(per_attack["ct"], 0u);
+  // Base-rate fraud: 2% of the population's payments, within 5 binomial standard deviations.
+  const double n = static_cast<double>(legit);
+  EXPECT_NEAR(static_cast<double>(base_rate_fraud), 0.02 * n, 5 * std::sqrt(n * 0.02 * 0.98));
+  EXPECT_GT(decided, legit / 2) << "the policies decided on few payments";
+
+  // No leak: every column's best single rule is wrong somewhere.
+  const auto leaks = metrics::single_column_accuracy(
+      csv, "is_fraud",
+      {"population", "decision", "rule", "response_code", "outcome", "duplicate_cause"},
+      {"attack_id", "attack_kind"});
+  EXPECT_EQ(leaks.size(), rows[0].size() - 3);
+  for (const auto& leak : leaks) {
+    EXPECT_LT(leak.accuracy, 1.0) << leak.column << " predicts is_fraud perfectly";
+    std::cout << "  " << leak.column << ": best single-column rule " << leak.accuracy * 100
+              << "% accurate\n";
+  }
 }
 
 }  // namespace
