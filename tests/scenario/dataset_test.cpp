@@ -106,7 +106,9 @@ TEST(DatasetCli, OneRowPerPaymentAgreeingWithTheSummaryTheSameFromBothEngines) {
   EXPECT_GT(presses, rows.size() - 1);  // retries and double submits
 
   // The dictionary is docs/dataset.md; dataset.json says what the dataset is.
-  EXPECT_EQ(read_file(dir + "/data/data-dictionary.md"), read_file(source_dir() + "/docs/dataset.md"));
+  EXPECT_TRUE(read_file(dir + "/data/data-dictionary.md") ==
+              read_file(source_dir() + "/docs/dataset.md"))
+      << "data-dictionary.md is not docs/dataset.md";
   const auto meta = nlohmann::json::parse(read_file(dir + "/data/dataset.json"));
   EXPECT_EQ(meta["rows"].get<std::size_t>(), rows.size() - 1);
   EXPECT_EQ(meta["partial"], false);
