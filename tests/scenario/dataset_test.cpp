@@ -300,16 +300,15 @@ TEST(DatasetFraud, LabelsAreTheGroundTruthAndNoSingleColumnGivesThemAway) {
     EXPECT_EQ(rows[i][column(rows, "attack_kind")], kinds.at(attack));
     EXPECT_EQ(fraud, attack == "flood" ? "0" : "1") << attack;
   }
-  // Issue 10 lands in steps: until the flow runs attacks and policies, this says so rather
-  // than passing.
-  if (per_attack.empty() && decided == 0)
-    GTEST_SKIP() << "this build's flow runs no attacks and no policies yet";
   // Attacks with a fixed rate: Poisson counts (rate x duration) within 5 standard deviations.
   // (Card testing reacts to its answers: its count is not fixed.)
-  for (const auto& [id, expected] :
-       std::map<std::string, double>{{"bins", 20.0 * 20}, {"ato", 2.0 * 100}, {"flood", 50.0 * 10}})
-    EXPECT_NEAR(static_cast<double>(per_attack[id]), expected, 5 * std::sqrt(expected)) << id;
-  EXPECT_GT(per_attack["ct"], 0u);
+  const bool attacks_run = !per_attack.empty();
+  if (attacks_run) {
+    for (const auto& [id, expected] : std::map<std::string, double>{
+             {"bins", 20.0 * 20}, {"ato", 2.0 * 100}, {"flood", 50.0 * 10}})
+      EXPECT_NEAR(static_cast<double>(per_attack[id]), expected, 5 * std::sqrt(expected)) << id;
+    EXPECT_GT(per_attack["ct"], 0u);
+  }
   // Base-rate fraud: 2% of the population's payments, within 5 binomial standard deviations.
   const double n = static_cast<double>(legit);
   EXPECT_NEAR(static_cast<double>(base_rate_fraud), 0.02 * n, 5 * std::sqrt(n * 0.02 * 0.98));
@@ -326,6 +325,8 @@ TEST(DatasetFraud, LabelsAreTheGroundTruthAndNoSingleColumnGivesThemAway) {
     std::cout << "  " << leak.column << ": best single-column rule " << leak.accuracy * 100
               << "% accurate\n";
   }
+  // Issue 10 lands in steps: until the flow runs attacks, this says so rather than passing.
+  if (!attacks_run) GTEST_SKIP() << "this build's flow runs no attacks yet: their labels unchecked";
 }
 
 // Common random numbers: adding the attacks renumbers payment_id (the attacks' arrivals
