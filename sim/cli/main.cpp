@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/run_dataset.hpp"
 #include "cli/compare_command.hpp"
 #include "cli/size_command.hpp"
 #include "cli/suggest_flag.hpp"
@@ -69,6 +70,27 @@ int main(int argc, char** argv) {
                        : "expected a whole number >= 1, got '" + v + "'";
           },
           "N >= 1"));
+  auto* dataset = run_cmd->add_option(
+      "--dataset", run.dataset_dir,
+      "Write the labelled transaction dataset to DIR (payments.csv, one row per payment, and "
+      "data-dictionary.md; docs/dataset.md); with --force, an earlier dataset there is replaced");
+  dataset->type_name("DIR")->check(CLI::Validator(
+      [](const std::string& v) { return v.empty() ? "expected a folder, got ''" : std::string(); },
+      "DIR"));
+  std::string dataset_sample;
+  run_cmd
+      ->add_option("--dataset-sample", dataset_sample,
+                   "Keep only this share of payments in the dataset, e.g. 10% (chosen by a draw "
+                   "keyed on each payment: the same payments in every variant)")
+      ->type_name("P%")
+      ->needs(dataset)
+      ->check(CLI::Validator(
+          [](const std::string& v) {
+            return cli::parse_dataset_sample(v)
+                       ? std::string()
+                       : "expected a percentage in (0%, 100%], like 10%, got '" + v + "'";
+          },
+          "P%"));
   run_cmd->add_option("--epoch", run.epoch,
                       "metrics.om: the Unix time (seconds, or UTC 2025-11-28T00:00:00Z) of "
                       "simulated time 0 (default: the arrivals end when the run starts)")
@@ -152,6 +174,7 @@ int main(int argc, char** argv) {
         }
         run.overrides.push_back("seed=" + seed);
       }
+      if (!dataset_sample.empty()) run.dataset_share = *cli::parse_dataset_sample(dataset_sample);
       run.command_line = command_line(argc, argv);
       return cli::run_command(run);
     }
