@@ -209,15 +209,15 @@ std::string tradeoff_table(const Tradeoff& t) {
       "  fees + lost margin (false declines, abandoned step-ups): the figure to minimise.\n"
       "  total cost - lowest: this value's minus the lowest's, paired by seed, with its 95%\n"
       "  interval; an interval above 0 costs more than the lowest for sure.\n";
-  if (!t.fraud_data)
+  if (!t.fraud_data && t.finished > 0)
     out += "  no run had fraud data (no policy, no attack, no fraud): nothing to trade off\n";
   if (t.lowest)
     out += "  lowest mean total cost: " + short_name(t.path) + "=" + t.points[*t.lowest].value +
            " (" + mean_pm(t.points[*t.lowest].figures[kTotalCost], Unit::kMoney) + " per run)\n";
   if (!t.complete())
     out += "  INCOMPLETE: " + std::to_string(t.runs - t.finished) +
-           " runs did not finish; no lowest cost is named. The same command started again runs "
-           "only those.\n";
+           " runs did not finish; no lowest cost is named.\n"
+           "  The same command started again runs only those.\n";
   out += "  Every fraud figure per value: tradeoff.csv; every figure per run: sweep.csv, "
          "sweep.json.\n";
   return out;
