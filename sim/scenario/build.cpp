@@ -12,8 +12,7 @@ namespace {
 // The sections' keys (keys.hpp): each is documented in docs/scenario-format.md.
 const KeySet kTopKeys{"",
                       {"name", "seed", "duration", "warmup", "window", "drain_limit", "sites", "links",
-                       "nodes", "payers", "load", "faults", "slo", "expect"},
-                      {{"attacks", "fraud"}}};
+                       "nodes", "payers", "load", "faults", "slo", "expect", "fraud", "attacks"}};
 const KeySet kSiteKeys{"sites", {"id", "internal_latency"}};
 const KeySet kLinkKeys{"links", {"between", "latency", "bandwidth"}};
 
@@ -82,6 +81,9 @@ void Builder::read_top() {
     read_payers(*v);
   if (const Value* v = r_.get(root_, "", "load", true, "a load mapping"))
     read_load(*v, "load", kLoadKeys, s_.load);
+  if (const Value* v = r_.get(root_, "", "fraud", false, "")) read_fraud(*v);
+  // After the nodes and payers, which attacks name.
+  if (const Value* v = r_.get(root_, "", "attacks", false, "")) read_attacks(*v);
   // After the sites, links and nodes, which fault targets name.
   if (const Value* v = r_.get(root_, "", "faults", false, "")) read_faults(*v);
   if (const Value* v = r_.get(root_, "", "slo", false, "")) read_slo(*v);

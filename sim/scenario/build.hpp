@@ -22,7 +22,8 @@ extern const KeySet kPayerLoadKeys;
 
 class Builder {
  public:
-  Builder(const Value& root, std::vector<Diagnostic>& diags) : r_(diags), root_(root) {}
+  Builder(const Value& root, std::vector<Diagnostic>& diags)
+      : r_(diags), diags_(diags), root_(root) {}
 
   // The scenario; meaningful only when no diagnostic was added.
   core::Scenario build();
@@ -73,6 +74,20 @@ class Builder {
   void store_target(const Value& v, const std::string& path, core::Fault& f);
   void partition_ends(const Value& v, const std::string& path, core::Fault& f);
 
+  void policy_target(const Value& v, const std::string& path, core::Fault& f);
+  bool switch_unread(const core::Node* n, std::string_view key) const;
+
+  // build_fraud.cpp: `fraud`, a node's `fraud` and `signing`, a population's merchants,
+  // devices and fraud rate, and `attacks`.
+  void read_fraud(const Value& v);
+  void read_node_fraud(const Value& v, const std::string& path, core::Node& n, bool role_known);
+  void read_payer_fraud(const Value& v, const std::string& path, core::Payers& p);
+  void read_attacks(const Value& list);
+  // `id` is the attack's id as written or its default ("card_testing-1").
+  void read_attack(const Value& v, const std::string& path, const std::string& id);
+  void attack_entry(const Value& v, const std::string& path, core::Attack& a);
+  void read_attack_targets(const Value& v, const std::string& path, core::Attack& a);
+
   // build_drills.cpp: `slo` and `expect`.
   void read_slo(const Value& v);
   void read_expect(const Value& v);
@@ -110,6 +125,7 @@ class Builder {
   std::optional<std::string> site_ref(const Value& v, const std::string& path);
 
   Reader r_;
+  std::vector<Diagnostic>& diags_;  // r_'s: a fraud policy's reader reports into it too
   const Value& root_;
   core::Scenario s_;
   std::map<std::string, Loc> site_seen_;
@@ -125,6 +141,11 @@ class Builder {
   bool duration_ok_ = false;    // the scenario's duration was read (faults must start before it)
   std::vector<NodeSource> node_src_;    // parallel to s_.nodes
   std::vector<PayerSource> payer_src_;  // parallel to s_.payers
+  struct AttackSource {
+    const Value* value;
+    std::string path;
+  };
+  std::vector<AttackSource> attack_src_;  // parallel to s_.attacks
 };
 
 }  // namespace payquake::scenario

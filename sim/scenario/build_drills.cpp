@@ -23,7 +23,7 @@ std::vector<std::string> names_of_metrics() {
 // The top-level keys of summary.json a dotted path may start with.
 const std::vector<std::string> kSummaryRoots{"payments",   "attempts",     "latency_seconds",
                                              "duplicates", "conservation", "idempotency",
-                                             "nodes"};
+                                             "nodes",    "fraud"};
 
 std::vector<std::string> documented_paths() {
   std::vector<std::string> paths;
@@ -32,9 +32,8 @@ std::vector<std::string> documented_paths() {
 }
 
 // What `expect` accepts, documented in docs/scenario-format.md (keys.hpp): the metric names,
-// the summary.json paths (written "payments.*"), and, named by the design but not measured
-// yet, fraud_loss, rejected like any later feature.
-const KeySet kExpectMetrics{"expect", names_of_metrics(), {{"fraud_loss", "fraud"}}};
+// and the summary.json paths (written "payments.*"): whatever core::kExpectMetrics lists.
+const KeySet kExpectMetrics{"expect", names_of_metrics()};
 const KeySet kExpectPaths{"expect", documented_paths()};
 const KeySet kSloKeys{"slo", {"window", "success_rate", "latency_p99", "stable_for"}};
 

@@ -13,8 +13,9 @@ namespace {
 using Kind = core::Fault::Kind;
 
 // In core::Fault::Kind's order, so a choice's index is the kind.
-const std::vector<std::string> kKinds{"crash",    "partition", "latency",      "loss",
-                                      "slowdown", "errors",    "store_outage", "site_outage"};
+const std::vector<std::string> kKinds{"crash",       "partition",    "latency",
+                                      "loss",        "slowdown",     "errors",
+                                      "store_outage", "site_outage", "policy_outage"};
 
 // The keys every fault has (a partition names `between` instead of a target) and those of
 // its kind.
@@ -28,7 +29,7 @@ std::vector<std::string> fault_keys(Kind k, std::vector<std::string> own) {
 
 // Each kind's keys, in core::Fault::Kind's order; documented in docs/scenario-format.md
 // (keys.hpp).
-const std::array<KeySet, 8> kKindKeys{{
+const std::array<KeySet, 9> kKindKeys{{
     {"kind: crash", fault_keys(Kind::kCrash, {"restart"})},
     {"kind: partition", fault_keys(Kind::kPartition, {})},
     {"kind: latency", fault_keys(Kind::kLatency, {"add", "jitter"})},
@@ -37,6 +38,7 @@ const std::array<KeySet, 8> kKindKeys{{
     {"kind: errors", fault_keys(Kind::kErrors, {"rate", "code"})},
     {"kind: store_outage", fault_keys(Kind::kStoreOutage, {})},
     {"kind: site_outage", fault_keys(Kind::kSiteOutage, {})},
+    {"kind: policy_outage", fault_keys(Kind::kPolicyOutage, {})},
 }};
 const KeySet kRestartKeys{"faults.restart", {"warmup", "slowdown"}};
 
@@ -50,9 +52,13 @@ const KeySet kAnyFaultKey = [] {
 
 constexpr std::string_view kNodeTargetForm = "a node id or node[replica], like iss-a or iss-a[0]";
 constexpr std::string_view kLinkTargetForm = "link:<site>/<site>, site:<site> or a node id";
-constexpr std::string_view kStoreTargetForm = "<gateway id>.idempotency, like gw.idempotency";
+constexpr std::string_view kStoreTargetForm =
+    "<gateway id>.idempotency or <gateway id>.nonces, like gw.idempotency";
+constexpr std::string_view kPolicyTargetForm = "<node id>.fraud, like gw.fraud";
 constexpr std::string_view kBetweenForm = "a list of two site ids or two node ids";
 constexpr std::string_view kStoreSuffix = ".idempotency";
+constexpr std::string_view kNonceSuffix = ".nonces";
+constexpr std::string_view kPolicySuffix = ".fraud";
 
 // The response codes an errors fault may answer with; "5" is 05 written as a number.
 struct CodeSpelling {
@@ -139,6 +145,7 @@ void read_parameters(Reader& r, const Value& v, const std::string& path, core::F
     case Kind::kPartition:
     case Kind::kStoreOutage:
     case Kind::kSiteOutage:
+    case Kind::kPolicyOutage:
       break;
   }
   if (f.kind == Kind::kErrors) {
@@ -220,6 +227,10 @@ void Builder::read_fault(const Value& v, const std::string& path) {
       if (const Value* t = r_.get(v, path, "target", true, "a site id")) {
         if (const auto site = site_ref(*t, target_path)) f.site = f.target = *site;
       }
+      break;
+    case Kind::kPolicyOutage:
+      if (const Value* t = r_.get(v, path, "target", true, kPolicyTargetForm))
+        policy_target(*t, target_path, f);
       break;
   }
 
@@ -341,12 +352,24 @@ void Builder::link_target(const Value& v, const std::string& path, core::Fault& 
   r_.error(v.loc, path, std::move(message));
 }
 
+// Whether node `n`'s key `key` holds a mapping whose `enabled` could not be read: it was
+// reported with the node, and whether the node has the store is unknown.
+bool Builder::switch_unread(const core::Node* n, std::string_view key) const {
+  const Value* section = nullptr;
+  for (std::size_t i = 0; i < s_.nodes.size(); ++i)
+    if (&s_.nodes[i] == n) section = node_src_[i].value->find(key);
+  const Value* enabled = section && section->is_mapping() ? section->find("enabled") : nullptr;
+  return section && !(enabled && enabled->is_scalar() && enabled->text == "false");
+}
+
 void Builder::store_target(const Value& v, const std::string& path, core::Fault& f) {
   std::vector<std::string> gateways;
   for (const auto& n : s_.nodes)
     if (n.role == core::Role::kGateway) gateways.push_back(n.id);
   const std::string text = v.is_scalar() ? v.text : "";
-  if (!text.ends_with(kStoreSuffix) || text.size() == kStoreSuffix.size()) {
+  const bool nonces = text.ends_with(kNonceSuffix) && text.size() > kNonceSuffix.size();
+  const std::string_view suffix = nonces ? kNonceSuffix : kStoreSuffix;
+  if (!nonces && (!text.ends_with(kStoreSuffix) || text.size() == kStoreSuffix.size())) {
     const bool is_node = !text.empty() && s_.find_node(text);
     r_.error(
         v.loc, path,
@@ -354,8 +377,8 @@ void Builder::store_target(const Value& v, const std::string& path, core::Fault&
             did_you_mean(is_node ? std::optional(text + std::string(kStoreSuffix)) : std::nullopt));
     return;
   }
-  const std::string id = text.substr(0, text.size() - kStoreSuffix.size());
-  const std::string expected = "expected <gateway id>.idempotency (gateways: " +
+  const std::string id = text.substr(0, text.size() - suffix.size());
+  const std::string expected = "expected <gateway id>" + std::string(suffix) + " (gateways: " +
                                (gateways.empty() ? std::string("none") : listed(gateways)) +
                                "), got " + describe(v);
   bool role_known = false;
@@ -364,7 +387,7 @@ void Builder::store_target(const Value& v, const std::string& path, core::Fault&
     if (!nodes_complete_) return;
     const auto near = r_.nearest(id, gateways);
     r_.error(v.loc, path,
-             expected + did_you_mean(near ? std::optional(*near + std::string(kStoreSuffix))
+             expected + did_you_mean(near ? std::optional(*near + std::string(suffix))
                                           : std::nullopt));
     return;
   }
@@ -372,19 +395,65 @@ void Builder::store_target(const Value& v, const std::string& path, core::Fault&
   if (n->role != core::Role::kGateway) {
     r_.error(v.loc, path,
              expected + " (" + id + " is " + article(n->role) + core::to_string(n->role) +
-                 "; only gateways keep idempotency keys)");
+                 (nonces ? "; only gateways check request signatures)"
+                         : "; only gateways keep idempotency keys)"));
     return;
   }
-  if (!n->idempotency.enabled) {
-    // Unless its idempotency could not be read (reported with the node): then it is unknown.
-    const Value* idem = nullptr;
-    for (std::size_t i = 0; i < s_.nodes.size(); ++i)
-      if (&s_.nodes[i] == n) idem = node_src_[i].value->find("idempotency");
-    const Value* enabled = idem && idem->is_mapping() ? idem->find("enabled") : nullptr;
-    if (idem && !(enabled && enabled->is_scalar() && enabled->text == "false")) return;
+  if (nonces && !n->signing.enabled) {
+    if (switch_unread(n, "signing")) return;
+    r_.error(v.loc, path,
+             "expected a gateway with signing enabled, got " + describe(v) + " (" + id +
+                 " keeps no nonces, so the fault would have no effect)");
+    return;
+  }
+  if (!nonces && !n->idempotency.enabled) {
+    if (switch_unread(n, "idempotency")) return;
     r_.error(v.loc, path,
              "expected a gateway with idempotency enabled, got " + describe(v) + " (" + id +
                  " keeps no idempotency keys, so the fault would have no effect)");
+    return;
+  }
+  f.target = text;
+  f.node = id;
+  f.store = nonces ? core::Fault::Store::kNonces : core::Fault::Store::kIdempotency;
+}
+
+void Builder::policy_target(const Value& v, const std::string& path, core::Fault& f) {
+  std::vector<std::string> with_policy;
+  for (const auto& n : s_.nodes)
+    if (n.fraud) with_policy.push_back(n.id);
+  const std::string text = v.is_scalar() ? v.text : "";
+  if (!text.ends_with(kPolicySuffix) || text.size() == kPolicySuffix.size()) {
+    const bool is_node = !text.empty() && s_.find_node(text);
+    r_.error(v.loc, path,
+             "expected " + std::string(kPolicyTargetForm) + ", got " + describe(v) +
+                 did_you_mean(is_node ? std::optional(text + std::string(kPolicySuffix))
+                                      : std::nullopt));
+    return;
+  }
+  const std::string id = text.substr(0, text.size() - kPolicySuffix.size());
+  bool role_known = false;
+  const core::Node* n = find_node(id, &role_known);
+  if (!n) {
+    if (!nodes_complete_) return;
+    const auto near = r_.nearest(id, with_policy);
+    r_.error(v.loc, path,
+             "expected <node id>.fraud for a node with a fraud policy (" +
+                 (with_policy.empty() ? std::string("none has one") : listed(with_policy)) +
+                 "), got " + describe(v) +
+                 did_you_mean(near ? std::optional(*near + std::string(kPolicySuffix))
+                                   : std::nullopt));
+    return;
+  }
+  if (!n->fraud) {
+    // A policy that was written but could not be read was reported with the node.
+    for (std::size_t i = 0; i < s_.nodes.size(); ++i)
+      if (&s_.nodes[i] == n && node_src_[i].value->find("fraud")) return;
+    r_.error(v.loc, path,
+             "expected a node with a fraud policy (" +
+                 (with_policy.empty() ? std::string("none has one") : listed(with_policy)) +
+                 "), got " + describe(v) + " (" + id +
+                 " runs no policy, so the fault would have no effect)");
     return;
   }
   f.target = text;

@@ -12,8 +12,7 @@ const KeySet kNodeKeys{
     "nodes",
     {"id", "role", "site", "replicas", "workers", "queue", "io", "service_time", "next", "routing",
      "timeout", "bins", "retry", "reversal", "idempotency", "stand_in", "accounts",
-     "health_check", "outlier_detection"},
-    {{"fraud", "fraud"}}};
+     "health_check", "outlier_detection", "fraud", "signing"}};
 const std::vector<std::string> kRoles{"gateway", "acquirer", "network", "issuer"};
 const std::vector<std::string> kRoutings{"failover", "round_robin", "least_outstanding", "by_bin"};
 
@@ -82,6 +81,7 @@ void Builder::read_node(const Value& v, const std::string& path) {
       n.timeout_s = *d;
   read_node_links(v, path, n, role_known);
   read_node_semantics(v, path, n, role_known);
+  read_node_fraud(v, path, n, role_known);
 
   nodes_complete_ = nodes_complete_ && id.has_value();
   if (!id || !unique(node_seen_, *id, id_value->loc, join(path, "id"), "node")) return;

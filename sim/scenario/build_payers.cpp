@@ -14,7 +14,9 @@ namespace {
 
 // Documented in docs/scenario-format.md (keys.hpp).
 const KeySet kPayerKeys{
-    "payers", {"id", "share", "cards", "activity", "issuers", "entry", "amount", "client", "load"}};
+    "payers",
+    {"id", "share", "cards", "activity", "issuers", "entry", "amount", "client", "load",
+     "merchants", "second_device", "fraud_rate"}};
 
 // Shares are exact to 1e-9: "33.3333333333%" three times is not 100%.
 constexpr double kShareTolerance = 1e-9;
@@ -81,6 +83,7 @@ void Builder::read_payer(const Value& v, const std::string& path, bool share_req
   if (const Value* amount = r_.get(v, path, "amount", true, "a distribution"))
     if (auto d = read_distribution(r_, *amount, join(path, "amount"), ParamUnit::kMoney))
       p.amount = *d;
+  read_payer_fraud(v, path, p);
   if (const Value* client = r_.get(v, path, "client", false, ""))
     read_client(*client, join(path, "client"), p.client);
   if (const Value* load = r_.get(v, path, "load", false, "")) {

@@ -21,7 +21,7 @@ struct Placement {
 };
 
 constexpr std::string_view kNoNextHop = "it has no next hop";
-constexpr std::array<Placement, 8> kPlacements{{
+constexpr std::array<Placement, 10> kPlacements{{
     {"timeout", {true, true, true, false}, kNoNextHop},
     {"health_check", {true, true, true, false}, kNoNextHop},
     {"outlier_detection", {true, true, true, false}, kNoNextHop},
@@ -30,6 +30,8 @@ constexpr std::array<Placement, 8> kPlacements{{
     {"idempotency", {true, false, false, false}, "only gateways keep idempotency keys"},
     {"stand_in", {false, false, true, false}, "only networks stand in for issuers"},
     {"accounts", {false, false, false, true}, "only issuers hold cardholder accounts"},
+    {"fraud", {true, false, false, true}, "only gateways and issuers run fraud policies"},
+    {"signing", {true, false, false, false}, "only gateways check request signatures"},
 }};
 
 // The sections' keys, documented in docs/scenario-format.md (keys.hpp).

@@ -34,6 +34,13 @@ const Value* Builder::cost_driver(const CostItem& item, std::string& path) const
     case Driver::kNodePairs:
       path = "nodes";
       return root_.find("nodes");
+    case Driver::kNonces: {
+      const Value* signing = node_src_[item.index].value->find("signing");
+      const Value* capacity =
+          signing && signing->is_mapping() ? signing->find("nonce_capacity") : nullptr;
+      path = join(node_src_[item.index].path, capacity ? "signing.nonce_capacity" : "signing");
+      return capacity ? capacity : signing;
+    }
     case Driver::kAccounts:
       if (item.index >= payer_src_.size()) break;
       path = join(payer_src_[item.index].path, "cards");
@@ -45,7 +52,9 @@ const Value* Builder::cost_driver(const CostItem& item, std::string& path) const
 
 void Builder::check_cost() {
   const RunCost cost = estimate_run(s_);
-  if (cost.bytes > kMaxRunBytes) {
+  // Written as !(x <= limit): an infinite rate (a preset scaled by 1e308) makes the estimate
+  // NaN (inf - inf), which no comparison calls too large.
+  if (!(cost.bytes <= kMaxRunBytes)) {
     const CostItem& top = cost.items.front();
     std::string path;
     const Value* at = cost_driver(top, path);
@@ -54,12 +63,22 @@ void Builder::check_cost() {
                  " of memory, got one needing ~" + format_bytes(cost.bytes) + ", ~" +
                  format_bytes(top.bytes) + " of it for the " + top.detail);
   }
-  if (cost.payments > kMaxPayments) {
-    const Value* load = root_.find("load");
-    r_.error(load->loc, "load",
+  if (!(cost.payments <= kMaxPayments)) {
+    // Blamed on the load, or on the attack that brings the most when it brings more.
+    double attacks = 0;
+    std::size_t top = 0;
+    for (std::size_t i = 0; i < cost.attack_payments.size(); ++i) {
+      attacks += cost.attack_payments[i];
+      if (cost.attack_payments[i] > cost.attack_payments[top]) top = i;
+    }
+    const bool attack = attacks > 0 && cost.attack_payments[top] > cost.payments - attacks;
+    const Value* at = attack ? attack_src_[top].value->find("rate") : root_.find("load");
+    r_.error(at->loc, attack ? join(attack_src_[top].path, "rate") : "load",
              "expected at most " + format_count(kMaxPayments) +
                  " payments in a run (the arrival rate over the duration), got ~" +
-                 format_count(cost.payments));
+                 format_count(cost.payments) +
+                 (attack ? ", ~" + format_count(cost.attack_payments[top]) + " of them this attack's"
+                         : ""));
   }
 }
 

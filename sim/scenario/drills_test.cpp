@@ -167,20 +167,19 @@ TEST(Expect, UnknownMetrics) {
                    "latency_p999, latency_max, latency_mean, payments, approved, declined, failed, "
                    "abandoned, retries, reversals, stand_in_approvals, throughput, or a dotted "
                    "path into summary.json like payments.approved"});
-  EXPECT_EQ(errors_of(with("expect: {fraud_loss: \"<= 100.00\"}\n")),
-            Errors{"t.yaml:55:10: expect.fraud_loss: not supported yet (fraud)"});
 }
 
 TEST(Expect, SummaryPaths) {
   EXPECT_EQ(errors_of(with("expect: {paymnts.approved: \">= 1\"}\n")),
             Errors{"t.yaml:55:10: expect.paymnts.approved: expected a path into summary.json "
                    "starting with one of payments, attempts, latency_seconds, duplicates, "
-                   "conservation, idempotency, nodes, got 'paymnts.approved' (did you mean "
+                   "conservation, idempotency, nodes, fraud, got 'paymnts.approved' (did you mean "
                    "'payments.approved'?)"});
+  EXPECT_TRUE(errors_of(with("expect: {fraud.by_attack.ct.approved: \"== 0\"}\n")).empty());
   EXPECT_EQ(errors_of(with("expect: {weather.rain: \"== 0\"}\n")),
             Errors{"t.yaml:55:10: expect.weather.rain: expected a path into summary.json "
                    "starting with one of payments, attempts, latency_seconds, duplicates, "
-                   "conservation, idempotency, nodes, got 'weather.rain'"});
+                   "conservation, idempotency, nodes, fraud, got 'weather.rain'"});
   EXPECT_EQ(errors_of(with("expect: {payments..approved: \"== 0\"}\n")),
             Errors{"t.yaml:55:10: expect.payments..approved: expected a dotted path into "
                    "summary.json like payments.approved, got 'payments..approved'"});

@@ -150,7 +150,72 @@ void emit_accounts(YAML::Emitter& out, const core::Accounts& a) {
   out << YAML::EndMap;
 }
 
-void emit_node(YAML::Emitter& out, const core::Node& n) {
+void emit_signing(YAML::Emitter& out, const core::Signing& g) {
+  out << YAML::Key << "signing" << YAML::Value << YAML::Flow << YAML::BeginMap;
+  out << YAML::Key << "enabled" << YAML::Value << bool_text(g.enabled);
+  out << YAML::Key << "window" << YAML::Value << format_duration(g.window_s);
+  out << YAML::Key << "nonce_capacity" << YAML::Value << g.nonce_capacity;
+  out << YAML::Key << "on_store_failure" << YAML::Value << core::to_string(g.on_store_failure);
+  out << YAML::EndMap;
+}
+
+void emit_rule(YAML::Emitter& out, const core::FraudRule& r) {
+  using RK = core::FraudRule::Kind;
+  out << YAML::Flow << YAML::BeginMap << YAML::Key << core::to_string(r.kind) << YAML::Value;
+  switch (r.kind) {
+    case RK::kVelocity:
+      out << YAML::Flow << YAML::BeginMap << YAML::Key << "per" << YAML::Value
+          << core::to_string(r.velocity.per) << YAML::Key << "window" << YAML::Value
+          << format_duration(r.velocity.window_s) << YAML::Key << "max" << YAML::Value
+          << r.velocity.max << YAML::EndMap;
+      break;
+    case RK::kAmountOver:
+      out << core::to_string(r.amount_over);
+      break;
+    case RK::kScoreOver:
+      out << format_number(r.score_over);
+      break;
+    case RK::kBlock:
+      out << YAML::Flow << YAML::BeginMap << YAML::Key << "per" << YAML::Value
+          << core::to_string(r.block_per) << YAML::Key << "ids" << YAML::Value << YAML::Flow
+          << YAML::BeginSeq;
+      for (const auto id : r.block_ids) out << id;
+      out << YAML::EndSeq << YAML::EndMap;
+      break;
+  }
+  out << YAML::Key << "action" << YAML::Value << core::to_string(r.action) << YAML::EndMap;
+}
+
+// The policy inline, whatever file it came from: the resolved scenario stands alone. A
+// policy included from its own file says which (`scenario_file` is the scenario's).
+void emit_policy(YAML::Emitter& out, const core::FraudPolicy& p, const std::string& scenario_file) {
+  out << YAML::Key << "fraud" << YAML::Value;
+  if (!p.source_file.empty() && p.source_file != scenario_file)
+    out << YAML::Comment("policy from " + p.source_file);
+  out << YAML::BeginMap;
+  if (p.score) {
+    out << YAML::Key << "score" << YAML::Value << YAML::BeginMap;
+    out << YAML::Key << "auc" << YAML::Value << format_number(p.score->auc);
+    out << YAML::Key << "latency" << YAML::Value;
+    emit_distribution(out, p.score->latency, Unit::kDuration);
+    out << YAML::EndMap;
+  }
+  out << YAML::Key << "rules" << YAML::Value << YAML::BeginSeq;
+  for (const auto& r : p.rules) emit_rule(out, r);
+  out << YAML::EndSeq;
+  if (p.step_up) {
+    out << YAML::Key << "step_up" << YAML::Value << YAML::BeginMap;
+    out << YAML::Key << "latency" << YAML::Value;
+    emit_distribution(out, p.step_up->latency, Unit::kDuration);
+    out << YAML::Key << "abandon" << YAML::Value << format_percent(p.step_up->abandon);
+    out << YAML::Key << "stops_fraud" << YAML::Value << format_percent(p.step_up->stops_fraud);
+    out << YAML::EndMap;
+  }
+  out << YAML::Key << "on_failure" << YAML::Value << core::to_string(p.on_failure);
+  out << YAML::EndMap;
+}
+
+void emit_node(YAML::Emitter& out, const core::Node& n, const std::string& scenario_file) {
   out << YAML::BeginMap;
   out << YAML::Key << "id" << YAML::Value << n.id;
   out << YAML::Key << "role" << YAML::Value << core::to_string(n.role);
@@ -180,6 +245,8 @@ void emit_node(YAML::Emitter& out, const core::Node& n) {
     emit_outlier_detection(out, n.outlier_detection);
   }
   if (n.role == core::Role::kGateway) emit_idempotency(out, n.idempotency);
+  if (n.role == core::Role::kGateway) emit_signing(out, n.signing);
+  if (n.fraud) emit_policy(out, *n.fraud, scenario_file);
   if (n.role == core::Role::kNetwork) emit_stand_in(out, n.stand_in);
   if (n.role == core::Role::kIssuer) {
     out << YAML::Key << "bins" << YAML::Value;
@@ -243,6 +310,51 @@ void emit_payers(YAML::Emitter& out, const core::Payers& p) {
     out << YAML::Key << "load" << YAML::Value;
     emit_load(out, *p.load);
   }
+  out << YAML::Key << "merchants" << YAML::Value << p.merchants;
+  out << YAML::Key << "second_device" << YAML::Value << format_percent(p.second_device);
+  if (p.fraud_rate)
+    out << YAML::Key << "fraud_rate" << YAML::Value << format_percent(*p.fraud_rate);
+  out << YAML::EndMap;
+}
+
+void emit_fraud(YAML::Emitter& out, const core::Fraud& f) {
+  out << YAML::BeginMap;
+  out << YAML::Key << "base_rate" << YAML::Value << format_percent(f.base_rate);
+  out << YAML::Key << "chargeback_fee" << YAML::Value << core::to_string(f.chargeback_fee);
+  out << YAML::Key << "margin" << YAML::Value << format_percent(f.margin);
+  out << YAML::EndMap;
+}
+
+// Every key of the attack's kind, defaults written out.
+void emit_attack(YAML::Emitter& out, const core::Attack& a) {
+  using AK = core::Attack::Kind;
+  out << YAML::BeginMap;
+  out << YAML::Key << "kind" << YAML::Value << core::to_string(a.kind);
+  out << YAML::Key << "id" << YAML::Value << a.id;
+  out << YAML::Key << "entry" << YAML::Value << a.entry;
+  out << YAML::Key << "at" << YAML::Value << format_duration(a.at_s);
+  out << YAML::Key << "duration" << YAML::Value << format_duration(a.duration_s);
+  out << YAML::Key << "rate" << YAML::Value << format_rate(a.rate_per_s);
+  if (a.kind != AK::kReplay) {
+    out << YAML::Key << "amount" << YAML::Value;
+    emit_distribution(out, a.amount, Unit::kMoney);
+  }
+  if (a.kind == AK::kCardTesting || a.kind == AK::kAccountTakeover)
+    out << YAML::Key << "payers" << YAML::Value << a.payers;
+  if (a.kind == AK::kCardTesting) out << YAML::Key << "cards" << YAML::Value << a.cards;
+  if (a.kind == AK::kBinAttack) {
+    out << YAML::Key << "issuer" << YAML::Value << a.issuer;
+    out << YAML::Key << "valid" << YAML::Value << format_percent(a.valid);
+  }
+  if (a.kind == AK::kCardTesting || a.kind == AK::kBinAttack)
+    out << YAML::Key << "devices" << YAML::Value << a.devices;
+  if (a.kind == AK::kCardTesting) {
+    out << YAML::Key << "tries_per_card" << YAML::Value << a.tries_per_card;
+    out << YAML::Key << "pause_above" << YAML::Value << format_percent(a.pause_above);
+    out << YAML::Key << "pause" << YAML::Value << format_duration(a.pause_s);
+  }
+  if (a.kind == AK::kReplay)
+    out << YAML::Key << "capture" << YAML::Value << format_duration(a.capture_s);
   out << YAML::EndMap;
 }
 
@@ -261,7 +373,9 @@ std::string fault_target(const core::Fault& f) {
       if (!f.node.empty()) return f.node;
       return f.site.empty() ? "link:" + f.between.first + "/" + f.between.second : "site:" + f.site;
     case FK::kStoreOutage:
-      return f.node + ".idempotency";
+      return f.node + (f.store == core::Fault::Store::kNonces ? ".nonces" : ".idempotency");
+    case FK::kPolicyOutage:
+      return f.node + ".fraud";
     case FK::kSiteOutage:
       return f.site;
     case FK::kPartition:
@@ -307,6 +421,7 @@ void emit_fault(YAML::Emitter& out, const core::Fault& f) {
     case FK::kPartition:
     case FK::kStoreOutage:
     case FK::kSiteOutage:
+    case FK::kPolicyOutage:
       break;
   }
   out << YAML::EndMap;
@@ -358,13 +473,20 @@ std::string to_resolved_yaml(const core::Scenario& s) {
   }
   out << YAML::EndSeq;
   out << YAML::Key << "nodes" << YAML::Value << YAML::BeginSeq;
-  for (const auto& n : s.nodes) emit_node(out, n);
+  for (const auto& n : s.nodes) emit_node(out, n, s.source_file);
   out << YAML::EndSeq;
   out << YAML::Key << "payers" << YAML::Value << YAML::BeginSeq;
   for (const auto& p : s.payers) emit_payers(out, p);
   out << YAML::EndSeq;
   out << YAML::Key << "load" << YAML::Value;
   emit_load(out, s.load);
+  out << YAML::Key << "fraud" << YAML::Value;
+  emit_fraud(out, s.fraud);
+  out << YAML::Key << "attacks" << YAML::Value;
+  if (s.attacks.empty()) out << YAML::Flow;  // "attacks: []" on one line
+  out << YAML::BeginSeq;
+  for (const auto& a : s.attacks) emit_attack(out, a);
+  out << YAML::EndSeq;
   out << YAML::Key << "faults" << YAML::Value;
   if (s.faults.empty()) out << YAML::Flow;  // "faults: []" on one line
   out << YAML::BeginSeq;

@@ -24,6 +24,61 @@ void expect_equal(const core::Distribution& a, const core::Distribution& b,
   EXPECT_EQ(a.s, b.s);
 }
 
+// A node's policy, all but source_file (the resolved scenario writes it inline: read back,
+// its file is the resolved scenario).
+void expect_equal(const std::optional<core::FraudPolicy>& a,
+                  const std::optional<core::FraudPolicy>& b) {
+  ASSERT_EQ(a.has_value(), b.has_value());
+  if (!a) return;
+  ASSERT_EQ(a->score.has_value(), b->score.has_value());
+  if (a->score) {
+    EXPECT_EQ(a->score->auc, b->score->auc);
+    expect_equal(a->score->latency, b->score->latency, "score.latency");
+  }
+  ASSERT_EQ(a->rules.size(), b->rules.size());
+  for (std::size_t i = 0; i < a->rules.size(); ++i) {
+    const core::FraudRule& x = a->rules[i];
+    const core::FraudRule& y = b->rules[i];
+    SCOPED_TRACE("rules[" + std::to_string(i) + "]");
+    EXPECT_EQ(x.kind, y.kind);
+    EXPECT_EQ(x.velocity.per, y.velocity.per);
+    EXPECT_EQ(x.velocity.window_s, y.velocity.window_s);
+    EXPECT_EQ(x.velocity.max, y.velocity.max);
+    EXPECT_EQ(x.amount_over, y.amount_over);
+    EXPECT_EQ(x.score_over, y.score_over);
+    EXPECT_EQ(x.block_per, y.block_per);
+    EXPECT_EQ(x.block_ids, y.block_ids);
+    EXPECT_EQ(x.action, y.action);
+  }
+  ASSERT_EQ(a->step_up.has_value(), b->step_up.has_value());
+  if (a->step_up) {
+    expect_equal(a->step_up->latency, b->step_up->latency, "step_up.latency");
+    EXPECT_EQ(a->step_up->abandon, b->step_up->abandon);
+    EXPECT_EQ(a->step_up->stops_fraud, b->step_up->stops_fraud);
+  }
+  EXPECT_EQ(a->on_failure, b->on_failure);
+}
+
+void expect_equal(const core::Attack& x, const core::Attack& y) {
+  SCOPED_TRACE("attack " + x.id);
+  EXPECT_EQ(x.kind, y.kind);
+  EXPECT_EQ(x.id, y.id);
+  EXPECT_EQ(x.entry, y.entry);
+  EXPECT_EQ(x.at_s, y.at_s);
+  EXPECT_EQ(x.duration_s, y.duration_s);
+  EXPECT_EQ(x.rate_per_s, y.rate_per_s);
+  expect_equal(x.amount, y.amount, "amount");
+  EXPECT_EQ(x.payers, y.payers);
+  EXPECT_EQ(x.issuer, y.issuer);
+  EXPECT_EQ(x.cards, y.cards);
+  EXPECT_EQ(x.valid, y.valid);
+  EXPECT_EQ(x.devices, y.devices);
+  EXPECT_EQ(x.tries_per_card, y.tries_per_card);
+  EXPECT_EQ(x.pause_above, y.pause_above);
+  EXPECT_EQ(x.pause_s, y.pause_s);
+  EXPECT_EQ(x.capture_s, y.capture_s);
+}
+
 // Field by field, bit for bit: core::Scenario has no operator==.
 void expect_equal(const core::Scenario& a, const core::Scenario& b) {
   EXPECT_EQ(a.name, b.name);
@@ -78,6 +133,11 @@ void expect_equal(const core::Scenario& a, const core::Scenario& b) {
     expect_equal(x.accounts.capture.after, y.accounts.capture.after, "accounts.capture.after");
     EXPECT_EQ(x.accounts.capture.share, y.accounts.capture.share);
     EXPECT_EQ(x.accounts.hold_expiry_s, y.accounts.hold_expiry_s);
+    expect_equal(x.fraud, y.fraud);
+    EXPECT_EQ(x.signing.enabled, y.signing.enabled);
+    EXPECT_EQ(x.signing.window_s, y.signing.window_s);
+    EXPECT_EQ(x.signing.nonce_capacity, y.signing.nonce_capacity);
+    EXPECT_EQ(x.signing.on_store_failure, y.signing.on_store_failure);
   }
   ASSERT_EQ(a.payers.size(), b.payers.size());
   for (std::size_t i = 0; i < a.payers.size(); ++i) {
@@ -97,7 +157,15 @@ void expect_equal(const core::Scenario& a, const core::Scenario& b) {
     EXPECT_EQ(x.client.double_submit, y.client.double_submit);
     expect_equal(x.client.double_submit_delay, y.client.double_submit_delay,
                  "client.double_submit_delay");
+    EXPECT_EQ(x.merchants, y.merchants);
+    EXPECT_EQ(x.second_device, y.second_device);
+    EXPECT_EQ(x.fraud_rate, y.fraud_rate);
   }
+  EXPECT_EQ(a.fraud.base_rate, b.fraud.base_rate);
+  EXPECT_EQ(a.fraud.chargeback_fee, b.fraud.chargeback_fee);
+  EXPECT_EQ(a.fraud.margin, b.fraud.margin);
+  ASSERT_EQ(a.attacks.size(), b.attacks.size());
+  for (std::size_t i = 0; i < a.attacks.size(); ++i) expect_equal(a.attacks[i], b.attacks[i]);
   EXPECT_EQ(a.load.arrival, b.load.arrival);
   EXPECT_EQ(a.load.start_rate_per_s, b.load.start_rate_per_s);
   ASSERT_EQ(a.load.stages.size(), b.load.stages.size());
@@ -133,6 +201,7 @@ void expect_equal(const core::Scenario& a, const core::Scenario& b) {
     EXPECT_EQ(x.rate, y.rate);
     EXPECT_EQ(x.factor, y.factor);
     EXPECT_EQ(x.code, y.code);
+    EXPECT_EQ(x.store, y.store);
   }
   EXPECT_EQ(a.slo.window_s, b.slo.window_s);
   EXPECT_EQ(a.slo.success_rate, b.slo.success_rate);
@@ -159,6 +228,63 @@ void expect_round_trip(const std::string& text) {
 }
 
 TEST(Emit, ReferenceRoundTrips) { expect_round_trip(kReference); }
+
+TEST(Emit, FraudAndAttacksRoundTrip) {
+  std::string text = testing::reference_with(
+      "    timeout: 4s\n",
+      "    timeout: 4s\n"
+      "    signing: {enabled: true, window: 90s, nonce_capacity: 123457, on_store_failure: "
+      "fail_open}\n"
+      "    idempotency: {enabled: true}\n"
+      "    fraud:\n"
+      "      score: {auc: 0.93, latency: {dist: lognormal, median: 3ms, p99: 20ms}}\n"
+      "      rules:\n"
+      "        - {velocity: {per: device, window: 10m, max: 5}, action: decline}\n"
+      "        - {amount_over: 1500.01, action: step_up}\n"
+      "        - {block: {per: merchant, ids: [7, 3, 3]}, action: decline}\n"
+      "        - {score_over: 0.333, action: step_up}\n"
+      "        - {score_over: 0, action: approve}\n"
+      "      step_up: {latency: {dist: uniform, min: 5s, max: 60s}, abandon: 12.5%, "
+      "stops_fraud: 90%}\n"
+      "      on_failure: fail_closed\n");
+  text.replace(text.find("    queue: unlimited\n"), 0,
+               "    fraud: {rules: [{amount_over: 0.10, action: decline}]}\n");
+  // The population's lines, before load:
+  text.replace(text.find("load:\n"), 0,
+               "    merchants: 77\n    second_device: 0.1%\n    fraud_rate: 1.25%\n");
+  text +=
+      "fraud: {base_rate: 0.01%, chargeback_fee: 12.34, margin: 33%}\n"
+      "attacks:\n"
+      "  - {kind: card_testing, id: ct, entry: gw, at: 3m, duration: 10m, rate: 30/s, cards: "
+      "50000, amount: {dist: uniform, min: 0.50, max: 2.00}, devices: 20, tries_per_card: 3, "
+      "pause_above: 50%, pause: 60s, payers: shoppers}\n"
+      "  - {kind: bin_attack, entry: gw, at: 1m, duration: 2m, rate: 100/s, issuer: iss, valid: "
+      "2%}\n"
+      "  - {kind: account_takeover, entry: gw, at: 6m, duration: 20m, rate: 2/s}\n"
+      "  - {kind: flood, entry: gw, at: 18m, duration: 1m, rate: 5k/s}\n"
+      "  - {kind: replay, entry: gw, at: 9m, duration: 5m, rate: 0.1/s, capture: 10m}\n"
+      "faults:\n"
+      "  - {kind: policy_outage, target: gw.fraud, at: 5m, duration: 2m}\n"
+      "  - {kind: store_outage, target: gw.nonces, at: 8m, duration: 1m}\n"
+      "  - {kind: store_outage, target: gw.idempotency, at: 9m, duration: 1m}\n";
+  expect_round_trip(text);
+}
+
+TEST(Emit, IncludedPolicyIsWrittenInline) {
+  testing::TempDir dir;
+  dir.write("p.yaml", "rules: [{score_over: 0.9, action: decline}]\nscore: {auc: 0.8, "
+                      "latency: {dist: constant, value: 1ms}}\n");
+  const std::string file = dir.write(
+      "s.yaml", testing::reference_with("    queue: unlimited\n",
+                                        "    queue: unlimited\n    fraud: {include: p.yaml}\n"));
+  const core::Scenario first = load_file(file);
+  const std::string yaml = to_resolved_yaml(first);
+  EXPECT_EQ(yaml.find("include"), std::string::npos) << yaml;
+  EXPECT_NE(yaml.find("# policy from " + dir.path("p.yaml")), std::string::npos) << yaml;
+  const core::Scenario second = load_string(yaml, "resolved.yaml");
+  expect_equal(first, second);
+  EXPECT_EQ(second.find_node("iss")->fraud->source_file, "resolved.yaml");
+}
 
 TEST(Emit, AwkwardNumbersRoundTrip) {
   std::string text = reference_with("duration: 30m", "duration: 1234.5678s");

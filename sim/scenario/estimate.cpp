@@ -26,6 +26,9 @@ constexpr double kBytesPerHostPair = 100;
 constexpr double kBytesPerNodePair = 24;
 // An account in an unordered_map: 24 bytes of key and balances, a node and a bucket.
 constexpr double kBytesPerAccount = 64;
+// A nonce held by a signing gateway: a 16-byte nonce and its expiry in a hash set node and
+// bucket, and its place in the expiry queue.
+constexpr double kBytesPerNonce = 64;
 
 // The arrivals of `load` over [0, duration): the piecewise linear rate integrated, and
 // each spike adding (multiplier - 1) x the peak rate over its overlap with the run.
@@ -172,6 +175,21 @@ RunCost estimate_run(const core::Scenario& s) {
   cost.payments = 0;
   for (const auto& p : s.payers)
     cost.payments += p.share * expected_payments(p.load ? *p.load : s.load, s.duration_s);
+  const double legitimate = cost.payments;
+  for (const auto& a : s.attacks) {
+    const double inside = std::min(a.duration_s, std::max(0.0, s.duration_s - a.at_s));
+    cost.attack_payments.push_back(a.rate_per_s * inside);
+    cost.payments += cost.attack_payments.back();
+  }
+  // A gateway holds at most nonce_capacity nonces, and never more than requests arrive.
+  for (std::size_t i = 0; i < s.nodes.size(); ++i) {
+    const core::Node& n = s.nodes[i];
+    if (!n.signing.enabled) continue;
+    const double held = std::min(static_cast<double>(n.signing.nonce_capacity), cost.payments);
+    cost.items.push_back({Driver::kNonces, i, held * kBytesPerNonce,
+                          "nonce store of '" + n.id + "', up to " + format_count(held) +
+                              " nonces"});
+  }
   double cards = 0;
   std::size_t most = 0;
   std::int64_t most_cards = 0;
@@ -186,7 +204,7 @@ RunCost estimate_run(const core::Scenario& s) {
       most = p;
     }
   }
-  const double accounts = std::min(cards, cost.payments);
+  const double accounts = std::min(cards, legitimate);
   cost.items.push_back({Driver::kAccounts, most, accounts * kBytesPerAccount,
                         "accounts of up to " + format_count(accounts) +
                             " cards (one is opened when a card first pays)"});

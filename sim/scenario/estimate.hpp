@@ -19,6 +19,7 @@ struct CostItem {
     kSiteHosts,   // replicas on site `index`: SimGrid routes every pair of them
     kNodePairs,   // node x node tables of the engine and the flow
     kAccounts,    // issuers' accounts, one per card that pays (population `index`: most cards)
+    kNonces,      // a signing gateway's nonce store (node `index`)
   };
   Driver driver;
   std::size_t index = 0;  // the site or population it concerns
@@ -30,6 +31,9 @@ struct RunCost {
   std::vector<CostItem> items;  // the largest first
   double bytes = 0;             // their sum
   double payments = 0;          // the arrival rate integrated over the duration, spikes included
+  // Of `payments`, each attack's (rate over its window inside the duration), in
+  // Scenario::attacks' order.
+  std::vector<double> attack_payments;
 };
 
 // REQUIRES: `s` passed the loader's other checks (ids resolve, counts >= 1).

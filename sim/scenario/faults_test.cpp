@@ -201,21 +201,21 @@ TEST(Faults, Shape) {
 TEST(Faults, Kind) {
   EXPECT_EQ(errors_of(with_faults("  - {kind: crsh, target: iss, at: 1m, duration: 1m}\n")),
             Errors{"t.yaml:56:12: faults[0].kind: expected one of crash, partition, latency, loss, "
-                   "slowdown, errors, store_outage, site_outage, got 'crsh' (did you mean "
+                   "slowdown, errors, store_outage, site_outage, policy_outage, got 'crsh' (did you mean "
                    "'crash'?)"});
   EXPECT_EQ(errors_of(with_faults("  - {kind: meteor, target: iss, at: 1m, duration: 1m}\n")),
             Errors{"t.yaml:56:12: faults[0].kind: expected one of crash, partition, latency, loss, "
-                   "slowdown, errors, store_outage, site_outage, got 'meteor'"});
+                   "slowdown, errors, store_outage, site_outage, policy_outage, got 'meteor'"});
   EXPECT_EQ(errors_of(with_faults("  - {target: iss, at: 1m, duration: 1m}\n")),
             Errors{"t.yaml:56:5: faults[0].kind: expected one of crash, partition, latency, loss, "
-                   "slowdown, errors, store_outage, site_outage, got nothing (the key is "
+                   "slowdown, errors, store_outage, site_outage, policy_outage, got nothing (the key is "
                    "missing)"});
   // With the kind unknown, a key of any kind is not judged; the timing still is.
   EXPECT_EQ(
       errors_of(with_faults("  - {kind: meteor, target: iss, at: 1, duration: 1m, add: "
                             "1s, colour: red}\n")),
       (Errors{"t.yaml:56:12: faults[0].kind: expected one of crash, partition, latency, "
-              "loss, slowdown, errors, store_outage, site_outage, got 'meteor'",
+              "loss, slowdown, errors, store_outage, site_outage, policy_outage, got 'meteor'",
               "t.yaml:56:37: faults[0].at: expected a duration with a unit, like 250ms or "
               "2s, got '1'",
               "t.yaml:56:63: faults[0].colour: unknown key 'colour', expected one of kind, "
@@ -466,8 +466,8 @@ TEST(Faults, StoreOutage) {
             Errors{"--set: nodes.gw.idempotency.enabled: expected true or false, got 'maybe'"});
   EXPECT_EQ(errors_of(with_faults("  - {kind: store_outage, target: gw, at: 1m, duration: 1m}\n"),
                       kGwKeys),
-            Errors{"t.yaml:56:34: faults[0].target: expected <gateway id>.idempotency, like "
-                   "gw.idempotency, got 'gw' (did you mean 'gw.idempotency'?)"});
+            Errors{"t.yaml:56:34: faults[0].target: expected <gateway id>.idempotency or <gateway "
+                   "id>.nonces, like gw.idempotency, got 'gw' (did you mean 'gw.idempotency'?)"});
   EXPECT_EQ(errors_of(with_faults("  - {kind: store_outage, target: gx.idempotency, at: 1m, "
                                   "duration: 1m}\n"),
                       kGwKeys),
@@ -482,8 +482,8 @@ TEST(Faults, StoreOutage) {
   EXPECT_EQ(errors_of(with_faults("  - {kind: store_outage, target: .idempotency, at: 1m, "
                                   "duration: 1m}\n"),
                       kGwKeys),
-            Errors{"t.yaml:56:34: faults[0].target: expected <gateway id>.idempotency, like "
-                   "gw.idempotency, got '.idempotency'"});
+            Errors{"t.yaml:56:34: faults[0].target: expected <gateway id>.idempotency or <gateway "
+                   "id>.nonces, like gw.idempotency, got '.idempotency'"});
 }
 
 TEST(Faults, SiteOutage) {

@@ -34,32 +34,37 @@ const std::vector<std::string> kConditions{"velocity", "amount_over", "score_ove
 const std::vector<std::string> kScenarioMarkers{"name",  "nodes",    "payers",
                                                 "sites", "duration", "load"};
 
+// Reads a policy mapping whose key path is `base` ("" for a policy file, "nodes.gw.fraud"
+// for a node's policy), so a message names the key as the user would reach it.
 class PolicyReader {
  public:
-  PolicyReader(std::vector<Diagnostic>& diags) : r_(diags) {}
+  PolicyReader(std::vector<Diagnostic>& diags, std::string base)
+      : r_(diags), base_(std::move(base)) {}
 
   core::FraudPolicy read(const Value& root) {
-    if (!r_.mapping(root, "", kPolicyKeys)) return p_;
-    if (const Value* v = r_.get(root, "", "score", false, "")) read_score(*v);
-    if (const Value* v = r_.get(root, "", "step_up", false, "")) read_step_up(*v);
-    if (const Value* v = r_.get(root, "", "on_failure", false, ""))
-      if (const auto i = r_.choice(*v, "on_failure", kFailures))
+    if (!r_.mapping(root, base_, kPolicyKeys)) return p_;
+    if (const Value* v = r_.get(root, base_, "score", false, "")) read_score(*v);
+    if (const Value* v = r_.get(root, base_, "step_up", false, "")) read_step_up(*v);
+    if (const Value* v = r_.get(root, base_, "on_failure", false, ""))
+      if (const auto i = r_.choice(*v, at("on_failure"), kFailures))
         p_.on_failure = static_cast<core::PolicyFailure>(*i);
     if (const Value* v =
-            r_.get(root, "", "rules", true, "a list of rules (first match wins), at least one"))
+            r_.get(root, base_, "rules", true, "a list of rules (first match wins), at least one"))
       read_rules(*v);
     return p_;
   }
 
  private:
+  std::string at(std::string_view key) const { return join(base_, key); }
+
   void read_score(const Value& v) {
-    if (!r_.mapping(v, "score", kScoreKeys)) return;
+    if (!r_.mapping(v, at("score"), kScoreKeys)) return;
     core::ScoreSpec s;
     bool ok = true;
-    if (const Value* auc = r_.get(v, "score", "auc", true, "a number from 0.5 to below 1")) {
-      const auto a = r_.number(*auc, "score.auc", Bound::kAny);
+    if (const Value* auc = r_.get(v, at("score"), "auc", true, "a number from 0.5 to below 1")) {
+      const auto a = r_.number(*auc, at("score.auc"), Bound::kAny);
       if (a && !(*a >= 0.5 && *a < 1.0)) {
-        r_.error(auc->loc, "score.auc",
+        r_.error(auc->loc, at("score.auc"),
                  "expected a number from 0.5 (no skill) to below 1 (1 would be a perfect "
                  "score, which no model is), got " +
                      describe(*auc));
@@ -72,17 +77,18 @@ class PolicyReader {
     } else {
       ok = false;
     }
-    ok = read_latency(v, "score", s.latency) && ok;
+    ok = read_latency(v, at("score"), s.latency) && ok;
     if (ok) p_.score = s;
     score_written_ = true;
   }
 
   void read_step_up(const Value& v) {
-    if (!r_.mapping(v, "step_up", kStepUpKeys)) return;
+    const std::string path = at("step_up");
+    if (!r_.mapping(v, path, kStepUpKeys)) return;
     core::StepUpSpec s;
-    bool ok = read_latency(v, "step_up", s.latency);
-    ok = read_probability(v, "step_up", "abandon", s.abandon) && ok;
-    ok = read_probability(v, "step_up", "stops_fraud", s.stops_fraud) && ok;
+    bool ok = read_latency(v, path, s.latency);
+    ok = read_probability(v, path, "abandon", s.abandon) && ok;
+    ok = read_probability(v, path, "stops_fraud", s.stops_fraud) && ok;
     if (ok) p_.step_up = s;
     step_up_written_ = true;
   }
@@ -104,19 +110,19 @@ class PolicyReader {
   }
 
   void read_rules(const Value& v) {
-    if (!r_.list(v, "rules")) return;
+    if (!r_.list(v, at("rules"))) return;
     if (v.items.empty()) {
-      r_.error(v.loc, "rules", "expected at least one rule, got an empty list");
+      r_.error(v.loc, at("rules"), "expected at least one rule, got an empty list");
       return;
     }
     if (v.items.size() > kMaxFraudRules) {
-      r_.error(v.loc, "rules",
+      r_.error(v.loc, at("rules"),
                "expected at most " + std::to_string(kMaxFraudRules) + " rules, got " +
                    std::to_string(v.items.size()) + " (put many ids in one block: rule)");
       return;
     }
     for (std::size_t i = 0; i < v.items.size(); ++i)
-      read_rule(v.items[i], "rules[" + std::to_string(i) + "]");
+      read_rule(v.items[i], at("rules") + "[" + std::to_string(i) + "]");
   }
 
   void read_rule(const Value& v, const std::string& path) {
@@ -234,6 +240,7 @@ class PolicyReader {
   }
 
   Reader r_;
+  std::string base_;
   core::FraudPolicy p_;
   // The section was written (even if it had mistakes): rules that need it are judged only
   // on their own mistakes.
@@ -250,7 +257,7 @@ core::FraudPolicy read_fraud_policy_string(const std::string& yaml_text,
   auto root = parse_yaml(yaml_text, file_name_for_messages, diags, budget);
   if (!root) throw ScenarioError(std::move(diags));
   resolve_includes(*root, file_name_for_messages, diags, budget);
-  core::FraudPolicy p = PolicyReader(diags).read(*root);
+  core::FraudPolicy p = PolicyReader(diags, "").read(*root);
   tidy_diagnostics(diags);
   if (!diags.empty()) throw ScenarioError(std::move(diags));
   p.source_file = file_name_for_messages;
@@ -263,6 +270,17 @@ core::FraudPolicy read_fraud_policy(const std::string& path) {
   if (!text)
     throw ScenarioError({Diagnostic{path, 0, 0, "", "cannot read the fraud policy: " + why}});
   return read_fraud_policy_string(*text, path);
+}
+
+std::optional<core::FraudPolicy> read_fraud_policy_value(const Value& v, const std::string& path,
+                                                         std::vector<Diagnostic>& diags) {
+  const std::size_t before = diags.size();
+  core::FraudPolicy p = PolicyReader(diags, path).read(v);
+  if (diags.size() != before) return std::nullopt;
+  // The file the policy came from: its keys keep the location of the file that wrote them
+  // (an include's keys, its file; an inline policy's, the scenario's).
+  p.source_file = v.keys.empty() ? v.loc.file : v.keys.front().loc.file;
+  return p;
 }
 
 bool looks_like_fraud_policy(const Value& root) {

@@ -1,12 +1,14 @@
 // A fraud policy file (models/fraud/*.yaml, DESIGN.md section 4): score, rules (first match
 // wins), step_up and on_failure, read into a validated core::FraudPolicy with located
-// errors. Scenarios do not reference policies yet (the flow does not run them); `payquake
-// validate` checks a policy file through this reader.
+// errors. A scenario's gateway or issuer names one under `fraud:` (inline or `include:`);
+// `payquake validate` checks a policy file alone through this reader.
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/fraud_policy.hpp"
 #include "scenario/loader.hpp"
@@ -25,6 +27,12 @@ core::FraudPolicy read_fraud_policy(const std::string& path);
 core::FraudPolicy read_fraud_policy_string(const std::string& yaml_text,
                                            const std::string& file_name_for_messages);
 
+// The policy mapping `v` (includes resolved) at key path `path` ("nodes.gw.fraud"), every
+// mistake appended to `diags` with its location; nullopt when there was one. Its source_file
+// is the file its keys were written in.
+std::optional<core::FraudPolicy> read_fraud_policy_value(const Value& v, const std::string& path,
+                                                         std::vector<Diagnostic>& diags);
+
 // Whether a document reads as a fraud policy rather than a scenario: a mapping with a
 // policy's keys (score, rules, step_up, on_failure) and none of a scenario's (name, nodes,
 // payers, sites, duration, load).
@@ -35,7 +43,8 @@ bool is_fraud_policy_file(const std::string& path);
 
 // What loading a policy as a scenario says (`payquake run` of a policy file), once.
 inline constexpr std::string_view kPolicyIsNotAScenario =
-    "expected a scenario, got a fraud policy (score, rules, step_up, on_failure): scenarios "
-    "cannot use fraud policies yet; `payquake validate` checks the policy file";
+    "expected a scenario, got a fraud policy (score, rules, step_up, on_failure): a scenario "
+    "uses one under a gateway's or issuer's fraud: key; `payquake validate` checks the policy "
+    "file";
 
 }  // namespace payquake::scenario

@@ -62,7 +62,7 @@ const std::vector<KeySet>& registered_key_sets();
 // reader's, so no registration is missed when linking the static library.
 std::vector<AcceptedKey> accepted_keys();
 
-// The keys the loader refuses with "not supported yet" (`fraud`, `attacks`, ...).
+// The keys the loader refuses with "not supported yet" (none at present).
 std::vector<AcceptedKey> refused_keys();
 
 }  // namespace payquake::scenario

@@ -38,6 +38,9 @@ inline constexpr std::size_t kMaxIdLength = 64;
 // and validation time (10,000 nodes: ~2.4 GB of pair tables, seconds to validate).
 inline constexpr std::size_t kMaxNodes = 10'000;
 inline constexpr std::size_t kMaxSites = 1'000;
+// Each attack is a population of its own with its own arrival stream: a timeline of more
+// than this is a generated file gone wrong.
+inline constexpr std::size_t kMaxAttacks = 1'000;
 
 // Card numbers are packed into 40 bits of an account key beside the population
 // (payments/flow_internal.hpp card_key).

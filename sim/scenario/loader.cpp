@@ -25,8 +25,8 @@ std::string join_lines(const std::vector<Diagnostic>& diags) {
   return out;
 }
 
-// Nothing inside a key that is not supported yet is judged: an include under `fraud:` that
-// cannot be read is noise next to "fraud: not supported yet".
+// Nothing inside a key that is not supported yet is judged: an include under such a key that
+// cannot be read is noise next to "<key>: not supported yet".
 void drop_inside_unsupported(std::vector<Diagnostic>& diags) {
   std::vector<std::string> rejected;
   for (const auto& d : diags)
@@ -72,6 +72,22 @@ void drop_missing_after_misspelling(std::vector<Diagnostic>& diags) {
   });
 }
 
+// A mapping whose include could not be read misses what the file would have given it:
+// "rules: ... (the key is missing)" under it says nothing the include's error did not.
+void drop_missing_after_failed_include(std::vector<Diagnostic>& diags) {
+  static const std::string kInclude = ".include";
+  std::vector<std::string> failed;  // "nodes.iss.fraud."
+  for (const auto& d : diags)
+    if (d.key_path.ends_with(kInclude))
+      failed.push_back(d.key_path.substr(0, d.key_path.size() - kInclude.size() + 1));
+  std::erase_if(diags, [&](const Diagnostic& d) {
+    if (!d.message.ends_with("(the key is missing)")) return false;
+    for (const auto& prefix : failed)
+      if ((d.key_path + ".").starts_with(prefix)) return true;
+    return false;
+  });
+}
+
 // People read errors top to bottom with the file open: report them in file order.
 void sort_by_location(std::vector<Diagnostic>& diags) {
   std::stable_sort(diags.begin(), diags.end(), [](const Diagnostic& a, const Diagnostic& b) {
@@ -86,6 +102,7 @@ void sort_by_location(std::vector<Diagnostic>& diags) {
 void tidy_diagnostics(std::vector<Diagnostic>& diags) {
   drop_after_bad_text(diags);
   drop_missing_after_misspelling(diags);
+  drop_missing_after_failed_include(diags);
   sort_by_location(diags);
 }
 

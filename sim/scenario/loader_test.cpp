@@ -93,12 +93,12 @@ TEST(Loader, DefaultsForOptionalTopLevelKeys) {
 
 TEST(Loader, WhatJoinsAllDiagnostics) {
   try {
-    load_string(reference_with("workers: 64", "workers: 0") + "attacks: []\n", "t.yaml");
+    load_string(reference_with("workers: 64", "workers: 0") + "attacks: {}\n", "t.yaml");
     FAIL();
   } catch (const ScenarioError& e) {
     EXPECT_STREQ(e.what(),
                  "t.yaml:18:14: nodes.gw.workers: expected a count >= 1, got '0'\n"
-                 "t.yaml:55:1: attacks: not supported yet (fraud)");
+                 "t.yaml:55:10: attacks: expected a list, got an empty mapping");
   }
 }
 
@@ -134,7 +134,8 @@ TEST(Loader, UnknownKeyWithoutSuggestion) {
       errors_of(reference_with("    timeout: 3s", "    colour: red")),
       Errors{"t.yaml:29:5: nodes.acq.colour: unknown key 'colour', expected one of id, role, "
              "site, replicas, workers, queue, io, service_time, next, routing, timeout, bins, "
-             "retry, reversal, idempotency, stand_in, accounts, health_check, outlier_detection"});
+             "retry, reversal, idempotency, stand_in, accounts, health_check, outlier_detection, "
+                   "fraud, signing"});
 }
 
 TEST(Loader, MisspelledRequiredKeyGivesOneMessage) {
@@ -154,7 +155,7 @@ TEST(Loader, MissingRequiredKeyIsReportedAtTheParentMapping) {
   EXPECT_EQ(errors_of(reference_with("name: ref", "colour: ref")),
             (Errors{"t.yaml:1:1: colour: unknown key 'colour', expected one of name, seed, "
                     "duration, warmup, window, drain_limit, sites, links, nodes, payers, load, faults, slo, "
-                    "expect",
+                    "expect, fraud, attacks",
                     "t.yaml:1:1: name: expected a name, got nothing (the key is missing)"}));
 }
 
@@ -164,12 +165,11 @@ TEST(Loader, DuplicateKey) {
                    "(first at line 17)"});
 }
 
-TEST(Loader, LaterFeaturesAreRejected) {
-  // faults, slo and expect are read now (faults_test.cpp, drills_test.cpp).
-  EXPECT_EQ(errors_of(kReference + "faults: []\nattacks: []\nslo: {}\nexpect: {}\n"),
-            Errors{"t.yaml:56:1: attacks: not supported yet (fraud)"});
-  EXPECT_EQ(errors_of(reference_with("    queue: unlimited", "    fraud: {}")),
-            Errors{"t.yaml:41:5: nodes.iss.fraud: not supported yet (fraud)"});
+TEST(Loader, EverySectionIsRead) {
+  // faults, slo and expect (faults_test.cpp, drills_test.cpp), fraud and attacks
+  // (fraud_test.cpp): empty, each is valid.
+  EXPECT_EQ(errors_of(kReference + "faults: []\nattacks: []\nfraud: {}\nslo: {}\nexpect: {}\n"),
+            Errors{});
 }
 
 TEST(Loader, DurationWithoutUnit) {
@@ -472,7 +472,7 @@ TEST(Loader, ThreeMistakesGiveThreeDiagnostics) {
   }
 }
 
-TEST(Loader, DesignExampleRejectsOnlyItsMistakesAndLaterFeatures) {
+TEST(Loader, DesignExampleRejectsOnlyItsMistakes) {
   const std::string file = std::string(PAYQUAKE_INVALID_DIR) + "/design_example.yaml";
   try {
     load_file(file);
@@ -483,28 +483,33 @@ TEST(Loader, DesignExampleRejectsOnlyItsMistakesAndLaterFeatures) {
         // The example names acq-b without defining it.
         ":23:19: nodes.gw.next[1]: expected the id of a node, got 'acq-b' (did you mean "
         "'acq-a'?)",
-        // Payment semantics are read (and valid); its include of a fraud policy that does
-        // not exist here is not judged.
-        ":45:5: nodes.iss-a.fraud: not supported yet (fraud)",
-        // Its faults, slo and expect are valid: every target exists, gw keeps idempotency keys.
-        ":82:1: attacks: not supported yet (fraud)"};
+        // Payment semantics are read (and valid); it includes a fraud policy that does not
+        // exist (and nothing more is said of the policy that could not be read).
+        ":45:22: nodes.iss-a.fraud.include: expected a readable file, got '" +
+            std::string(PAYQUAKE_SOURCE_DIR) +
+            "/tests/scenario/models/fraud/velocity-and-score.yaml' (no such file)"};
+        // Its faults, attacks, slo and expect are valid: every target exists, gw keeps
+        // idempotency keys.
     ASSERT_EQ(e.diagnostics().size(), expected.size()) << e.what();
     for (std::size_t i = 0; i < expected.size(); ++i)
       EXPECT_EQ(e.diagnostics()[i].to_string(), file + expected[i]);
   }
 }
 
-TEST(Loader, DesignExampleLoadsWithoutItsLaterFeatures) {
+TEST(Loader, DesignExampleLoadsWithoutItsMistakes) {
   std::ifstream in(std::string(PAYQUAKE_INVALID_DIR) + "/design_example.yaml");
   std::stringstream buf;
   buf << in.rdbuf();
   std::string text = buf.str();
-  ASSERT_NE(text.find("attacks:"), std::string::npos);
-  text.erase(text.find("attacks:"), text.find("slo:") - text.find("attacks:"));
   text.replace(text.find("[acq-a, acq-b]"), 14, "[acq-a]");
   const std::size_t fraud = text.find("    fraud:");
   text.erase(fraud, text.find('\n', fraud) + 1 - fraud);
   const core::Scenario s = load_string(text, "design.yaml");
+  ASSERT_EQ(s.attacks.size(), 4u);
+  EXPECT_EQ(s.attacks[0].id, "card_testing-1");
+  EXPECT_EQ(s.attacks[0].cards, 50000);
+  EXPECT_EQ(s.attacks[2].rate_per_s, 50000.0);
+  EXPECT_EQ(s.attacks[3].id, "replay-1");
   ASSERT_EQ(s.nodes.size(), 4u);
   EXPECT_EQ(s.nodes[0].retry.attempts, 2);
   EXPECT_TRUE(s.nodes[0].reversal.on_timeout);

@@ -1,5 +1,6 @@
 #include "scenario/overrides.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 #include "scenario/suggest.hpp"
@@ -47,22 +48,43 @@ std::optional<std::vector<Segment>> split_path(const std::string& path) {
   return out;
 }
 
-std::string ids_of(const Value& list) {
-  std::string ids;
-  for (const auto& item : list.items) {
-    const Value* id = item.find("id");
-    if (id && id->is_scalar()) ids += (ids.empty() ? "" : ", ") + id->text;
-  }
-  return ids.empty() ? "none" : ids;
-}
-
-std::vector<std::string> id_list(const Value& list) {
+// The id each item of the list at `path` answers to: its `id`, or for an attack written
+// without one its default "<kind>-<n>" (the loader's, build_fraud.cpp: n counts the attacks
+// of that kind from 1), so `--set attacks.flood-1.rate=...` reaches it. "" for none.
+std::vector<std::string> item_ids(const Value& list, const std::string& path) {
   std::vector<std::string> ids;
+  std::vector<std::pair<std::string, int>> of_kind;
   for (const auto& item : list.items) {
-    const Value* id = item.find("id");
-    if (id && id->is_scalar()) ids.push_back(id->text);
+    const Value* id = item.is_mapping() ? item.find("id") : nullptr;
+    const Value* kind = item.is_mapping() ? item.find("kind") : nullptr;
+    std::string own = id && id->is_scalar() ? id->text : "";
+    if (path == "attacks" && kind && kind->is_scalar()) {
+      int n = 1;
+      auto it = std::find_if(of_kind.begin(), of_kind.end(),
+                             [&](const auto& k) { return k.first == kind->text; });
+      if (it == of_kind.end()) {
+        of_kind.emplace_back(kind->text, 1);
+      } else {
+        n = ++it->second;
+      }
+      if (!id) own = kind->text + "-" + std::to_string(n);
+    }
+    ids.push_back(std::move(own));
   }
   return ids;
+}
+
+std::string listed_ids(const std::vector<std::string>& ids) {
+  std::string out;
+  for (const auto& id : ids)
+    if (!id.empty()) out += (out.empty() ? "" : ", ") + id;
+  return out.empty() ? "none" : out;
+}
+
+bool all_digits(const std::string& text) {
+  constexpr std::size_t kMaxDigits = 9;  // stays within an int
+  if (text.empty() || text.size() > kMaxDigits) return false;
+  return std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 class Applier {
@@ -129,17 +151,23 @@ class Applier {
 
   Value* step(Value& cur, const std::string& path, const std::string& key) {
     if (cur.is_sequence()) {
-      for (auto& item : cur.items) {
-        const Value* id = item.find("id");
-        if (id && id->is_scalar() && id->text == key) return &item;
+      const auto ids = item_ids(cur, path);
+      for (std::size_t i = 0; i < ids.size(); ++i)
+        if (ids[i] == key) return &cur.items[i];
+      // A list of items without ids (a policy's rules) is indexed: "rules.0" as "rules[0]".
+      if (all_digits(key)) {
+        const auto index = static_cast<std::size_t>(std::stoi(key));
+        if (index < cur.items.size()) return &cur.items[index];
+        fail(join(path, key), "expected an index into a list, got " + key + " (the list has " +
+                                  std::to_string(cur.items.size()) + " items)");
+        return nullptr;
       }
       std::string message = "expected the id of an item of " +
-                            (path.empty() ? std::string("the list") : path) + " (" + ids_of(cur) +
-                            "), got '" + key + "'";
+                            (path.empty() ? std::string("the list") : path) + " (" +
+                            listed_ids(ids) + "), got '" + key + "'";
       // An id is at most kMaxIdLength long: a longer word is no typo of one (and bounds the work).
       if (key.size() <= kMaxIdLength)
-        if (const auto near = nearest(key, id_list(cur)))
-          message += ", did you mean '" + *near + "'?";
+        if (const auto near = nearest(key, ids)) message += ", did you mean '" + *near + "'?";
       fail(join(path, key), std::move(message));
       return nullptr;
     }
