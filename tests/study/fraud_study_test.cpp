@@ -8,6 +8,7 @@
 #include <signal.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cmath>
 #include <filesystem>
 #include <thread>
@@ -90,6 +91,12 @@ std::string cell(const std::string& csv, std::size_t row, const std::string& col
 
 double number(const std::string& csv, std::size_t row, const std::string& column) {
   return std::stod(cell(csv, row, column));
+}
+
+double figure_mean(const json& compare, const std::string& path) {
+  for (const auto& f : compare["figures"])
+    if (f["path"] == path) return f["a"]["mean"].get<double>();
+  throw std::logic_error("no figure " + path);
 }
 
 RunOutput tradeoff(const std::string& dir, std::vector<std::string> args) {
@@ -239,6 +246,75 @@ TEST(CompareFraud, AKnobThatChangesThePolicyShowsInTheFraudFigures) {
       EXPECT_DOUBLE_EQ(f["difference"]["mean"].get<double>(), -10);
     }
   }
+}
+
+// The real payquake on scenarios/fraud-threshold.yaml (a gateway scoring 1% base-rate
+// fraud). These skip while this payquake runs no policy in the flow (summary.json without
+// fraud.by_policy.gw): the study side is tested above, with the stand-in.
+std::string threshold_scenario() { return source_dir() + "/scenarios/fraud-threshold.yaml"; }
+
+bool ran_the_policy(const std::string& run_dir) {
+  const json s = json::parse(read_file(run_dir + "/summary.json"));
+  return s.contains("fraud") && s["fraud"].contains("by_policy") &&
+         s["fraud"]["by_policy"].contains("gw");
+}
+
+TEST(CompareFraud, TheRealPolicyAgainstItselfDiffersByExactlyZeroInEveryFraudFigure) {
+  const std::string dir = temp_dir("compare-fraud-real");
+  const RunOutput r = run_payquake({"compare", threshold_scenario(), threshold_scenario(), "-n",
+                                    "3", "-j", "2", "--out", dir + "/c", "--quiet"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  if (!ran_the_policy(dir + "/c/a/1")) GTEST_SKIP() << "no fraud policy runs in the flow yet";
+  const json c = json::parse(read_file(dir + "/c/compare.json"));
+  std::size_t fraud = 0;
+  for (const auto& f : c["figures"]) {
+    if (!f["path"].get<std::string>().starts_with("fraud.")) continue;
+    ++fraud;
+    EXPECT_EQ(f["difference"]["pairs"], 3) << f["figure"];
+    EXPECT_EQ(f["difference"]["mean"], 0.0) << f["figure"];
+    EXPECT_EQ(f["difference"]["ci95"], json::array({0.0, 0.0})) << f["figure"];
+  }
+  EXPECT_EQ(fraud, 15u);
+  EXPECT_GT(figure_mean(c, "fraud.caught"), 0) << "the policy caught fraud: not a run of zeros";
+}
+
+double normal_cdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
+
+double normal_quantile(double p) {  // by bisection: precise enough for a theory line
+  double lo = -10, hi = 10;
+  for (int i = 0; i < 200; ++i) ((normal_cdf((lo + hi) / 2) < p) ? lo : hi) = (lo + hi) / 2;
+  return (lo + hi) / 2;
+}
+
+// The curve against the score model's answer (models/fraud/score-threshold.yaml, AUC 0.93):
+// a threshold t declines 1 - t of legitimate payments and 1 - cdf(inv_cdf(t) - d) of fraud,
+// d = sqrt(2) inv_cdf(0.93). Each mean must lie within twice its own 95% half-width of it.
+TEST(Tradeoff, TheRealCurveAgreesWithTheScoreModelWithinItsIntervals) {
+  const std::string dir = temp_dir("tradeoff-real");
+  const RunOutput r =
+      run_payquake({"tradeoff", threshold_scenario(), "--vary",
+                    "nodes.gw.fraud.rules.0.score_over=0.95,0.99", "-n", "4", "-j", "2", "--out",
+                    dir + "/t", "--quiet"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  if (!ran_the_policy(dir + "/t/point-0/seed-1")) GTEST_SKIP() << "no fraud policy runs yet";
+  const std::string csv = read_file(dir + "/t/tradeoff.csv");
+  const double d = std::sqrt(2.0) * normal_quantile(0.93);
+  for (std::size_t row = 0; row < 2; ++row) {
+    const double t = row == 0 ? 0.95 : 0.99;
+    for (const auto& [column, theory] :
+         std::vector<std::pair<std::string, double>>{
+             {"false_decline_rate", 1 - t}, {"catch_rate", 1 - normal_cdf(normal_quantile(t) - d)}}) {
+      const double mean = number(csv, row, column + "_mean");
+      const double half = number(csv, row, column + "_ci95_high") - mean;
+      std::printf("tradeoff: score_over %.2f: %s %.4f +- %.4f, theory %.4f\n", t, column.c_str(),
+                  mean, half, theory);
+      EXPECT_GT(half, 0) << column;
+      EXPECT_LE(std::fabs(mean - theory), 2 * half) << column << " at " << t;
+    }
+  }
+  // A lower threshold catches more fraud and turns more customers away.
+  EXPECT_GT(number(csv, 0, "caught_mean"), number(csv, 1, "caught_mean"));
+  EXPECT_GT(number(csv, 0, "false_declines_mean"), number(csv, 1, "false_declines_mean"));
 }
 
 }  // namespace
