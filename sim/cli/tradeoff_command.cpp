@@ -78,6 +78,21 @@ std::optional<study::SweepAxis> parse_vary(const TradeoffRequest& r, std::string
   return axis;
 }
 
+// --seed-base as typed ("": the scenario's own seed, left empty); false with a message
+// naming the flag when it is not a whole number.
+bool parse_seed_base(const std::string& text, std::optional<std::uint64_t>* seed) {
+  if (text.empty()) return true;
+  std::uint64_t n = 0;
+  const char* end = text.data() + text.size();
+  const auto [at, ec] = std::from_chars(text.data(), end, n);
+  if (ec != std::errc() || at != end) {
+    std::cerr << "payquake: --seed-base: expected a whole number >= 0, got '" << text << "'\n";
+    return false;
+  }
+  *seed = n;
+  return true;
+}
+
 // Loads the scenario as `payquake run` would; prints what is wrong (a value's --set
 // mistakes named as --vary's) and returns empty when it would not run.
 std::optional<core::Scenario> load(const std::string& file, const std::vector<std::string>& sets,
@@ -98,14 +113,14 @@ std::optional<core::Scenario> load(const std::string& file, const std::vector<st
 }
 
 bool has_policy_or_attack(const core::Scenario& s) {
-  return !s.attacks.empty() ||
-         std::any_of(s.nodes.begin(), s.nodes.end(), [](const auto& n) { return n.fraud.has_value(); });
+  return !s.attacks.empty() || std::any_of(s.nodes.begin(), s.nodes.end(),
+                                           [](const auto& n) { return n.fraud.has_value(); });
 }
 
 // The scenario with --set, then with each value: every point before anything runs.
-std::optional<SweepContext> check(const TradeoffRequest& r, const study::SweepAxis& axis,
-                                  std::optional<std::uint64_t> seed_base) {
-  const auto base = load(r.scenario_path, r.set, "--set");
+// Returns the scenario with --set (the curve's base), empty when anything would not run.
+std::optional<core::Scenario> check(const TradeoffRequest& r, const study::SweepAxis& axis) {
+  auto base = load(r.scenario_path, r.set, "--set");
   if (!base) {
     std::cerr << "payquake: " << r.scenario_path
               << " is not a valid scenario (with its --set); nothing was run\n";
@@ -126,15 +141,21 @@ std::optional<SweepContext> check(const TradeoffRequest& r, const study::SweepAx
   if (!fraud)
     std::cerr << "payquake: note: no value gives a node a fraud policy or the scenario an attack: "
                  "the curve can only show base-rate fraud, which no policy catches\n";
+  return base;
+}
+
+// The curve as a one-axis sweep on common seeds, with its folder.
+SweepContext curve_context(const TradeoffRequest& r, const study::SweepAxis& axis,
+                           const core::Scenario& base, std::optional<std::uint64_t> seed_base) {
   SweepContext ctx;
   study::SweepDesign& d = ctx.design;
   const std::string key = axis.path.substr(axis.path.rfind('.') + 1);
-  d.name = "tradeoff-" + base->name + "-" + key;
+  d.name = "tradeoff-" + base.name + "-" + key;
   d.scenario_path = fs::absolute(r.scenario_path).lexically_normal().string();
-  d.fingerprint = scenario_fingerprint(scenario::to_resolved_yaml(*base));
+  d.fingerprint = scenario_fingerprint(scenario::to_resolved_yaml(base));
   d.replications = r.replications;
   d.common_seeds = true;  // the curve's values differ by the knob, not by luck
-  d.first_seed = seed_base.value_or(base->seed);
+  d.first_seed = seed_base.value_or(base.seed);
   d.axes = {axis};
   d.fixed_overrides = r.set;
   ctx.points = study::sweep_points(d);
@@ -150,8 +171,7 @@ int run_curve(const SweepContext& ctx, const TradeoffRequest& r) {
   const std::size_t total = study::sweep_run_count(ctx.design);
   if (!r.quiet) {
     std::cerr << "payquake: tradeoff: " << ctx.points.size() << " values x "
-              << ctx.design.replications << " replications = " << total << " runs into "
-              << ctx.dir;
+              << ctx.design.replications << " replications = " << total << " runs into " << ctx.dir;
     if (todo.size() < total)
       std::cerr << " (" << total - todo.size() << " finished earlier, " << todo.size()
                 << " to run)";
@@ -193,7 +213,8 @@ CLI::App* add_tradeoff_command(CLI::App& app, TradeoffRequest& r) {
   cmd->add_option("--set", r.set, "Override a value at every point (repeat for each)")
       ->allow_extra_args(false)
       ->type_name("KEY=VALUE");
-  cmd->add_option("--replications,-n", r.replications, "Replications (seeds) per value (default 10)")
+  cmd->add_option("--replications,-n", r.replications,
+                  "Replications (seeds) per value (default 10)")
       ->check(CLI::Range(std::size_t{1}, scenario::kMaxSweepReplications));
   cmd->add_option("--seed-base", r.seed_base,
                   "Seed of the first replication (default: the scenario's seed)")
@@ -220,27 +241,17 @@ int tradeoff_command(const TradeoffRequest& r) {
   }
   if (axis->values.size() * r.replications > scenario::kMaxSweepRuns) {
     std::cerr << "payquake: --replications: " << axis->values.size() << " values x "
-              << r.replications << " replications is over " << scenario::kMaxSweepRuns
-              << " runs\n";
+              << r.replications << " replications is over " << scenario::kMaxSweepRuns << " runs\n";
     return kBadInput;
   }
   std::optional<std::uint64_t> seed_base;
-  if (!r.seed_base.empty()) {
-    std::uint64_t seed = 0;
-    const char* end = r.seed_base.data() + r.seed_base.size();
-    const auto [at, ec] = std::from_chars(r.seed_base.data(), end, seed);
-    if (ec != std::errc() || at != end) {
-      std::cerr << "payquake: --seed-base: expected a whole number >= 0, got '" << r.seed_base
-                << "'\n";
-      return kBadInput;
-    }
-    seed_base = seed;
-  }
-  const auto ctx = check(r, *axis, seed_base);
-  if (!ctx) return kBadInput;
+  if (!parse_seed_base(r.seed_base, &seed_base)) return kBadInput;
+  const auto base = check(r, *axis);
+  if (!base) return kBadInput;
+  const SweepContext ctx = curve_context(r, *axis, *base, seed_base);
   try {
-    study::prepare_sweep_folder(ctx->dir, ctx->design, r.force);
-    return run_curve(*ctx, r);
+    study::prepare_sweep_folder(ctx.dir, ctx.design, r.force);
+    return run_curve(ctx, r);
   } catch (const study::SweepFolderError& e) {
     std::cerr << "payquake: " << e.what() << '\n';
     return kBadInput;

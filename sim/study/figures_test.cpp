@@ -83,7 +83,8 @@ const nlohmann::ordered_json kNoFraud = nlohmann::ordered_json::parse(R"({
 })");
 
 bool has_named(const std::vector<Figure>& figures, const std::string& name) {
-  return std::any_of(figures.begin(), figures.end(), [&](const Figure& f) { return f.name == name; });
+  return std::any_of(figures.begin(), figures.end(),
+                     [&](const Figure& f) { return f.name == name; });
 }
 
 TEST(Figures, FraudFiguresAppearOnlyWhenARunHasAPolicyAnAttackOrFraud) {
@@ -122,7 +123,8 @@ TEST(Figures, FraudFiguresAreInTheirUnitsAndTotalCostIsTheOneToMinimise) {
   EXPECT_DOUBLE_EQ(*figure_value(s, named(f, "fraud added latency mean")), 0.004);
   // A figure an older summary lacks is missing, not 0.
   EXPECT_FALSE(figure_value(s, named(f, "lost margin")).has_value());
-  const auto minimised = std::count_if(f.begin(), f.end(), [](const Figure& x) { return x.minimise; });
+  const auto minimised =
+      std::count_if(f.begin(), f.end(), [](const Figure& x) { return x.minimise; });
   EXPECT_EQ(minimised, 1);
   EXPECT_TRUE(named(f, "fraud total cost").minimise);
   EXPECT_EQ(path_figure("fraud.total_cost").unit, Unit::kMoney);

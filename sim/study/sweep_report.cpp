@@ -249,8 +249,9 @@ std::string sweep_table(const SweepResult& r) {
       "  success rate of measured payments, latency p99 from intended arrival (mean over runs),\n"
       "  payments failed and charged twice per run. Every figure: sweep.csv, sweep.json.\n";
   if (std::find(header.begin(), header.end(), "fraud total cost") != header.end())
-    out += "  fraud total cost per run (loss + chargeback fees + lost margin; money in the\n"
-           "  scenario's currency units): the figure to minimise.\n";
+    out +=
+        "  fraud total cost per run (loss + chargeback fees + lost margin; money in the\n"
+        "  scenario's currency units): the figure to minimise.\n";
   for (const auto& p : r.problems)
     if (p.state == RunState::kFailed)
       out += "  failed: run " + std::to_string(p.run.number) + " (" + p.run.folder + "): " + p.why +

@@ -11,13 +11,23 @@ namespace {
 
 using core::printf_text;
 
-// The curve's axes first (caught against false declines), then what they cost.
-const std::vector<std::string> kOrder = {
-    "fraud.caught",           "fraud.false_declines",     "fraud.loss",
-    "fraud.total_cost",       "fraud.catch_rate",         "fraud.false_decline_rate",
-    "fraud.attempts",         "fraud.approved",           "fraud.step_ups",
-    "fraud.step_up_abandoned", "fraud.false_decline_amount", "fraud.abandoned_amount",
-    "fraud.chargeback_fees",  "fraud.lost_margin",        "fraud.added_latency_seconds.mean"};
+// The curve's axes (caught against false declines) and what they cost (loss, total cost)
+// first, then the rest of summary.json "fraud".
+const std::vector<std::string> kOrder = {"fraud.caught",
+                                         "fraud.false_declines",
+                                         "fraud.loss",
+                                         "fraud.total_cost",
+                                         "fraud.catch_rate",
+                                         "fraud.false_decline_rate",
+                                         "fraud.attempts",
+                                         "fraud.approved",
+                                         "fraud.step_ups",
+                                         "fraud.step_up_abandoned",
+                                         "fraud.false_decline_amount",
+                                         "fraud.abandoned_amount",
+                                         "fraud.chargeback_fees",
+                                         "fraud.lost_margin",
+                                         "fraud.added_latency_seconds.mean"};
 
 // The table's columns: indices into tradeoff_figures().
 constexpr std::size_t kCaught = 0, kFalseDeclines = 1, kLoss = 2, kTotalCost = 3;
@@ -204,8 +214,10 @@ std::string tradeoff_table(const Tradeoff& t) {
     out += line + "\n";
   }
   out +=
-      "\n  mean ± half-width of the 95% Student-t interval over the value's runs, per run over the\n"
-      "  measured interval, money in the scenario's currency units. Total cost = loss + chargeback\n"
+      "\n  mean ± half-width of the 95% Student-t interval over the value's runs, per run over "
+      "the\n"
+      "  measured interval, money in the scenario's currency units. Total cost = loss + "
+      "chargeback\n"
       "  fees + lost margin (false declines, abandoned step-ups): the figure to minimise.\n"
       "  total cost - lowest: this value's minus the lowest's, paired by seed, with its 95%\n"
       "  interval; an interval above 0 costs more than the lowest for sure.\n";
@@ -218,8 +230,9 @@ std::string tradeoff_table(const Tradeoff& t) {
     out += "  INCOMPLETE: " + std::to_string(t.runs - t.finished) +
            " runs did not finish; no lowest cost is named.\n"
            "  The same command started again runs only those.\n";
-  out += "  Every fraud figure per value: tradeoff.csv; every figure per run: sweep.csv, "
-         "sweep.json.\n";
+  out +=
+      "  Every fraud figure per value: tradeoff.csv; every figure per run: sweep.csv, "
+      "sweep.json.\n";
   return out;
 }
 

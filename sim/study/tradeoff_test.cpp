@@ -88,14 +88,12 @@ std::string cell(const std::string& csv, std::size_t row, const std::string& col
 }
 
 TEST(Tradeoff, CsvHasOneRowPerValueAndEachFiguresMeanAndStudentTInterval) {
-  const SweepResult s = sweep_of({"0.90", "0.95", "0.99"},
-                                 {{summary(10, 40, 500, 900), summary(12, 44, 520, 950),
-                                   summary(14, 48, 540, 1000)},
-                                  {summary(8, 20, 600, 800), summary(9, 22, 610, 820),
-                                   summary(10, 24, 620, 840)},
-                                  {summary(5, 5, 900, 1000), summary(6, 6, 910, 1010),
-                                   summary(7, 7, 920, 1020)}},
-                                 3);
+  const SweepResult s =
+      sweep_of({"0.90", "0.95", "0.99"},
+               {{summary(10, 40, 500, 900), summary(12, 44, 520, 950), summary(14, 48, 540, 1000)},
+                {summary(8, 20, 600, 800), summary(9, 22, 610, 820), summary(10, 24, 620, 840)},
+                {summary(5, 5, 900, 1000), summary(6, 6, 910, 1010), summary(7, 7, 920, 1020)}},
+               3);
   const std::string csv = tradeoff_csv(make_tradeoff(s));
   const auto l = lines(csv);
   ASSERT_EQ(l.size(), 4u) << csv;  // the header and one row per value
@@ -154,10 +152,9 @@ TEST(Tradeoff, TotalCostAgainstTheLowestIsPairedBySeed) {
 }
 
 TEST(Tradeoff, AnIncompleteCurveIsMarkedAndNamesNoLowestCost) {
-  const SweepResult s =
-      sweep_of({"0.90", "0.95"},
-               {{summary(10, 40, 500, 900), summary(12, 44, 520, 1000)}, {summary(8, 20, 600, 860)}},
-               2);
+  const SweepResult s = sweep_of(
+      {"0.90", "0.95"},
+      {{summary(10, 40, 500, 900), summary(12, 44, 520, 1000)}, {summary(8, 20, 600, 860)}}, 2);
   const Tradeoff t = make_tradeoff(s);
   EXPECT_FALSE(t.complete());
   EXPECT_FALSE(t.lowest);
@@ -175,7 +172,8 @@ TEST(Tradeoff, AnIncompleteCurveIsMarkedAndNamesNoLowestCost) {
 }
 
 TEST(Tradeoff, RunsWithoutFraudDataSayThereIsNothingToTradeOff) {
-  const Json plain = {{"fraud", {{"attempts", 0}, {"loss", "0.00"}, {"by_policy", Json::object()}}}};
+  const Json plain = {
+      {"fraud", {{"attempts", 0}, {"loss", "0.00"}, {"by_policy", Json::object()}}}};
   const SweepResult s = sweep_of({"1", "2"}, {{plain, plain}, {plain, plain}}, 2);
   const Tradeoff t = make_tradeoff(s);
   EXPECT_FALSE(t.fraud_data);

@@ -8,8 +8,8 @@
 #include <signal.h>
 
 #include <chrono>
-#include <cstdio>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <thread>
 
@@ -45,7 +45,8 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-sleep )" + std::string(delay) + R"(
+sleep )" + std::string(delay) +
+                             R"(
 mkdir -p "$out"
 awk -v k="$knob" -v s="$seed" 'BEGIN {
   caught = 100 - 10 * k + s; fd = 4 * k * k + 3 * s; loss = 1000 - 100 * k + 7 * s;
@@ -125,8 +126,8 @@ TEST(Tradeoff, WritesOneRowPerValueWithStudentTIntervalsAndTheLowestTotalCost) {
     EXPECT_NEAR(number(csv, row, "caught_ci95_high") - number(csv, row, "caught_mean"),
                 kT2 / std::sqrt(3.0), 1e-9);
     EXPECT_DOUBLE_EQ(number(csv, row, "false_declines_mean"), 4 * k * k + 6);
-    EXPECT_NEAR(number(csv, row, "false_declines_ci95_low"), 4 * k * k + 6 - 3 * kT2 / std::sqrt(3.0),
-                1e-9);
+    EXPECT_NEAR(number(csv, row, "false_declines_ci95_low"),
+                4 * k * k + 6 - 3 * kT2 / std::sqrt(3.0), 1e-9);
     EXPECT_DOUBLE_EQ(number(csv, row, "loss_mean"), 1000 - 100 * k + 14);
     EXPECT_NEAR(number(csv, row, "total_cost_mean"), 1000 - 100 * k + 14 + 8 * k * k + 12, 1e-9);
   }
@@ -157,7 +158,8 @@ TEST(Tradeoff, BadFlagsAreExit2NamingTheFlagAndNothingRuns) {
       {{"--vary", kKnob + "=5"}, "--vary: a curve needs at least two values"},
       {{"--vary", kKnob + "=5,,6"}, "--vary: expected a value between commas"},
       {{"--vary", kKnob + "=5,6,5"}, "--vary: value '5' is given twice"},
-      {{"--vary", kKnob + "=5,6", "--vary", "duration=1m,2m"}, "--vary: a trade-off curve varies one"},
+      {{"--vary", kKnob + "=5,6", "--vary", "duration=1m,2m"},
+       "--vary: a trade-off curve varies one"},
       {{"--vary", kKnob + "=5,0"}, "--vary: nodes.iss.workers: expected a count >= 1, got '0'"},
       {{"--vary", "nodes.iss.wrokers=5,6"}, "did you mean 'workers'?"},
       {{"--vary", kKnob + "=5,6", "--set", "duration=0s"}, "--set: duration"},
@@ -182,8 +184,9 @@ TEST(Tradeoff, CtrlCWritesThePartialCurveMarkedIncompleteWithNoAnswer) {
   const std::string out = dir + "/t";
   ::setenv("PAYQUAKE_STUDY_BINARY", fake_payquake(dir, "0.3").c_str(), 1);
   study::ChildSpec spec;
-  spec.argv = {payquake_binary(), "tradeoff", drill(), "--vary", kKnob + "=5,6,7", "-n", "4",
-               "-j",   "1",      "--out",  out};
+  spec.argv = {
+      payquake_binary(), "tradeoff", drill(), "--vary", kKnob + "=5,6,7", "-n", "4", "-j", "1",
+      "--out",           out};
   spec.own_process_group = true;
   study::ChildProcess child(spec);
   ::unsetenv("PAYQUAKE_STUDY_BINARY");
@@ -291,19 +294,18 @@ double normal_quantile(double p) {  // by bisection: precise enough for a theory
 // d = sqrt(2) inv_cdf(0.93). Each mean must lie within twice its own 95% half-width of it.
 TEST(Tradeoff, TheRealCurveAgreesWithTheScoreModelWithinItsIntervals) {
   const std::string dir = temp_dir("tradeoff-real");
-  const RunOutput r =
-      run_payquake({"tradeoff", threshold_scenario(), "--vary",
-                    "nodes.gw.fraud.rules.0.score_over=0.95,0.99", "-n", "4", "-j", "2", "--out",
-                    dir + "/t", "--quiet"});
+  const RunOutput r = run_payquake({"tradeoff", threshold_scenario(), "--vary",
+                                    "nodes.gw.fraud.rules.0.score_over=0.95,0.99", "-n", "4", "-j",
+                                    "2", "--out", dir + "/t", "--quiet"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   if (!ran_the_policy(dir + "/t/point-0/seed-1")) GTEST_SKIP() << "no fraud policy runs yet";
   const std::string csv = read_file(dir + "/t/tradeoff.csv");
   const double d = std::sqrt(2.0) * normal_quantile(0.93);
   for (std::size_t row = 0; row < 2; ++row) {
     const double t = row == 0 ? 0.95 : 0.99;
-    for (const auto& [column, theory] :
-         std::vector<std::pair<std::string, double>>{
-             {"false_decline_rate", 1 - t}, {"catch_rate", 1 - normal_cdf(normal_quantile(t) - d)}}) {
+    for (const auto& [column, theory] : std::vector<std::pair<std::string, double>>{
+             {"false_decline_rate", 1 - t},
+             {"catch_rate", 1 - normal_cdf(normal_quantile(t) - d)}}) {
       const double mean = number(csv, row, column + "_mean");
       const double half = number(csv, row, column + "_ci95_high") - mean;
       std::printf("tradeoff: score_over %.2f: %s %.4f +- %.4f, theory %.4f\n", t, column.c_str(),
