@@ -31,6 +31,8 @@ struct State {
   std::set<std::pair<int, int>> partitions;      // node pairs (a < b)
   std::set<std::pair<int, int>> site_partitions;  // site pairs (a < b) with no direct link
   std::vector<bool> store_up;                    // per node
+  std::vector<bool> nonce_store_up;              // per node (request signing)
+  std::vector<bool> policy_up;                   // per node: its fraud policy's dependency
   std::vector<double> node_loss;                 // per node: messages to or from it
   std::vector<double> node_add_s;
   std::vector<double> node_jitter_s;
@@ -66,6 +68,8 @@ State state_at(const core::Scenario& s, const topology::Topology& topo, double t
   st.link_jitter_s.assign(s.links.size(), 0.0);
   for (const auto& l : s.links) st.link_latency_s.push_back(l.latency_s);
   st.store_up.assign(s.nodes.size(), true);
+  st.nonce_store_up.assign(s.nodes.size(), true);
+  st.policy_up.assign(s.nodes.size(), true);
   st.node_loss.assign(s.nodes.size(), 0.0);
   st.node_add_s.assign(s.nodes.size(), 0.0);
   st.node_jitter_s.assign(s.nodes.size(), 0.0);
@@ -143,7 +147,13 @@ State state_at(const core::Scenario& s, const topology::Topology& topo, double t
         break;
       case Fault::Kind::kStoreOutage: {
         const int n = node_index(s, f.node);
-        if (n >= 0) st.store_up[static_cast<std::size_t>(n)] = false;
+        auto& up = f.store == Fault::Store::kNonces ? st.nonce_store_up : st.store_up;
+        if (n >= 0) up[static_cast<std::size_t>(n)] = false;
+        break;
+      }
+      case Fault::Kind::kPolicyOutage: {
+        const int n = node_index(s, f.node);
+        if (n >= 0) st.policy_up[static_cast<std::size_t>(n)] = false;
         break;
       }
     }
@@ -235,6 +245,12 @@ void apply(const core::Scenario& s, const topology::Topology& topo, const State&
   for (std::size_t n = 0; n < to.store_up.size(); ++n)
     if (from.store_up[n] != to.store_up[n])
       flow.set_store_available(static_cast<std::uint32_t>(n), to.store_up[n]);
+  for (std::size_t n = 0; n < to.nonce_store_up.size(); ++n)
+    if (from.nonce_store_up[n] != to.nonce_store_up[n])
+      flow.set_nonce_store_available(static_cast<std::uint32_t>(n), to.nonce_store_up[n]);
+  for (std::size_t n = 0; n < to.policy_up.size(); ++n)
+    if (from.policy_up[n] != to.policy_up[n])
+      flow.set_policy_available(static_cast<std::uint32_t>(n), to.policy_up[n]);
   flow.platform_changed(t);
   (void)s;
   (void)topo;

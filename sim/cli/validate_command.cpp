@@ -19,7 +19,7 @@ std::string policy_summary(const core::FraudPolicy& p) {
     out << "no score";
   out << ", " << p.rules.size() << (p.rules.size() == 1 ? " rule" : " rules")
       << " (first match wins), " << (p.step_up ? "step-up" : "no step-up") << ", "
-      << core::to_string(p.on_failure) << "; not run by payquake run yet";
+      << core::to_string(p.on_failure) << "; a gateway or issuer runs it with fraud: {include: FILE}";
   return out.str();
 }
 

@@ -27,6 +27,7 @@ enum class SendReason : std::uint8_t {
   kHopRetry,      // a hop retried its next hop after a timeout or 91/96
   kResend,        // a reversal or advice sent again by the hop that originated it
   kOriginate,     // a hop originated a reversal (after a timeout) or an advice (stand-in)
+  kStepUp,        // the payer pressed "pay" again after passing a 3-D Secure challenge
 };
 
 // What the gateway's idempotency store did with a keyed request.

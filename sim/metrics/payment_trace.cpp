@@ -20,6 +20,7 @@ const char* reason(core::SendReason why) {
     case core::SendReason::kHopRetry: return "hop_retry";
     case core::SendReason::kResend: return "resend";
     case core::SendReason::kOriginate: return "originate";
+    case core::SendReason::kStepUp: return "step_up";
   }
   return "?";
 }

@@ -27,7 +27,8 @@ Flow::Flow(const core::Scenario& scenario, const engine::NetworkView& network,
     : observer_(observer),
       view_(network),
       draws_(scenario),
-      probe_rng_(scenario.seed, "health/probes") {
+      probe_rng_(scenario.seed, "health/probes"),
+      fraud_(scenario, draws_) {
   const auto& nodes = scenario.nodes;
   site_count_ = scenario.sites.size();
   for (const auto& node : nodes) {
@@ -141,6 +142,10 @@ void Flow::handle(const engine::Event& e) {
     case kUneject:
       on_uneject(e.index, e.time_s);
       return;
+    case kChallengeDone:
+      assert(payments_[e.index].generation == e.generation);
+      on_challenge_done(e.index, static_cast<core::StepUpResult>(e.arg), e.time_s);
+      return;
     default:
       break;
   }
@@ -246,8 +251,9 @@ void Flow::on_request_arrives(std::uint32_t a, double t) {
 void Flow::start_service(std::uint32_t s, std::uint32_t a, double t) {
   Station& station = stations_[s];
   // Drawn first: the Philox rounds overlap with the observer's work below.
-  const double service =
+  double service =
       draws_.service_s(station.node, payment_of(a), attempts_[a].visit) * station.slowdown;
+  if (fraud_.any()) service += policy_latency_s(s, a);  // flow_fraud.cpp
   ++station.busy;
   observer_.on_busy_change(ref(s), t, station.busy);
   observer_.on_service_start(ref(s), payment_of(a), t, t - attempts_[a].arrived_s, service);
@@ -326,6 +332,7 @@ void Flow::serve_authorization(std::uint32_t a, double t) {
 }
 
 void Flow::forward(std::uint32_t a, double t) {
+  if (fraud_.any() && screened_out(a, t)) return;  // the gateway's policy (flow_fraud.cpp)
   const std::uint32_t s = attempts_[a].to;
   const std::uint32_t n = stations_[s].node;
   const std::uint32_t next = choose_next_node(n, payment_of(a));
@@ -679,7 +686,8 @@ void Flow::release_payment(std::uint32_t slot, double t) {
   const Population& pop = populations_[ps.payment.population];
   IdempotencyStore& store = key_stores_[pop.entry_node];
   if (store.size() > 0) {
-    const bool per_press = pop.spec.client.idempotency_key == core::KeyPolicy::kNew;
+    const bool per_press = pop.spec.client.idempotency_key == core::KeyPolicy::kNew ||
+                           ps.authenticated_press >= 0;  // reuse: the authenticated key too
     for (int k = 0; k < (per_press ? kMaxKeyedPresses : 1); ++k)
       store.forget(key_for(ps.payment.id, k));
   }

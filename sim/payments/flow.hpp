@@ -22,6 +22,7 @@
 #include "engine/network_view.hpp"
 #include "load/arrivals.hpp"
 #include "payments/health.hpp"
+#include "payments/fraud_gate.hpp"
 #include "payments/idempotency_store.hpp"
 #include "payments/issuer.hpp"
 #include "payments/payer.hpp"
@@ -90,6 +91,7 @@ class Flow : public engine::EventHandler, public engine::FaultHooks {
     kClientPress,      // index: payment slot, arg: 1 for a double submit
     kHealthProbe,      // index: node (the verdicts of its probes of this interval)
     kUneject,          // index: watch (node x stations + station)
+    kChallengeDone,    // index: payment slot, arg: core::StepUpResult (flow_fraud.cpp)
   };
   static constexpr std::uint32_t kNone = 0xffffffffu;
   static constexpr std::uint32_t kPayer = 0xffffffffu;  // the requester of a payer's press
@@ -183,6 +185,13 @@ class Flow : public engine::EventHandler, public engine::FaultHooks {
     core::Outcome outcome = core::Outcome::kFailed;
     double gave_up_s = 0.0;
     std::uint64_t first_key = 0;
+    // 3-D Secure step-up (flow_fraud.cpp): the node whose policy last answered 65, the
+    // press that followed a passed challenge (-1: none; Payer::press), and the challenge.
+    std::uint32_t step_up_node = kNone;
+    double challenge_started_s = 0.0;
+    std::int8_t authenticated_press = -1;
+    std::uint8_t challenges = 0;
+    bool challenging = false;
   };
 
   // Handlers, one per event kind.
@@ -346,6 +355,20 @@ class Flow : public engine::EventHandler, public engine::FaultHooks {
   std::vector<char> policy_up_;                          // per node: its fraud policy's dependency
   Accounts accounts_;
   Issuer issuer_{accounts_, draws_};  // the issuers' decisions over accounts_
+
+  // ---- Fraud policies and 3-D Secure step-up (issue 10; flow_fraud.cpp) ------------------
+  // The policies of the nodes that have one (the flag of a policy_outage is policy_up_).
+  FraudGate fraud_;
+  // The policy's scoring time, added to an authorization's service at a node with a policy.
+  double policy_latency_s(std::uint32_t station, std::uint32_t attempt) const;
+  // The policy of the node serving `attempt` (an authorization, at its service's end) decides:
+  // true when it answered the request itself (59, 05 or 65; the worker is released), false
+  // to go on (forward, or the issuer's funds check). Marks the payment, tells the observer.
+  bool screened_out(std::uint32_t attempt, double t);
+  // A 65 reached the payer: true when the checkout runs a 3-D Secure challenge for it (or
+  // one is running already: it decides), false to take the 65 as the final decline.
+  bool begin_challenge(std::uint32_t slot, double t);
+  void on_challenge_done(std::uint32_t slot, core::StepUpResult result, double t);
 
   std::vector<Attempt> attempts_;
   std::vector<std::uint32_t> free_attempts_;

@@ -62,6 +62,8 @@ inline core::SendReason reason_of(TryKind kind) {
       return core::SendReason::kClientRetry;
     case TryKind::kDoubleSubmit:
       return core::SendReason::kDoubleSubmit;
+    case TryKind::kStepUp:
+      return core::SendReason::kStepUp;
   }
   return core::SendReason::kFirst;
 }

@@ -21,6 +21,7 @@ void Flow::serve_at_issuer(std::uint32_t a, double t) {
   r.target_id = req.target_id;
   r.target_depth = req.target_depth;
   if (req.message == Message::kAuthorization) {
+    if (fraud_.any() && screened_out(a, t)) return;  // the issuer's policy (flow_fraud.cpp)
     r.path = path_of(a);
     const Attempt& root = attempts_[root_of(a)];
     r.try_kind = root.try_kind;

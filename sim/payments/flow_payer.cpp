@@ -35,6 +35,11 @@ void Flow::on_arrival(std::uint32_t population, double t) {
   const auto& bins = issuer_bins_[p.issuer];
   p.bin = bins[(h & 0xffff) % bins.size()];
   p.amount = purchase.amount;
+  // What a fraud policy sees besides card and amount, and the ground truth (issue 10).
+  const PaymentDraws::Features features = draws_.features(p);
+  p.merchant = features.merchant;
+  p.device = features.device;
+  p.fraud = features.fraud;
   p.intended_arrival_s = t;
   observer_.on_arrival(p, t);
 
@@ -63,7 +68,9 @@ void Flow::on_press(std::uint32_t slot, bool double_submit, double t) {
 void Flow::press(std::uint32_t slot, TryKind kind, double t) {
   PaymentSlot& ps = payments_[slot];
   const Population& pop = populations_[ps.payment.population];
-  const Payer::Press press = Payer::press(pop.spec.client, ps.payment.id, kind, ps.presses);
+  const Payer::Press press =
+      Payer::press(pop.spec.client, ps.payment.id, kind, ps.presses, ps.authenticated_press);
+  if (kind == TryKind::kStepUp) ps.authenticated_press = static_cast<std::int8_t>(press.number);
   if (kind != TryKind::kDoubleSubmit) ++ps.presses;
   const std::uint32_t a = new_attempt(slot, kNone, kPayer, pop.entry_node, Message::kAuthorization);
   attempts_[a].try_kind = kind;
@@ -81,6 +88,10 @@ void Flow::payer_answered(std::uint32_t a, ResponseCode code, double t) {
   }
   attempts_[a].state = AttemptState::kAnswered;
   --stations_[attempts_[a].to].outstanding;
+  if (code == ResponseCode::kAuthenticationRequired && begin_challenge(slot, t)) {
+    free_attempt(a, t);  // the checkout runs a 3-D Secure challenge (flow_fraud.cpp)
+    return;
+  }
   PaymentSlot& ps = payments_[slot];
   const Population& pop = populations_[ps.payment.population];
   if (!ps.final_reported) {
@@ -90,7 +101,8 @@ void Flow::payer_answered(std::uint32_t a, ResponseCode code, double t) {
     } else {
       // An error: the customer presses pay again while they have retries left.
       const Payer::Next next =
-          payer_.after_failure(pop.spec.client, ps.payment, attempts_[a].try_kind, ps.presses, t);
+          payer_.after_failure(pop.spec.client, ps.payment, attempts_[a].try_kind, ps.presses, t,
+                             ps.authenticated_press >= 0 ? 1 : 0);
       if (next.step == Payer::Step::kPressAgain) {
         ++ps.refs;
         calendar_->schedule(next.at_s, kClientPress, slot, ps.generation, 0);
@@ -110,7 +122,8 @@ void Flow::payer_gave_up(std::uint32_t a, double t) {
   if (ps.final_reported) return;
   const Population& pop = populations_[ps.payment.population];
   const Payer::Next next =
-      payer_.after_failure(pop.spec.client, ps.payment, attempts_[a].try_kind, ps.presses, t);
+      payer_.after_failure(pop.spec.client, ps.payment, attempts_[a].try_kind, ps.presses, t,
+                             ps.authenticated_press >= 0 ? 1 : 0);
   if (next.step == Payer::Step::kNothing) return;
   if (next.step == Payer::Step::kPressAgain) {
     ++ps.refs;

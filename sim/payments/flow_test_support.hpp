@@ -83,6 +83,20 @@ struct StationEvent {
   double t = 0.0;
 };
 
+// Issue 10: a policy's verdict on a request of a payment, and a payer's challenge.
+struct FraudDecisionRecord {
+  core::StationRef station;
+  core::Payment payment;  // as it was when decided (its ground truth and marks)
+  core::FraudVerdict verdict;
+  double t = 0.0;
+};
+struct StepUpRecord {
+  core::Payment payment;
+  core::StepUpResult result = core::StepUpResult::kPassed;
+  double latency_s = 0.0;
+  double t = 0.0;
+};
+
 // Records what the flow emits: typed lists for assertions, and a transcript (one line per
 // event, in simulated time) to compare whole, as SimGrid's tesh files do. Busy and queue
 // changes and clock ticks are left out of the transcript: they repeat what it shows.
@@ -99,10 +113,14 @@ class RecordingObserver final : public core::FlowObserver {
   std::vector<StationEvent> services, timeouts, rejections, late_answers;
   std::vector<core::KeyResult> key_results;
   std::vector<core::Message> lost;
+  std::vector<core::Payment> arrived;  // every payment as it arrived
+  std::vector<FraudDecisionRecord> fraud_decisions;
+  std::vector<StepUpRecord> step_ups;
   std::uint64_t arrivals = 0, payer_late_answers = 0;
 
   void on_arrival(const core::Payment& p, double t) override {
     ++arrivals;
+    arrived.push_back(p);
     line(t, "arrival p" + std::to_string(p.id) + " card " + std::to_string(p.card));
   }
   void on_final(const core::Payment& p, core::Outcome o, core::ResponseCode code,
@@ -151,6 +169,20 @@ class RecordingObserver final : public core::FlowObserver {
     key_results.push_back(r);
     line(t, "idempotency " + who(s) + " p" + std::to_string(p.id) + " " + key_result(r));
   }
+  void on_fraud_decision(core::StationRef s, const core::Payment& p, const core::FraudVerdict& v,
+                         double t) override {
+    fraud_decisions.push_back({s, p, v, t});
+    line(t, "fraud " + who(s) + " p" + std::to_string(p.id) + " " + core::to_string(v.action) +
+                " rule " + std::to_string(v.rule) + " score " + seconds(v.score) +
+                (v.policy_down ? " down" : ""));
+  }
+  void on_step_up(const core::Payment& p, core::StepUpResult r, double latency_s,
+                  double t) override {
+    step_ups.push_back({p, r, latency_s, t});
+    static const char* const kResult[] = {"passed", "abandoned", "stopped"};
+    line(t, "step_up p" + std::to_string(p.id) + " " + kResult[static_cast<int>(r)] + " after " +
+                seconds(latency_s));
+  }
   void on_reconciled(const core::Payment& p, const core::ReconciledPayment& r, double t) override {
     reconciled.push_back({p.id, r, t});
     line(t, "reconciled p" + std::to_string(p.id) + " charges " +
@@ -181,7 +213,8 @@ class RecordingObserver final : public core::FlowObserver {
   }
   static const char* reason(core::SendReason why) {
     static const char* const kReason[] = {"first",     "client_retry", "double_submit",
-                                          "hop_retry", "resend",       "originate"};
+                                          "hop_retry", "resend",       "originate",
+                                          "step_up"};
     return kReason[static_cast<int>(why)];
   }
   static const char* key_result(core::KeyResult r) {

@@ -34,8 +34,9 @@ struct Path {
   int divergence(const Path& other) const;
 };
 
-// Where a payer's request came from.
-enum class TryKind : std::uint8_t { kFirst, kClientRetry, kDoubleSubmit };
+// Where a payer's request came from. kStepUp: the press after a passed 3-D Secure challenge
+// (issue 10), a new request with a new key.
+enum class TryKind : std::uint8_t { kFirst, kClientRetry, kDoubleSubmit, kStepUp };
 
 struct Charge {
   Path path;

@@ -27,10 +27,15 @@ class Payer {
     int number = 0;
   };
   // The press of `kind` for payment `id` of a customer configured as `client`, who has
-  // pressed `presses` times before in the primary chain (double submits are not counted).
-  // reuse: every press carries the first press's key; new: a key per press number (the
-  // last one shared beyond 31); none: no key.
-  static Press press(const core::Client& client, std::uint64_t id, TryKind kind, int presses);
+  // pressed `presses` times before in the primary chain (double submits are not counted;
+  // the press after a 3-D Secure challenge, kStepUp, is). reuse: every press carries the
+  // first press's key; new: a key per press number (the last one shared beyond 31); none:
+  // no key. Once the customer passed a challenge, `authenticated_press` is the number of
+  // the press that followed it: that press has a key of its own (the first key's stored
+  // answer is the 65 that asked for the challenge), and under reuse every later press
+  // carries it.
+  static Press press(const core::Client& client, std::uint64_t id, TryKind kind, int presses,
+                     int authenticated_press = -1);
 
   // After the first press of `p` at `t`: whether a second, accidental submit follows, and
   // when.
@@ -41,7 +46,8 @@ class Payer {
   DoubleSubmit double_submit(const core::Payment& p, double t) const;
 
   // What the customer does next after press kind `kind` failed at `t` (an error answer or
-  // the client timeout), having pressed `presses` times in the primary chain.
+  // the client timeout), having pressed `presses` times in the primary chain, `step_ups` of
+  // them after a challenge (those are not retries: they leave the retries as they were).
   enum class Step : std::uint8_t {
     kNothing,     // a double submit's failure: the primary chain decides
     kPressAgain,  // a client retry at `at_s`
@@ -52,7 +58,7 @@ class Payer {
     double at_s = 0.0;
   };
   Next after_failure(const core::Client& client, const core::Payment& p, TryKind kind,
-                     int presses, double t) const;
+                     int presses, double t, int step_ups = 0) const;
 
  private:
   const PaymentDraws& draws_;

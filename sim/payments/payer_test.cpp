@@ -153,5 +153,41 @@ TEST(Payer, DoubleSubmitsHappenAtTheirShareAfterTheirDelay) {
     EXPECT_FALSE(never.double_submit(payment(static_cast<std::uint64_t>(k)), 0.0).happens);
 }
 
+// Issue 10: after a 3-D Secure challenge the customer pays with a key of their own (the
+// first key's stored answer is the 65 that asked for the challenge), and under reuse every
+// later press carries it.
+TEST(Payer, ThePressAfterAChallengeHasANewKeyThatLaterPressesReuse) {
+  const core::Client reuse = with_keys(core::KeyPolicy::kReuse);
+  const std::uint64_t first = Payer::press(reuse, 7, TryKind::kFirst, 0).key;
+  const Payer::Press after = Payer::press(reuse, 7, TryKind::kStepUp, 1);
+  EXPECT_NE(after.key, 0u);
+  EXPECT_NE(after.key, first);
+  EXPECT_EQ(after.number, 1);  // a press of the primary chain: its own request
+  EXPECT_EQ(Payer::press(reuse, 7, TryKind::kClientRetry, 2, after.number).key, after.key);
+  EXPECT_NE(Payer::press(reuse, 8, TryKind::kStepUp, 1).key, after.key);  // another payment's
+
+  const core::Client fresh = with_keys(core::KeyPolicy::kNew);
+  const std::uint64_t fresh_first = Payer::press(fresh, 7, TryKind::kFirst, 0).key;
+  const std::uint64_t fresh_after = Payer::press(fresh, 7, TryKind::kStepUp, 1).key;
+  EXPECT_NE(fresh_after, fresh_first);
+  EXPECT_NE(Payer::press(fresh, 7, TryKind::kClientRetry, 2, 1).key, fresh_after);
+  EXPECT_EQ(Payer::press(with_keys(core::KeyPolicy::kNone), 7, TryKind::kStepUp, 1).key, 0u);
+}
+
+// The press after a challenge is not a retry: the customer still has their retries.
+TEST(Payer, ThePressAfterAChallengeLeavesTheRetriesAlone) {
+  const core::Scenario s = scenario();
+  const PaymentDraws draws(s);
+  const Payer payer(draws);
+  const core::Client& c = s.payers[0].client;  // retries: 2
+  // First press, the press after the challenge, then two retries: 4 presses, 1 a step-up.
+  EXPECT_EQ(payer.after_failure(c, payment(1), TryKind::kClientRetry, 3, 0.0, 1).step,
+            Payer::Step::kPressAgain);
+  EXPECT_EQ(payer.after_failure(c, payment(1), TryKind::kClientRetry, 4, 0.0, 1).step,
+            Payer::Step::kGiveUp);
+  EXPECT_EQ(payer.after_failure(c, payment(1), TryKind::kClientRetry, 3, 0.0).step,
+            Payer::Step::kGiveUp);
+}
+
 }  // namespace
 }  // namespace payquake::payments

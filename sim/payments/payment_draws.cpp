@@ -10,7 +10,7 @@ using core::KeyedRandom;
 // Family names follow the named streams they replace ("nodes/<id>/service", ...): one
 // family per thing drawn, so changing how one thing is drawn leaves the others' numbers.
 PaymentDraws::PaymentDraws(const core::Scenario& scenario)
-    : link_keys_(scenario.seed, "links") {
+    : link_keys_(scenario.seed, "links"), challenge_keys_(scenario.seed, "fraud/step_up") {
   const std::uint64_t seed = scenario.seed;
   for (const core::Node& node : scenario.nodes) {
     const std::string name = "nodes/" + node.id;
@@ -20,6 +20,8 @@ PaymentDraws::PaymentDraws(const core::Scenario& scenario)
                                KeyedRandom(seed, name + "/retry"),
                                KeyedRandom(seed, "accounts/" + node.id + "/holds"),
                                KeyedRandom(seed, "accounts/" + node.id + "/balance")});
+    policy_.push_back(PolicyDraws{KeyedRandom(seed, name + "/fraud/score"),
+                                  KeyedRandom(seed, name + "/fraud/latency")});
   }
   for (const core::Payers& payers : scenario.payers) {
     const std::string name = "payers/" + payers.id;
@@ -27,7 +29,10 @@ PaymentDraws::PaymentDraws(const core::Scenario& scenario)
         core::ZipfSampler(payers.cards, payers.activity.s), payers.amount, payers.client,
         KeyedRandom(seed, name + "/purchase"), KeyedRandom(seed, name + "/cards"),
         KeyedRandom(seed, name + "/amounts"),
-        KeyedRandom(seed, name + "/client"), KeyedRandom(seed, name + "/double_submit")});
+        KeyedRandom(seed, name + "/client"), KeyedRandom(seed, name + "/double_submit"),
+        core::ZipfSampler(payers.merchants, 1.0), payers.second_device,
+        payers.fraud_rate.value_or(scenario.fraud.base_rate),
+        KeyedRandom(seed, name + "/features")});
   }
 }
 
@@ -49,6 +54,46 @@ PaymentDraws::DoubleSubmit PaymentDraws::double_submit(const core::Payment& p) c
   out.happens = d.uniform01() < pop.client.double_submit;
   out.delay_s = core::sample(pop.client.double_submit_delay, d);
   return out;
+}
+
+PaymentDraws::Features PaymentDraws::features(const core::Payment& p) const {
+  const PopulationDraws& pop = populations_[p.population];
+  KeyedDraws d = pop.feature_keys.at(p.serial, 0);
+  // The two decisions first, from the two halves of one value (32 bits each: probabilities
+  // to 2.3e-10), then the merchant from the next: a change of merchants never flips them.
+  const std::uint64_t decisions = d();
+  const double u_fraud = static_cast<double>(decisions >> 32) * 0x1.0p-32;
+  const double u_second = static_cast<double>(decisions & 0xffffffffu) * 0x1.0p-32;
+  Features out;
+  out.fraud = u_fraud < pop.fraud_rate;
+  out.merchant = static_cast<std::uint64_t>(pop.merchants(d));
+  if (out.fraud) {
+    out.device = unknown_device(p.serial);
+  } else {
+    out.device = card_device(p.population, p.card, u_second < pop.second_device ? 1 : 0);
+  }
+  return out;
+}
+
+std::uint64_t PaymentDraws::card_device(std::uint32_t population, std::uint64_t card, int index) {
+  // A 64-bit mix of (population, card, index): distinct ids for distinct cards and devices
+  // but for collisions of probability ~2^-64 per pair.
+  const std::uint64_t id = core::mix64(core::derive_occurrence(
+      (static_cast<std::uint64_t>(population) << 40) ^ card, static_cast<std::uint64_t>(index)));
+  return id == 0 ? 1 : id;
+}
+
+std::uint64_t PaymentDraws::unknown_device(std::uint64_t serial) {
+  const std::uint64_t id = core::mix64(serial ^ 0x5374'6f6c'656eULL) ^ 0xa5a5'a5a5'a5a5'a5a5ULL;
+  return id == 0 ? 1 : id;
+}
+
+PaymentDraws::Challenge PaymentDraws::challenge(const core::Payment& p, int ordinal) const {
+  KeyedDraws d = challenge_keys_.at(p.serial, static_cast<std::uint64_t>(ordinal));
+  Challenge c;
+  c.latency_u = d.uniform01();
+  c.outcome_u = d.uniform01();
+  return c;
 }
 
 double PaymentDraws::client_retry_delay_s(const core::Payment& p, int press) const {

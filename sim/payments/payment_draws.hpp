@@ -45,6 +45,39 @@ class PaymentDraws {
   // The wait before press number `press` (1 for the first retry) of pay.
   double client_retry_delay_s(const core::Payment& p, int press) const;
 
+  // At arrival (issue 10), what a fraud policy may see besides card and amount, and the
+  // ground truth: the merchant (Zipf(1) over 1..merchants), the device (the card's own, or
+  // its second with probability second_device) and whether the payment is fraud (with
+  // probability fraud_rate, else the scenario's base_rate; a fraudster pays from a device
+  // the card never used). Its own family ("payers/<id>/features"), so no other draw moves;
+  // one Philox call for most payments. REQUIRES: p.card set, p.population a payers' one.
+  struct Features {
+    std::uint64_t merchant = 0;
+    std::uint64_t device = 0;
+    bool fraud = false;
+  };
+  Features features(const core::Payment& p) const;
+  // Device ids (never 0): a card's `index`th device (0 its usual one, 1 its second), unique
+  // across populations; and a device no card ever used, one per `serial` (a stolen card's).
+  static std::uint64_t card_device(std::uint32_t population, std::uint64_t card, int index);
+  static std::uint64_t unknown_device(std::uint64_t serial);
+
+  // A fraud policy at `node`: the uniform of its score of `p`, one per (node, payment) so that
+  // every request of a payment scores alike, and the uniform of the time it takes to score
+  // request `visit`.
+  double policy_score_u(std::uint32_t node, const core::Payment& p) const {
+    return policy_[node].score.at(p.serial, 0).uniform01();
+  }
+  double policy_latency_u(std::uint32_t node, const core::Payment& p, std::uint64_t visit) const {
+    return policy_[node].latency.at(p.serial, visit).uniform01();
+  }
+  // A 3-D Secure challenge of `p` (its `ordinal`th): uniforms for its latency and its outcome.
+  struct Challenge {
+    double latency_u = 0.0;
+    double outcome_u = 0.0;
+  };
+  Challenge challenge(const core::Payment& p, int ordinal) const;
+
   // At a node, for the request `visit` of payment `p`.
   double service_s(std::uint32_t node, const core::Payment& p, std::uint64_t visit) const {
     const NodeDraws& n = nodes_[node];
@@ -98,10 +131,20 @@ class PaymentDraws {
     core::Distribution amount;
     core::Client client;
     core::KeyedRandom purchase_keys, card_keys, amount_keys, retry_keys, double_keys;
+    // Issue 10: merchant, device and ground truth (features()).
+    core::ZipfSampler merchants{1, 1.0};
+    double second_device = 0.0;
+    double fraud_rate = 0.0;
+    core::KeyedRandom feature_keys;
+  };
+  struct PolicyDraws {
+    core::KeyedRandom score, latency;
   };
   std::vector<NodeDraws> nodes_;
   std::vector<PopulationDraws> populations_;
+  std::vector<PolicyDraws> policy_;  // per node
   core::KeyedRandom link_keys_;
+  core::KeyedRandom challenge_keys_;
 };
 
 }  // namespace payquake::payments

@@ -208,5 +208,102 @@ TEST(PaymentDraws, CardsAndAmountsOfPopulationsAreTheirOwn) {
   EXPECT_LT(same_amount, 10);
 }
 
+// Issue 10: merchant, device and ground truth at arrival.
+TEST(PaymentDraws, BaseRateFraudHappensAtItsRateAndAPopulationsOwnRateWins) {
+  core::Scenario s = scenario();
+  s.fraud.base_rate = 0.2;
+  s.payers[0].fraud_rate = 0.05;  // population a overrides; b takes the base rate
+  const PaymentDraws d(s);
+  int fraud_a = 0, fraud_b = 0;
+  for (std::uint64_t k = 0; k < kPayments; ++k) {
+    core::Payment a = payment(0, k), b = payment(1, k);
+    a.card = b.card = 1 + k % 100;
+    fraud_a += d.features(a).fraud ? 1 : 0;
+    fraud_b += d.features(b).fraud ? 1 : 0;
+  }
+  EXPECT_NEAR(fraud_a, kPayments * 0.05, kSigmas * std::sqrt(kPayments * 0.05 * 0.95));
+  EXPECT_NEAR(fraud_b, kPayments * 0.2, kSigmas * std::sqrt(kPayments * 0.2 * 0.8));
+  s.payers[0].fraud_rate = 0.0;
+  const PaymentDraws none(s);
+  for (std::uint64_t k = 0; k < 1000; ++k) {
+    core::Payment a = payment(0, k);
+    a.card = 1;
+    EXPECT_FALSE(none.features(a).fraud);
+  }
+}
+
+// A card pays from its own device, from its second one at second_device's rate, and a
+// fraudster from a device the card never used; devices of different cards differ.
+TEST(PaymentDraws, DevicesBelongToCardsAndFraudstersUseNewOnes) {
+  core::Scenario s = scenario();
+  s.fraud.base_rate = 0.1;
+  s.payers[0].second_device = 0.3;
+  const PaymentDraws d(s);
+  int second = 0, legit = 0;
+  std::set<std::uint64_t> fraud_devices;
+  for (std::uint64_t k = 0; k < kPayments; ++k) {
+    core::Payment p = payment(0, k);
+    p.card = 1 + k % 50;
+    const auto f = d.features(p);
+    const std::uint64_t own = PaymentDraws::card_device(0, p.card, 0);
+    const std::uint64_t other = PaymentDraws::card_device(0, p.card, 1);
+    ASSERT_NE(f.device, 0u);
+    if (f.fraud) {
+      EXPECT_NE(f.device, own);
+      EXPECT_NE(f.device, other);
+      fraud_devices.insert(f.device);
+      continue;
+    }
+    ++legit;
+    ASSERT_TRUE(f.device == own || f.device == other);
+    second += f.device == other ? 1 : 0;
+  }
+  EXPECT_NEAR(second, legit * 0.3, kSigmas * std::sqrt(legit * 0.3 * 0.7));
+  EXPECT_GT(fraud_devices.size(), 1000u);  // one per fraudulent payment
+  EXPECT_NE(PaymentDraws::card_device(0, 7, 0), PaymentDraws::card_device(1, 7, 0));
+  EXPECT_NE(PaymentDraws::card_device(0, 7, 0), PaymentDraws::card_device(0, 8, 0));
+}
+
+// Zipf(1) over 1..merchants: merchant k has share (1/k) / H(n).
+TEST(PaymentDraws, MerchantsFollowZipfOne) {
+  core::Scenario s = scenario();
+  s.payers[0].merchants = 100;
+  const PaymentDraws d(s);
+  double harmonic = 0.0;
+  for (int k = 1; k <= 100; ++k) harmonic += 1.0 / k;
+  int first = 0, second = 0;
+  for (std::uint64_t k = 0; k < kPayments; ++k) {
+    core::Payment p = payment(0, k);
+    p.card = 1;
+    const std::uint64_t m = d.features(p).merchant;
+    ASSERT_GE(m, 1u);
+    ASSERT_LE(m, 100u);
+    first += m == 1 ? 1 : 0;
+    second += m == 2 ? 1 : 0;
+  }
+  const auto near = [&](int count, double share) {
+    EXPECT_NEAR(count, kPayments * share, kSigmas * std::sqrt(kPayments * share * (1 - share)));
+  };
+  near(first, 1.0 / harmonic);
+  near(second, 0.5 / harmonic);
+}
+
+// The new draws have keys of their own: a scenario's other draws are what they were.
+TEST(PaymentDraws, FraudSettingsChangeNoOtherDraw) {
+  core::Scenario a = scenario();
+  core::Scenario b = scenario();
+  b.fraud.base_rate = 0.5;
+  b.payers[0].merchants = 3;
+  b.payers[0].second_device = 0.9;
+  const PaymentDraws da(a), db(b);
+  for (std::uint64_t k = 0; k < 1000; ++k) {
+    const core::Payment p = payment(0, k);
+    EXPECT_EQ(da.purchase(p).card, db.purchase(p).card);
+    EXPECT_EQ(da.purchase(p).amount, db.purchase(p).amount);
+    EXPECT_EQ(da.service_s(1, p, visit::press(0)), db.service_s(1, p, visit::press(0)));
+    EXPECT_EQ(da.double_submit(p).happens, db.double_submit(p).happens);
+  }
+}
+
 }  // namespace
 }  // namespace payquake::payments

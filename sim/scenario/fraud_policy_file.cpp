@@ -283,6 +283,35 @@ std::optional<core::FraudPolicy> read_fraud_policy_value(const Value& v, const s
   return p;
 }
 
+void resolve_policy_files(Value& root, const std::string& top_file, std::vector<Diagnostic>& diags,
+                          ParseBudget& budget) {
+  Value* nodes = root.is_mapping() ? root.find("nodes") : nullptr;
+  if (!nodes || !nodes->is_sequence()) return;
+  for (Value& node : nodes->items) {
+    Value* fraud = node.is_mapping() ? node.find("fraud") : nullptr;
+    if (!fraud || !fraud->is_scalar()) continue;
+    Value named;
+    named.kind = Value::Kind::kMapping;
+    named.loc = fraud->loc;
+    named.keys.push_back(Key{"include", fraud->loc});
+    named.items.push_back(std::move(*fraud));
+    *fraud = std::move(named);
+    // The include's own location decides what a relative path is relative to; the top
+    // file, which files may be read (includes.hpp).
+    const std::size_t before = diags.size();
+    resolve_includes(*fraud, top_file, diags, budget);
+    if (diags.size() == before) continue;
+    // Named where the user wrote it, and not read further: its missing rules would only
+    // repeat that the file could not be read.
+    const Value* id = node.find("id");
+    const std::string path =
+        "nodes." + (id && id->is_scalar() ? id->text : std::string("?")) + ".fraud";
+    for (std::size_t i = before; i < diags.size(); ++i)
+      if (diags[i].key_path == "include") diags[i].key_path = path;
+    node.erase(node.index_of("fraud"));
+  }
+}
+
 bool looks_like_fraud_policy(const Value& root) {
   if (!root.is_mapping()) return false;
   for (const auto& k : kScenarioMarkers)

@@ -27,6 +27,13 @@ core::FraudPolicy read_fraud_policy(const std::string& path);
 core::FraudPolicy read_fraud_policy_string(const std::string& yaml_text,
                                            const std::string& file_name_for_messages);
 
+// A node's `fraud: FILE` (a policy named by its file alone, as `--set nodes.gw.fraud=FILE`
+// swaps one policy for another) read as `fraud: {include: FILE}`: relative to the file
+// that wrote it, or to the working folder for a --set; the file must lie where an include of
+// scenario `top_file` may (includes.hpp). Call after the overrides.
+void resolve_policy_files(Value& root, const std::string& top_file, std::vector<Diagnostic>& diags,
+                          ParseBudget& budget);
+
 // The policy mapping `v` (includes resolved) at key path `path` ("nodes.gw.fraud"), every
 // mistake appended to `diags` with its location; nullopt when there was one. Its source_file
 // is the file its keys were written in.

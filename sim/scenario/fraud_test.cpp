@@ -380,6 +380,26 @@ TEST(Fraud, OverridesReachAttacksAndIncludedThresholds) {
 }
 
 // The fuzz corpus's fraud seed is valid: its mutations reach past the first error.
+// `--set nodes.<id>.fraud=FILE` swaps a whole policy (compare two policies on the same
+// traffic); a relative FILE is read from the working folder, as a shell user expects.
+TEST(Fraud, SetANodesPolicyToAnotherFile) {
+  IncludedPolicy f;
+  f.dir.write("other.yaml", "rules:\n  - {amount_over: 10.00, action: decline}\n");
+  const core::Scenario o = load_file(f.scenario, {"nodes.iss.fraud=" + f.dir.path("other.yaml")});
+  const core::Node& iss = *o.find_node("iss");
+  ASSERT_EQ(iss.fraud->rules.size(), 1u);
+  EXPECT_EQ(iss.fraud->rules[0].kind, core::FraudRule::Kind::kAmountOver);
+  EXPECT_FALSE(iss.fraud->score.has_value());  // replaced, not merged with the old policy
+  EXPECT_EQ(iss.fraud->source_file, f.dir.path("other.yaml"));
+  try {
+    load_file(f.scenario, {"nodes.iss.fraud=" + f.dir.path("missing.yaml")});
+    FAIL();
+  } catch (const ScenarioError& e) {
+    EXPECT_EQ(std::string(e.what()), "--set: nodes.iss.fraud: expected a readable file, got '" +
+                                         f.dir.path("missing.yaml") + "' (no such file)");
+  }
+}
+
 TEST(Fraud, FuzzSeedLoads) {
   const core::Scenario s =
       load_file(std::string(PAYQUAKE_SOURCE_DIR) + "/tests/scenario/fuzz/fraud-every-key.yaml");

@@ -137,6 +137,7 @@ core::Scenario load_string(const std::string& yaml_text, const std::string& file
   if (!root) throw ScenarioError(std::move(diags));
   resolve_includes(*root, file_name_for_messages, diags, budget);
   apply_overrides(*root, overrides, diags, budget);
+  resolve_policy_files(*root, file_name_for_messages, diags, budget);
   resolve_load_sources(*root, file_name_for_messages, diags, budget);
   if (looks_like_fraud_policy(*root)) {
     diags.push_back(make_diagnostic(root->loc, "", std::string(kPolicyIsNotAScenario)));
