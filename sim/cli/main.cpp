@@ -10,6 +10,7 @@
 #include "cli/size_command.hpp"
 #include "cli/suggest_flag.hpp"
 #include "cli/sweep_command.hpp"
+#include "cli/tradeoff_command.hpp"
 #include "report/openmetrics.hpp"
 #include "report/run_info.hpp"
 
@@ -151,6 +152,9 @@ int main(int argc, char** argv) {
   cli::SizeRequest size;
   auto* size_cmd = cli::add_size_command(app, size);
   size_cmd->footer(format_footer);
+  cli::TradeoffRequest tradeoff;
+  auto* tradeoff_cmd = cli::add_tradeoff_command(app, tradeoff);
+  tradeoff_cmd->footer(format_footer);
 
   try {
     app.parse(argc, argv);
@@ -181,6 +185,7 @@ int main(int argc, char** argv) {
     if (*compare_cmd) return cli::compare_command(compare);
     if (*sweep_cmd) return cli::sweep_command(sweep);
     if (*size_cmd) return cli::size_command(size);
+    if (*tradeoff_cmd) return cli::tradeoff_command(tradeoff);
     return cli::validate_command(files);
   } catch (const std::exception& e) {
     std::cerr << "payquake: internal error: " << e.what() << '\n';
