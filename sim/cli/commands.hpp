@@ -29,6 +29,10 @@ struct RunRequest {
   std::string serve_metrics;
   double pace = 0.0;
   bool allow_remote = false;  // --serve-metrics may bind a non-loopback address
+  // The labelled transaction dataset (--dataset DIR, docs/dataset.md): its folder (empty:
+  // none) and the share of payments it keeps (--dataset-sample), in (0, 1].
+  std::string dataset_dir;
+  double dataset_share = 1.0;
 };
 
 int run_command(const RunRequest& request);

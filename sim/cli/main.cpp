@@ -5,10 +5,12 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/run_dataset.hpp"
 #include "cli/compare_command.hpp"
 #include "cli/size_command.hpp"
 #include "cli/suggest_flag.hpp"
 #include "cli/sweep_command.hpp"
+#include "cli/tradeoff_command.hpp"
 #include "report/openmetrics.hpp"
 #include "report/run_info.hpp"
 
@@ -69,6 +71,27 @@ int main(int argc, char** argv) {
                        : "expected a whole number >= 1, got '" + v + "'";
           },
           "N >= 1"));
+  auto* dataset = run_cmd->add_option(
+      "--dataset", run.dataset_dir,
+      "Write the labelled transaction dataset to DIR (payments.csv, one row per payment, and "
+      "data-dictionary.md; docs/dataset.md); with --force, an earlier dataset there is replaced");
+  dataset->type_name("DIR")->check(CLI::Validator(
+      [](const std::string& v) { return v.empty() ? "expected a folder, got ''" : std::string(); },
+      "DIR"));
+  std::string dataset_sample;
+  run_cmd
+      ->add_option("--dataset-sample", dataset_sample,
+                   "Keep only this share of payments in the dataset, e.g. 10% (chosen by a draw "
+                   "keyed on each payment: the same payments in every variant)")
+      ->type_name("P%")
+      ->needs(dataset)
+      ->check(CLI::Validator(
+          [](const std::string& v) {
+            return cli::parse_dataset_sample(v)
+                       ? std::string()
+                       : "expected a percentage in (0%, 100%], like 10%, got '" + v + "'";
+          },
+          "P%"));
   run_cmd->add_option("--epoch", run.epoch,
                       "metrics.om: the Unix time (seconds, or UTC 2025-11-28T00:00:00Z) of "
                       "simulated time 0 (default: the arrivals end when the run starts)")
@@ -129,6 +152,9 @@ int main(int argc, char** argv) {
   cli::SizeRequest size;
   auto* size_cmd = cli::add_size_command(app, size);
   size_cmd->footer(format_footer);
+  cli::TradeoffRequest tradeoff;
+  auto* tradeoff_cmd = cli::add_tradeoff_command(app, tradeoff);
+  tradeoff_cmd->footer(format_footer);
 
   try {
     app.parse(argc, argv);
@@ -152,12 +178,14 @@ int main(int argc, char** argv) {
         }
         run.overrides.push_back("seed=" + seed);
       }
+      if (!dataset_sample.empty()) run.dataset_share = *cli::parse_dataset_sample(dataset_sample);
       run.command_line = command_line(argc, argv);
       return cli::run_command(run);
     }
     if (*compare_cmd) return cli::compare_command(compare);
     if (*sweep_cmd) return cli::sweep_command(sweep);
     if (*size_cmd) return cli::size_command(size);
+    if (*tradeoff_cmd) return cli::tradeoff_command(tradeoff);
     return cli::validate_command(files);
   } catch (const std::exception& e) {
     std::cerr << "payquake: internal error: " << e.what() << '\n';

@@ -17,6 +17,7 @@
 #include "cli/self_binary.hpp"
 #include "core/fan_out.hpp"
 #include "cli/live_drill.hpp"
+#include "cli/run_dataset.hpp"
 #include "engine/driver.hpp"
 #include "engine/platform.hpp"
 #include "metrics/payment_trace.hpp"
@@ -29,6 +30,7 @@
 #include "report/run_folder.hpp"
 #include "report/summary.hpp"
 #include "scenario/loader.hpp"
+#include "scenario/units.hpp"
 #include "study/executor.hpp"
 #include "topology/topology.hpp"
 
@@ -224,9 +226,10 @@ bool write_metrics_om(const std::string& staging_dir, const core::Scenario& scen
 }
 
 // Runs the scenario on SimGrid and measures it. The engine lives only inside this call.
+// `dataset` (with --dataset) subscribes to the flow's events too.
 Outcome simulate(const core::Scenario& scenario, const topology::Topology& topo,
                  const RunRequest& request, const std::string& shown_dir,
-                 const std::string& staging_dir, LiveDrill* live) {
+                 const std::string& staging_dir, LiveDrill* live, RunDataset* dataset) {
   const engine::Mode mode =
       request.engine == "lockstep" ? engine::Mode::kLockstep : engine::Mode::kRunAhead;
   const auto wall_start = std::chrono::steady_clock::now();
@@ -236,8 +239,8 @@ Outcome simulate(const core::Scenario& scenario, const topology::Topology& topo,
     platform.emplace(scenario, topo, chaos::slowdown_factors(scenario));
   }
   metrics::RunMetrics metrics(scenario);
-  // With --trace, the flow's events go to the metrics and the trace alike; without it,
-  // straight to the metrics (no second virtual call per event).
+  // With --trace or --dataset, the flow's events go to the metrics and the others alike;
+  // without them, straight to the metrics (no second virtual call per event).
   core::FanOutObserver subscribers;
   std::ofstream trace_file;
   std::optional<metrics::PaymentTrace> trace;
@@ -245,8 +248,11 @@ Outcome simulate(const core::Scenario& scenario, const topology::Topology& topo,
   if (request.trace_every > 0) {
     trace_file.open(staging_dir + "/trace.jsonl", std::ios::binary);
     trace.emplace(scenario, request.trace_every, trace_file);
+  }
+  if (trace || dataset != nullptr) {
     subscribers.add(metrics);
-    subscribers.add(*trace);
+    if (trace) subscribers.add(*trace);
+    if (dataset != nullptr) subscribers.add(dataset->observer());
     observer = &subscribers;
   }
   payments::Flow flow(scenario, *platform, *observer);
@@ -338,6 +344,21 @@ void write_run(report::RunFolder& folder, const core::Scenario& scenario, const 
                            control_csv}));
   report::write_atomically(dir + "/summary.json", out.summary.dump(2) + "\n");
   folder.commit();
+}
+
+// The dataset's line under the run's summary: where it is, its rows, and what a partial run
+// left out.
+std::string dataset_line(const RunDataset& dataset, const report::RunInfo& info) {
+  std::string line = "  dataset      " + std::to_string(dataset.rows()) + " payments in " +
+                     dataset.path() + "/payments.csv";
+  if (dataset.share() < 1.0) line += " (a " + scenario::format_percent(dataset.share()) + " sample)";
+  line += ", columns in " + dataset.path() + "/data-dictionary.md\n";
+  if (dataset.open_payments() > 0)
+    line += "               " + std::to_string(dataset.open_payments()) +
+            (dataset.share() < 1.0 ? " kept" : "") + " payments were still open when " +
+            (info.partial ? "the run was stopped" : "the drain limit was reached") +
+            ": they have no row\n";
+  return line;
 }
 
 int exit_code(const Outcome& out) {
@@ -442,7 +463,19 @@ int run_command(const RunRequest& typed) {
     control->step();  // started; it runs while the experiment is simulated here
   }
 
-  Outcome out = simulate(scenario, *topo, request, folder->path(), folder->staging(), live.get());
+  // The dataset's folder (with --dataset) is checked and staged like the run's.
+  std::optional<RunDataset> dataset;
+  if (!request.dataset_dir.empty()) {
+    try {
+      dataset.emplace(request, folder->path(), scenario);
+    } catch (const report::RunFolderError& e) {
+      std::cerr << "payquake: --dataset: " << e.what() << '\n';
+      return kBadInput;
+    }
+  }
+
+  Outcome out = simulate(scenario, *topo, request, folder->path(), folder->staging(), live.get(),
+                         dataset ? &*dataset : nullptr);
   if (control) add_control(out, *control);
   out.verdicts = report::check_expectations(scenario, out.summary, out.info.partial);
   out.summary["expectations"] = report::verdicts_json(out.verdicts);
@@ -450,12 +483,22 @@ int run_command(const RunRequest& typed) {
   out.text += report::verdict_table(out.verdicts, out.info.partial);
 
   try {
+    if (dataset) dataset->finish(out.info);
     write_run(*folder, scenario, out);
   } catch (const std::exception& e) {
     // A full disk or a folder made read-only during the run: the environment, not a bug.
     std::cerr << "payquake: " << e.what() << "; the earlier contents of " << folder->path()
-              << " are unchanged\n";
+              << (dataset ? " and " + dataset->path() : std::string()) << " are unchanged\n";
     return kBadInput;
+  }
+  if (dataset) {
+    try {
+      dataset->commit();
+    } catch (const std::exception& e) {
+      std::cerr << "payquake: --dataset: " << e.what() << " (the run folder is written)\n";
+      return kBadInput;
+    }
+    out.text += dataset_line(*dataset, out.info);
   }
   if (!request.quiet) {
     std::cout << out.text;

@@ -24,15 +24,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// FNV-1a, 64 bits: a fingerprint of the resolved base scenario (not a security measure).
-std::string fingerprint(const std::string& text) {
-  std::uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : text) h = (h ^ c) * 1099511628211ull;
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return buf;
-}
-
 void print_errors(const scenario::ScenarioError& e, const std::string& prefix = "") {
   for (const auto& d : e.diagnostics()) std::cerr << prefix << d.to_string() << '\n';
 }
@@ -73,7 +64,7 @@ std::optional<SweepContext> load(const SweepRequest& r, bool every_point) {
         every_point ? scenario::check_sweep(ctx.file) : scenario::load_file(ctx.file.base);
     ctx.design.name = fs::path(r.sweep_file).stem().string();
     ctx.design.scenario_path = fs::absolute(ctx.file.base).lexically_normal().string();
-    ctx.design.fingerprint = fingerprint(scenario::to_resolved_yaml(base));
+    ctx.design.fingerprint = scenario_fingerprint(scenario::to_resolved_yaml(base));
     ctx.design.replications = ctx.file.replications;
     ctx.design.common_seeds = ctx.file.seeds == scenario::SweepSeeds::kCommon;
     ctx.design.first_seed = base.seed;
@@ -152,6 +143,15 @@ int run_locally(const SweepContext& ctx, const SweepRequest& r) {
 }
 
 }  // namespace
+
+std::string scenario_fingerprint(const std::string& resolved_yaml) {
+  // FNV-1a, 64 bits (not a security measure).
+  std::uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : resolved_yaml) h = (h ^ c) * 1099511628211ull;
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
 
 std::string payquake_binary() {
   if (const char* injected = std::getenv("PAYQUAKE_STUDY_BINARY"); injected && *injected)

@@ -39,6 +39,9 @@ std::vector<std::size_t> unfinished_runs(const SweepContext& ctx);
 study::SweepResult write_aggregates(const SweepContext& ctx,
                                     const std::vector<std::string>& metrics);
 
+// A fingerprint of a resolved base scenario: a sweep folder of another base is another sweep.
+std::string scenario_fingerprint(const std::string& resolved_yaml);
+
 // This payquake binary (PAYQUAKE_STUDY_BINARY replaces it, for tests).
 std::string payquake_binary();
 

@@ -18,6 +18,7 @@ using html::num;
 
 const char* kCompareStyle = R"css(
 .forest{width:100%}.differs{color:#c0392b;font-weight:600}.same{color:#556}
+.minimise td{background:#fff4c2;font-weight:600}
 .incomplete{background:#fdf2e0;border:1px solid #b9770e;padding:6px 10px;margin:8px 0}
 code{background:#f3f4f8;padding:1px 4px;border-radius:3px}
 )css";
@@ -47,7 +48,8 @@ g.strokeStyle='#888';g.lineWidth=1;g.beginPath();g.moveTo(mid,top-6);g.lineTo(mi
 if(!rows.length){g.fillText('no figure has an interval (fewer than 2 pairs)',x0,top+18);}
 rows.forEach(function(r,i){
   var y=top+i*rowH+rowH/2;
-  if(i%2===0){g.fillStyle='#f5f6fa';g.fillRect(0,y-rowH/2,width,rowH);}
+  if(r.minimise){g.fillStyle='#fff4c2';g.fillRect(0,y-rowH/2,width,rowH);}
+  else if(i%2===0){g.fillStyle='#f5f6fa';g.fillRect(0,y-rowH/2,width,rowH);}
   var span=Math.max(Math.abs(r.low),Math.abs(r.high),Math.abs(r.mean))*1.1;if(!(span>0))span=1;
   function X(v){return mid+v/span*half;}
   g.strokeStyle='#ccd';g.beginPath();g.moveTo(x0,y+8);g.lineTo(x1,y+8);g.stroke();
@@ -69,7 +71,8 @@ using core::printf_text;
 
 // Four significant digits, but whole numbers from 1000 on (counts read better as 416849
 // than as 4.168e+05); `sign`: always a sign, as a difference is written.
-std::string number(double v, bool sign) {
+std::string number(double v, bool sign, bool money = false) {
+  if (money) return printf_text(sign ? "%+.2f" : "%.2f", v);
   if (std::fabs(v) >= 1000) return printf_text(sign ? "%+.0f" : "%.0f", v);
   return printf_text(sign ? "%+.4g" : "%.4g", v);
 }
@@ -83,20 +86,20 @@ double magnitude(const ordered_json& figure) {
 
 std::string value_text(const ordered_json& v, const DisplayUnit& u) {
   if (!v.is_number()) return "&ndash;";
-  return escape(number(v.get<double>() * u.factor, false) + (u.unit.empty() ? "" : " " + u.unit));
+  return escape(number(v.get<double>() * u.factor, false, u.money) + (u.unit.empty() ? "" : " " + u.unit));
 }
 
 std::string diff_text(double v, const DisplayUnit& u) {
-  std::string s = number(v * u.factor, true);
+  std::string s = number(v * u.factor, true, u.money);
   return u.difference.empty() ? s : s + " " + u.difference;
 }
 
 std::string interval_text(const ordered_json& ci, const DisplayUnit& u) {
   if (!ci.is_array() || ci.size() != 2 || !ci[0].is_number()) return "&ndash;";
   std::string text = "[";  // built by appending: GCC 12's -Wrestrict misfires on "[" + ...
-  text += number(ci[0].get<double>() * u.factor, true);
+  text += number(ci[0].get<double>() * u.factor, true, u.money);
   text += ", ";
-  text += number(ci[1].get<double>() * u.factor, true);
+  text += number(ci[1].get<double>() * u.factor, true, u.money);
   text += "]";
   if (!u.difference.empty()) text += " " + u.difference;
   return escape(text);
@@ -112,17 +115,17 @@ ordered_json chart_rows(const ordered_json& figures) {
     const ordered_json& mean = at(f, "difference.mean");
     ordered_json row = {{"figure", at(f, "figure")}, {"mean", nullptr}, {"low", nullptr},
                         {"high", nullptr}, {"excludes_zero", at(f, "difference.excludes_zero") == true},
-                        {"text", ""}, {"span_text", ""}};
+                        {"text", ""}, {"span_text", ""}, {"minimise", at(f, "minimise") == true}};
     if (ci.is_array() && ci.size() == 2 && ci[0].is_number() && mean.is_number()) {
       const double lo = ci[0].get<double>() * u.factor, hi = ci[1].get<double>() * u.factor;
       const double m = mean.get<double>() * u.factor;
       row["mean"] = num(m);
       row["low"] = num(lo);
       row["high"] = num(hi);
-      row["text"] = diff_text(mean.get<double>(), u) + " [" + number(lo, true) + ", " +
-                    number(hi, true) + "]";
+      row["text"] = diff_text(mean.get<double>(), u) + " [" + number(lo, true, u.money) + ", " +
+                    number(hi, true, u.money) + "]";
       const double span = std::max({std::fabs(lo), std::fabs(hi), std::fabs(m)}) * 1.1;
-      row["span_text"] = number(span > 0 ? span : 1, false) +
+      row["span_text"] = number(span > 0 ? span : 1, false, u.money) +
                          (u.difference.empty() ? "" : " " + u.difference);
     }
     rows.push_back(row);
@@ -139,7 +142,9 @@ void differences_table(std::ostream& out, const ordered_json& figures) {
                                        magnitude(f));
     const ordered_json& mean = at(f, "difference.mean");
     const ordered_json& ex = at(f, "difference.excludes_zero");
-    out << "<tr><td>" << html::fmt(at(f, "figure"), "") << "</td><td>" << value_text(at(f, "a.mean"), u)
+    const bool minimise = at(f, "minimise") == true;
+    out << (minimise ? "<tr class=minimise><td>" : "<tr><td>") << html::fmt(at(f, "figure"), "")
+        << (minimise ? " (the figure to minimise)" : "") << "</td><td>" << value_text(at(f, "a.mean"), u)
         << "</td><td>" << value_text(at(f, "b.mean"), u) << "</td><td>"
         << (mean.is_number() ? escape(diff_text(mean.get<double>(), u)) : "&ndash;") << "</td><td>"
         << interval_text(at(f, "difference.ci95"), u) << "</td><td>"
@@ -161,7 +166,8 @@ DisplayUnit display_unit(const std::string& unit, double magnitude) {
   if (unit == "fraction") return {100, "%", "pp"};
   if (unit == "seconds") return magnitude < 1 ? DisplayUnit{1000, "ms", "ms"} : DisplayUnit{1, "s", "s"};
   if (unit == "per_second") return {1, "/s", "/s"};
-    if (unit == "count") return {1, "", ""};
+  if (unit == "count") return {1, "", ""};
+  if (unit == "money") return {1, "", "", true};
   return {1, "", ""};
 }
 
@@ -197,6 +203,12 @@ std::string compare_html(const ordered_json& c) {
          "difference) in the middle. Red: the 95% interval excludes 0 (B differs from A); grey: "
          "it does not. Fractions in percentage points (pp).</p>\n"
          "<div class=\"chart forest\" id=differences></div>\n";
+  if (std::any_of(figures.begin(), figures.end(),
+                  [](const ordered_json& f) { return at(f, "minimise") == true; }))
+    out << "<p class=note>Fraud figures are per run over the measured interval, money in the "
+           "scenario's currency units. The highlighted row, the fraud total cost (loss + "
+           "chargeback fees + lost margin of false declines and abandoned step-ups), is the one "
+           "figure to minimise.</p>\n";
   differences_table(out, figures);
   out << "<h2>Replications</h2>\n<p>Seeds compared:";
   for (const auto& s : at(c, "seeds")) out << " " << html::fmt(s, "");

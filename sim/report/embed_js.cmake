@@ -1,5 +1,5 @@
-# Generates a C++ header holding a JavaScript file as bytes, so report.html can inline
-# Debian's charting library and open from disk with no network.
+# Generates a C++ header holding a file as bytes: report.html inlines Debian's charting
+# library (and opens from disk with no network); the dataset folder gets docs/dataset.md.
 # cmake -DIN=dygraph.min.js -DOUT=chart_js.hpp -DNAME=kChartJs -P embed_js.cmake
 file(READ "${IN}" hex HEX)
 string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")

@@ -23,7 +23,7 @@ fs::path normal(const std::string& path) {
 }
 
 [[noreturn]] void fail(const fs::path& path, const std::string& why) {
-  throw RunFolderError("cannot write the run to " + path.string() + ": " + why);
+  throw RunFolderError("cannot write to " + path.string() + ": " + why);
 }
 
 // The destination's present state decides whether it may be replaced.
@@ -49,9 +49,10 @@ void check_destination(const fs::path& path, bool replace, const FolderKind& kin
   if (!foreign.empty())
     fail(path, "the folder holds an earlier result and '" + foreign +
                    "', which payquake did not write; it is never replaced (move that away, or "
-                   "choose another --out)");
+                   "choose another " + kind.flag + ")");
   if (!replace)
-    fail(path, "the folder holds an earlier result; add --force to replace it, or choose another --out");
+    fail(path, "the folder holds an earlier result; add --force to replace it, or choose another " +
+                   kind.flag);
   // The earlier run is deleted after the exchange: its files must be removable.
   if (::access(path.c_str(), W_OK | X_OK) != 0)
     fail(path, std::string("the earlier run cannot be replaced: ") + std::strerror(errno));

@@ -22,6 +22,7 @@ class RunFolderError : public std::runtime_error {
 struct FolderKind {
   std::string marker;
   std::vector<std::string> entries;  // the marker included
+  std::string flag = "--out";        // the option that names such a folder, for messages
 };
 // `payquake run`: its files, the --control run's folder and, when the control failed or
 // was interrupted, its stderr.

@@ -23,6 +23,7 @@ struct DisplayUnit {
   double factor = 1;
   std::string unit;        // after a value: "%", "ms", "/s", "" ...
   std::string difference;  // after a difference: "pp" for percentages, else as `unit`
+  bool money = false;      // written with two decimals, as summary.json writes money
 };
 DisplayUnit display_unit(const std::string& unit_name, double magnitude);
 

@@ -125,6 +125,36 @@ TEST(CompareHtml, AnInterruptedComparisonSaysSoAtTheTopAndListsWhatWasLeftOut) {
   EXPECT_NE(html.find("b/4: exit 3"), std::string::npos) << "the failed run is listed";
 }
 
+// A policy's fraud figures: the total cost's row is the highlighted one, money is written
+// with two decimals (1991.62, not 1992), and a comparison without fraud has no such row.
+TEST(CompareHtml, TheFraudTotalCostRowIsHighlightedAndMoneyKeepsItsCents) {
+  const auto with_fraud = [](const char* loss, const char* cost) {
+    ordered_json s = summary(0.2, 0.99);
+    s["fraud"] = {{"attempts", 120}, {"loss", loss}, {"total_cost", cost},
+                  {"by_policy", {{"gw", {{"evaluated", 100}}}}}};
+    return s;
+  };
+  const std::vector<ordered_json> a = {with_fraud("1200.50", "1486.84"),
+                                       with_fraud("2210.05", "2496.40")};
+  const std::vector<ordered_json> b = {with_fraud("1000.25", "1286.59"),
+                                       with_fraud("2000.05", "2286.39")};
+  const std::vector<study::Pair> pairs = {{1, &a[0], &b[0]}, {2, &a[1], &b[1]}};
+  study::ComparisonInfo info;
+  info.a = "x.yaml";
+  info.b = "x.yaml --set-b k=v";
+  info.replications = 2;
+  info.seeds = {1, 2};
+  const std::string html =
+      compare_html(study::comparison_json(study::compare_pairs(pairs, {}), info));
+  EXPECT_NE(html.find("<tr class=minimise><td>fraud total cost (the figure to minimise)</td><td>"
+                      "1991.62</td><td>1786.49</td><td>-205.13</td>"),
+            std::string::npos)
+      << html;
+  EXPECT_EQ(html.find("<tr class=minimise><td>fraud loss"), std::string::npos);
+  EXPECT_NE(html.find("is the one figure to minimise"), std::string::npos);
+  EXPECT_EQ(compare_html(comparison(false)).find("figure to minimise"), std::string::npos);
+}
+
 study::SizingInfo sizing_info(bool partial) {
   study::SizingInfo info;
   info.scenario = std::string("size-issuer.yaml --set name=") + kHostile;

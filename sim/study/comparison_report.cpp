@@ -62,7 +62,7 @@ std::string interval_text(const std::optional<Interval>& i, const Scale& s) {
 }
 
 std::string missing_note(const FigureComparison& row) {
-  std::string note;
+  std::string note = row.figure.minimise ? "<- the figure to minimise" : "";
   const auto side = [&](std::size_t missing, const char* name) {
     if (missing == 0) return;
     if (!note.empty()) note += ", ";
@@ -147,6 +147,11 @@ std::string comparison_table(const std::vector<FigureComparison>& rows,
     out += text + "\n";
   }
   out += "\n  differs: the 95% interval of the paired difference excludes 0.\n";
+  if (std::any_of(rows.begin(), rows.end(), [](const auto& r) { return r.figure.minimise; }))
+    out +=
+        "  fraud: counts and money per run over the measured interval, money in the scenario's\n"
+        "  currency units; total cost = loss + chargeback fees + lost margin (of false declines\n"
+        "  and abandoned step-ups): the one figure to minimise.\n";
   if (const auto r = median_width_ratio(rows))
     out += "  pairing: the paired intervals are " + printf_text("%.2f", *r) +
            " times as wide as unpaired (Welch) ones would be (median over the figures).\n";
@@ -165,6 +170,7 @@ Json comparison_json(const std::vector<FigureComparison>& rows, const Comparison
         {{"figure", row.figure.name},
          {"path", row.figure.path},
          {"unit", unit_name(row.figure.unit)},
+         {"minimise", row.figure.minimise},
          {"a", side_json(row.a_stats, row.a)},
          {"b", side_json(row.b_stats, row.b)},
          {"difference",

@@ -97,5 +97,76 @@ TEST(ComparisonReport, TheTableShowsUnitsAndNullsAndTheFilesHoldEveryFigure) {
   EXPECT_EQ(csv.substr(0, csv.find('\n')).find("figure,path,unit,a_n"), 0u);
 }
 
+nlohmann::ordered_json with_fraud(double p99, double caught, const char* loss, const char* cost) {
+  nlohmann::ordered_json s = summary(p99, 10);
+  s["fraud"] = {{"attempts", 120},
+                {"approved", 120 - caught},
+                {"loss", loss},
+                {"caught", caught},
+                {"step_ups", 31},
+                {"step_up_abandoned", 3},
+                {"abandoned_amount", "61.20"},
+                {"false_declines", 17},
+                {"false_decline_amount", "840.15"},
+                {"chargebacks", 4},
+                {"chargeback_fees", "60.00"},
+                {"lost_margin", "225.34"},
+                {"total_cost", cost},
+                {"catch_rate", caught / 120},
+                {"false_decline_rate", 0.0017},
+                {"added_latency_seconds", {{"mean", 0.0041 + p99 / 1000}, {"p99", 0.02}}},
+                {"by_attack", nlohmann::ordered_json::object()},
+                {"by_policy", {{"gw", {{"evaluated", 10000}}}}}};
+  return s;
+}
+
+// A policy compared with itself: every fraud figure's paired difference is exactly 0 with
+// a zero-width interval, whatever the spread between replications.
+TEST(Comparison, APolicyComparedWithItselfDiffersByExactlyZeroInEveryFraudFigure) {
+  const std::vector<nlohmann::ordered_json> runs = {with_fraud(0.2, 90, "1200.50", "1486.84"),
+                                                    with_fraud(0.3, 75, "2210.05", "2496.39"),
+                                                    with_fraud(0.25, 101, "310.99", "597.33")};
+  std::vector<Pair> pairs;
+  for (std::size_t r = 0; r < runs.size(); ++r) pairs.push_back({r + 1, &runs[r], &runs[r]});
+  const auto rows = compare_pairs(pairs, {});
+  std::size_t fraud_rows = 0;
+  for (const auto& c : rows) {
+    if (!c.figure.path.starts_with("fraud.")) continue;
+    ++fraud_rows;
+    ASSERT_EQ(c.paired.n, 3u) << c.figure.name;
+    EXPECT_EQ(*c.paired.mean, 0.0) << c.figure.name;
+    EXPECT_EQ(c.paired.interval->low, 0.0) << c.figure.name;
+    EXPECT_EQ(c.paired.interval->high, 0.0) << c.figure.name;
+  }
+  EXPECT_EQ(fraud_rows, fraud_figures().size());
+  EXPECT_GT(row(rows, "fraud loss").a_stats.interval->half_width(), 100);  // runs do differ
+}
+
+TEST(ComparisonReport, FraudFiguresShowAsMoneyCountsAndSharesWithTotalCostSingledOut) {
+  const std::vector<nlohmann::ordered_json> a = {with_fraud(0.2, 90, "1200.50", "1486.84"),
+                                                 with_fraud(0.3, 75, "2210.05", "2496.40")};
+  const std::vector<nlohmann::ordered_json> b = {with_fraud(0.2, 100, "1000.25", "1286.59"),
+                                                 with_fraud(0.3, 80, "2000.05", "2286.39")};
+  const std::vector<Pair> pairs = {{1, &a[0], &b[0]}, {2, &a[1], &b[1]}};
+  const auto rows = compare_pairs(pairs, {});
+  ComparisonInfo info{"x.yaml", "x.yaml --set-b k=v", 2, {1, 2}, {}, false};
+  const std::string table = comparison_table(rows, info);
+  std::string cost_line, rate_line;
+  for (std::size_t at = 0, end; at < table.size(); at = end + 1) {
+    end = table.find('\n', at);
+    const std::string line = table.substr(at, end - at);
+    if (line.find("fraud total cost") != std::string::npos) cost_line = line;
+    if (line.find("catch rate") != std::string::npos) rate_line = line;
+  }
+  EXPECT_NE(cost_line.find("1991.62"), std::string::npos) << table;  // A's mean, in money
+  EXPECT_NE(cost_line.find("-205.13"), std::string::npos) << table;  // B - A
+  EXPECT_NE(cost_line.find("<- the figure to minimise"), std::string::npos) << table;
+  EXPECT_NE(rate_line.find("+6.25 pp"), std::string::npos) << table;  // (10/120 + 5/120) / 2
+  EXPECT_NE(table.find("total cost = loss + chargeback fees + lost margin"), std::string::npos);
+  const auto j = comparison_json(rows, info);
+  for (const auto& f : j["figures"])
+    EXPECT_EQ(f["minimise"], f["path"] == "fraud.total_cost") << f["figure"];
+}
+
 }  // namespace
 }  // namespace payquake::study

@@ -81,6 +81,42 @@ const nlohmann::ordered_json* at_path(const nlohmann::ordered_json& summary,
   return node;
 }
 
+std::vector<Figure> fraud_figures() {
+  Figure total{"fraud total cost", "fraud.total_cost", Unit::kMoney};
+  total.minimise = true;
+  return {
+      total,
+      {"fraud loss", "fraud.loss", Unit::kMoney},
+      {"chargeback fees", "fraud.chargeback_fees", Unit::kMoney},
+      {"lost margin", "fraud.lost_margin", Unit::kMoney},
+      {"fraud attempts", "fraud.attempts", Unit::kCount},
+      {"fraud approved", "fraud.approved", Unit::kCount},
+      {"fraud caught", "fraud.caught", Unit::kCount},
+      {"catch rate", "fraud.catch_rate", Unit::kFraction},
+      {"false declines", "fraud.false_declines", Unit::kCount},
+      {"false decline amount", "fraud.false_decline_amount", Unit::kMoney},
+      {"false decline rate", "fraud.false_decline_rate", Unit::kFraction},
+      {"step-ups", "fraud.step_ups", Unit::kCount},
+      {"step-ups abandoned", "fraud.step_up_abandoned", Unit::kCount},
+      {"abandoned amount", "fraud.abandoned_amount", Unit::kMoney},
+      {"fraud added latency mean", "fraud.added_latency_seconds.mean", Unit::kSeconds},
+  };
+}
+
+bool has_fraud_data(const nlohmann::ordered_json& summary) {
+  const nlohmann::ordered_json* fraud = at_path(summary, "fraud");
+  if (fraud == nullptr || !fraud->is_object()) return false;
+  for (const char* placed : {"by_policy", "by_attack"}) {
+    const auto it = fraud->find(placed);
+    if (it != fraud->end() && it->is_object() && !it->empty()) return true;
+  }
+  for (const Figure& f : fraud_figures()) {
+    const std::optional<double> v = figure_value(summary, f);
+    if (v && *v != 0) return true;
+  }
+  return false;
+}
+
 Figure path_figure(const std::string& path) {
   Unit unit = Unit::kNumber;
   if (path.find("seconds") != std::string::npos && !ends_with(path, "per_second"))
@@ -89,7 +125,8 @@ Figure path_figure(const std::string& path) {
     unit = Unit::kPerSecond;
   else if (ends_with(path, "_rate") || ends_with(path, "utilisation"))
     unit = Unit::kFraction;
-  else if (ends_with(path, "amount") || ends_with(path, "loss"))
+  else if (ends_with(path, "amount") || ends_with(path, "loss") || ends_with(path, "_cost") ||
+           ends_with(path, "_fees") || ends_with(path, "_margin"))
     unit = Unit::kMoney;
   return {path, path, unit, false};
 }
@@ -112,6 +149,9 @@ std::vector<Figure> comparison_figures(const std::vector<const nlohmann::ordered
       {"in doubt", "duplicates.in_doubt.count", Unit::kCount},
       {"worst recovery", "faults[].time_to_recover_seconds", Unit::kSeconds, true},
   };
+  if (std::any_of(summaries.begin(), summaries.end(),
+                  [](const nlohmann::ordered_json* s) { return has_fraud_data(*s); }))
+    for (Figure& fraud : fraud_figures()) f.push_back(std::move(fraud));
   // Nodes in the order the first summary lists them, then any only a later one has.
   std::vector<std::string> nodes;
   std::set<std::string> seen;

@@ -21,13 +21,26 @@ struct Figure {
   // The worst (largest) faults[].time_to_recover_seconds: null when any fault did not
   // recover or was not judged, or when the run has no fault.
   bool worst_recovery = false;
+  // The one figure a study of fraud policies minimises (summary.json fraud.total_cost:
+  // loss + chargeback fees + lost margin); reports single it out.
+  bool minimise = false;
 };
 
 // The headline figures (success rate, throughput, latency mean and percentiles, duplicates, orphan
-// holds, in doubt, failed, retries, worst recovery, each node's utilisation and
-// rejections), then `extra_paths` in order. Nodes are those named in any of `summaries`.
+// holds, in doubt, failed, retries, worst recovery), the fraud figures when any of
+// `summaries` has fraud data, each node's utilisation and rejections, then `extra_paths`
+// in order. Nodes are those named in any of `summaries`.
 std::vector<Figure> comparison_figures(const std::vector<const nlohmann::ordered_json*>& summaries,
                                        const std::vector<std::string>& extra_paths);
+
+// summary.json "fraud": total cost (the figure to minimise) and its parts, then the counts,
+// rates and the latency policies add, in the summary's units (money as money).
+std::vector<Figure> fraud_figures();
+
+// True when the run had anything to do with fraud: a policy ran (fraud.by_policy), an
+// attack ran (fraud.by_attack), or any fraud figure is not 0. A summary without "fraud"
+// (an older payquake) has none.
+bool has_fraud_data(const nlohmann::ordered_json& summary);
 
 // A user's dotted path as a figure; the unit is guessed from the name ("_seconds",
 // "_rate", "utilisation", "per_second", "amount").

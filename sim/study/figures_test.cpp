@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 namespace payquake::study {
 namespace {
 
@@ -65,6 +67,68 @@ TEST(Figures, AUsersPathGetsItsUnitFromItsName) {
   EXPECT_EQ(path_figure("measured.approval_rate").unit, Unit::kFraction);
   EXPECT_EQ(path_figure("duplicates.amount").unit, Unit::kMoney);
   EXPECT_EQ(path_figure("attempts.reversals").unit, Unit::kNumber);
+}
+
+nlohmann::ordered_json with_fraud(const nlohmann::ordered_json& fraud) {
+  nlohmann::ordered_json s = kSummary;
+  s["fraud"] = fraud;
+  return s;
+}
+
+// summary.json "fraud" of a run without policies, attacks or fraud: all zeros.
+const nlohmann::ordered_json kNoFraud = nlohmann::ordered_json::parse(R"({
+  "attempts": 0, "approved": 0, "loss": "0.00", "caught": 0, "step_ups": 0, "false_declines": 0,
+  "total_cost": "0.00", "catch_rate": 0.0, "added_latency_seconds": {"mean": 0.0, "p99": 0.0},
+  "by_attack": {}, "by_policy": {}
+})");
+
+bool has_named(const std::vector<Figure>& figures, const std::string& name) {
+  return std::any_of(figures.begin(), figures.end(),
+                     [&](const Figure& f) { return f.name == name; });
+}
+
+TEST(Figures, FraudFiguresAppearOnlyWhenARunHasAPolicyAnAttackOrFraud) {
+  const auto none = with_fraud(kNoFraud);
+  EXPECT_FALSE(has_named(comparison_figures({&kSummary, &none}, {}), "fraud total cost"));
+  auto policy = kNoFraud;
+  policy["by_policy"]["gw"] = {{"evaluated", 0}};  // a policy that saw nothing still counts
+  auto attack = kNoFraud;
+  attack["by_attack"]["ct"] = {{"kind", "card_testing"}};
+  auto base_rate = kNoFraud;
+  base_rate["attempts"] = 3;
+  for (const auto& fraud : {policy, attack, base_rate}) {
+    const auto s = with_fraud(fraud);
+    EXPECT_TRUE(has_fraud_data(s)) << fraud;
+    // Either side having fraud data is enough.
+    const auto f = comparison_figures({&none, &s}, {});
+    EXPECT_TRUE(has_named(f, "fraud total cost")) << fraud;
+    EXPECT_TRUE(has_named(f, "false declines")) << fraud;
+  }
+}
+
+TEST(Figures, FraudFiguresAreInTheirUnitsAndTotalCostIsTheOneToMinimise) {
+  auto fraud = kNoFraud;
+  fraud["loss"] = "1234.56";
+  fraud["total_cost"] = "1500.10";
+  fraud["catch_rate"] = 0.8;
+  fraud["added_latency_seconds"]["mean"] = 0.004;
+  const auto s = with_fraud(fraud);
+  const auto f = comparison_figures({&s}, {});
+  EXPECT_EQ(named(f, "fraud loss").unit, Unit::kMoney);
+  EXPECT_DOUBLE_EQ(*figure_value(s, named(f, "fraud loss")), 1234.56);
+  EXPECT_DOUBLE_EQ(*figure_value(s, named(f, "fraud total cost")), 1500.10);
+  EXPECT_EQ(named(f, "catch rate").unit, Unit::kFraction);
+  EXPECT_EQ(named(f, "false declines").unit, Unit::kCount);
+  EXPECT_EQ(named(f, "fraud added latency mean").unit, Unit::kSeconds);
+  EXPECT_DOUBLE_EQ(*figure_value(s, named(f, "fraud added latency mean")), 0.004);
+  // A figure an older summary lacks is missing, not 0.
+  EXPECT_FALSE(figure_value(s, named(f, "lost margin")).has_value());
+  const auto minimised =
+      std::count_if(f.begin(), f.end(), [](const Figure& x) { return x.minimise; });
+  EXPECT_EQ(minimised, 1);
+  EXPECT_TRUE(named(f, "fraud total cost").minimise);
+  EXPECT_EQ(path_figure("fraud.total_cost").unit, Unit::kMoney);
+  EXPECT_EQ(path_figure("fraud.by_attack.ct.loss").unit, Unit::kMoney);
 }
 
 }  // namespace

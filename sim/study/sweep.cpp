@@ -35,6 +35,7 @@ std::vector<SweepPoint> sweep_points(const SweepDesign& d) {
       point.values[a] = d.axes[a].values[rest % d.axes[a].values.size()];
       rest /= d.axes[a].values.size();
     }
+    point.overrides = d.fixed_overrides;
     for (std::size_t a = 0; a < d.axes.size(); ++a)
       point.overrides.push_back(d.axes[a].path + "=" + point.values[a]);
   }

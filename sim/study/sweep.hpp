@@ -22,6 +22,9 @@ struct SweepDesign {
   std::string name;           // for the default folder and messages
   std::string scenario_path;  // the base scenario, absolute
   std::vector<SweepAxis> axes;
+  // "path=value" for every point, before the axes' (`payquake tradeoff --set`); a sweep
+  // file has none: its base is the scenario as written.
+  std::vector<std::string> fixed_overrides;
   std::size_t replications = 1;
   bool common_seeds = true;      // common random numbers: every point gets the same seeds
   std::uint64_t first_seed = 1;  // the base scenario's own seed

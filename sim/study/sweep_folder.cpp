@@ -18,6 +18,7 @@ using Json = nlohmann::ordered_json;
 bool is_sweep_entry(const std::string& name) {
   return name == kSweepManifest || name == "sweep.csv" || name == "sweep.json" ||
          name == "sweep.txt" || name == "sweep.html" || name == "slurm" || name.starts_with("point-") ||
+         name == "tradeoff.csv" || name == "tradeoff.txt" ||  // `payquake tradeoff`'s own
          (name.starts_with(".") && name.find(".tmp-") != std::string::npos);
 }
 
@@ -60,14 +61,16 @@ void write_file_atomically(const std::string& path, const std::string& content) 
 Json sweep_manifest(const SweepDesign& d) {
   Json axes = Json::array();
   for (const auto& a : d.axes) axes.push_back({{"path", a.path}, {"values", a.values}});
-  return {{"payquake_sweep", 1},
-          {"name", d.name},
-          {"base", d.scenario_path},
-          {"base_fingerprint", d.fingerprint},
-          {"replications", d.replications},
-          {"seeds", d.common_seeds ? "common" : "independent"},
-          {"first_seed", d.first_seed},
-          {"vary", axes}};
+  Json m = {{"payquake_sweep", 1},
+            {"name", d.name},
+            {"base", d.scenario_path},
+            {"base_fingerprint", d.fingerprint},
+            {"replications", d.replications},
+            {"seeds", d.common_seeds ? "common" : "independent"},
+            {"first_seed", d.first_seed},
+            {"vary", axes}};
+  if (!d.fixed_overrides.empty()) m["set"] = d.fixed_overrides;  // a sweep file's folder: none
+  return m;
 }
 
 void check_sweep_folder(const std::string& dir, const SweepDesign& d) {

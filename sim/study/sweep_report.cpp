@@ -25,8 +25,10 @@ std::string csv_text(const std::string& s) {
 Json number_or_null(const std::optional<double>& v) { return v ? Json(*v) : Json(nullptr); }
 
 // The figures of the table: the questions a sweep of capacity and retries asks first.
+// With fraud data (a policy or an attack), the fraud total cost too: the figure to minimise.
 const std::vector<std::string> kTablePaths = {"measured.success_rate", "latency_seconds.p99",
-                                              "payments.failed", "duplicates.count"};
+                                              "payments.failed", "duplicates.count",
+                                              "fraud.total_cost"};
 
 // A figure's value as "mean ± half-width" in the figure's unit.
 std::string cell(const PointFigure& f) {
@@ -246,6 +248,10 @@ std::string sweep_table(const SweepResult& r) {
       "\n  mean ± half-width of the 95% Student-t interval over the point's finished runs;\n"
       "  success rate of measured payments, latency p99 from intended arrival (mean over runs),\n"
       "  payments failed and charged twice per run. Every figure: sweep.csv, sweep.json.\n";
+  if (std::find(header.begin(), header.end(), "fraud total cost") != header.end())
+    out +=
+        "  fraud total cost per run (loss + chargeback fees + lost margin; money in the\n"
+        "  scenario's currency units): the figure to minimise.\n";
   for (const auto& p : r.problems)
     if (p.state == RunState::kFailed)
       out += "  failed: run " + std::to_string(p.run.number) + " (" + p.run.folder + "): " + p.why +

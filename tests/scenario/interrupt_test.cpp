@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <thread>
@@ -67,6 +68,29 @@ TEST(Interrupt, SigintLeavesAPartialSummaryAndExits130) {
                 measured["approved"].get<double>() / (stopped - 60.0), 1e-6);
   }
   for (const auto& e : std::filesystem::directory_iterator(std::filesystem::path(out).parent_path()))
+    EXPECT_EQ(e.path().filename().string().find(".staging"), std::string::npos) << e.path();
+}
+
+// The dataset of an interrupted run holds the payments reconciled before it stopped and
+// says so; nothing staged is left behind.
+TEST(Interrupt, SigintLeavesAPartialDatasetThatSaysWhatItDidNotReach) {
+  const std::string dir = temp_dir("sigint-dataset");
+  EXPECT_EQ(run_and_signal(black_friday(), dir + "/run", SIGINT, std::chrono::milliseconds(1500),
+                           {"--dataset", dir + "/data"})
+                .exit_code,
+            128 + SIGINT);
+  const auto meta = nlohmann::json::parse(read_file(dir + "/data/dataset.json"));
+  EXPECT_EQ(meta["partial"], true);
+  EXPECT_LT(meta["simulated_seconds"].get<double>(), meta["planned_seconds"].get<double>());
+  const std::string csv = read_file(dir + "/data/payments.csv");
+  const auto lines = static_cast<std::size_t>(std::count(csv.begin(), csv.end(), '\n'));
+  EXPECT_EQ(meta["rows"].get<std::size_t>(), lines - 1);
+  // Every payment that arrived has a row or is counted open: none is lost silently.
+  const auto summary = nlohmann::json::parse(read_file(dir + "/run/summary.json"));
+  EXPECT_EQ(meta["rows"].get<std::size_t>() + meta["open_payments_without_row"].get<std::size_t>(),
+            summary["payments"]["total"].get<std::size_t>());
+  EXPECT_FALSE(read_file(dir + "/data/data-dictionary.md").empty());
+  for (const auto& e : std::filesystem::directory_iterator(dir))
     EXPECT_EQ(e.path().filename().string().find(".staging"), std::string::npos) << e.path();
 }
 
