@@ -1,5 +1,6 @@
 #include "report/fraud_report.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 
@@ -82,13 +83,26 @@ std::string fraud_text(const core::Scenario& scenario, const metrics::FraudMetri
   const auto cost = f.cost();
   std::string out;
   char line[512];
-  std::snprintf(line, sizeof line,
-                "  fraud        %llu fraudulent payments arrived (measured): %llu approved (loss "
-                "%s), %llu caught by a policy or a challenge (%.1f%%)\n",
-                static_cast<unsigned long long>(t.attempts),
-                static_cast<unsigned long long>(t.approved), money(t.loss).c_str(),
-                static_cast<unsigned long long>(t.caught), 100 * ratio(t.caught, t.attempts));
+  // Without a policy nothing is caught or turned away: one line says so instead of a row of
+  // zeros about customers no policy saw.
+  const bool screened = std::any_of(scenario.nodes.begin(), scenario.nodes.end(),
+                                    [](const core::Node& n) { return n.fraud.has_value(); });
+  if (screened) {
+    std::snprintf(line, sizeof line,
+                  "  fraud        %llu fraudulent payments arrived (measured): %llu approved (loss "
+                  "%s), %llu caught by a policy or a challenge (%.1f%%)\n",
+                  static_cast<unsigned long long>(t.attempts),
+                  static_cast<unsigned long long>(t.approved), money(t.loss).c_str(),
+                  static_cast<unsigned long long>(t.caught), 100 * ratio(t.caught, t.attempts));
+  } else {
+    std::snprintf(line, sizeof line,
+                  "  fraud        %llu fraudulent payments arrived (measured): %llu approved (loss "
+                  "%s); no node runs a fraud policy\n",
+                  static_cast<unsigned long long>(t.attempts),
+                  static_cast<unsigned long long>(t.approved), money(t.loss).c_str());
+  }
   out += line;
+  if (screened) {
   std::snprintf(line, sizeof line,
                 "  customers    %llu legitimate payments (measured): %llu declined by a policy "
                 "(%.3f%%, %s of sales), %llu gave up at a challenge (%s); %llu challenges in "
@@ -99,6 +113,7 @@ std::string fraud_text(const core::Scenario& scenario, const metrics::FraudMetri
                 static_cast<unsigned long long>(t.step_up_abandoned),
                 money(t.abandoned_amount).c_str(), static_cast<unsigned long long>(t.step_ups));
   out += line;
+  }
   std::snprintf(line, sizeof line,
                 "  fraud cost   %s = loss %s + chargeback fees %s (%llu x %s) + lost margin %s "
                 "(%.0f%% of %s declined or abandoned)\n",

@@ -127,6 +127,16 @@ TEST(FraudReport, ZerosAndNoTextWithoutPoliciesAttacksOrFraud) {
   EXPECT_EQ(text.find("fraud cost"), std::string::npos) << text;
 }
 
+TEST(FraudReport, WithoutAPolicyTheSummarySaysSoInsteadOfCountingCustomers) {
+  auto s = scenario();
+  for (auto& n : s.nodes) n.fraud.reset();
+  const auto m = run(s);
+  const std::string text = human_summary(s, m, RunInfo{}, "out");
+  EXPECT_NE(text.find("no node runs a fraud policy"), std::string::npos) << text;
+  EXPECT_EQ(text.find("declined by a policy"), std::string::npos) << text;
+  EXPECT_NE(text.find("fraud cost"), std::string::npos) << text;
+}
+
 TEST(FraudReport, HumanSummarySaysTheCostAndItsParts) {
   const auto s = scenario();
   const auto m = run(s);
