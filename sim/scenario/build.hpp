@@ -68,6 +68,9 @@ class Builder {
   // build_faults.cpp: `faults`, each target resolved against the sites, links and nodes.
   void read_faults(const Value& list);
   void read_fault(const Value& v, const std::string& path);
+  // A fault's or an attack's `at` (before the scenario ends) and `duration` (> 0).
+  void read_timeline_window(const Value& v, const std::string& path, double& at_s,
+                            double& duration_s);
   // Each resolves the target `v` of fault `f` into f's target fields, or reports it.
   void node_target(const Value& v, const std::string& path, core::Fault& f);
   void link_target(const Value& v, const std::string& path, core::Fault& f);

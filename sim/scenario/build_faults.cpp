@@ -175,6 +175,18 @@ void Builder::read_faults(const Value& list) {
     read_fault(list.items[i], item_path("faults", i, list.items[i]));
 }
 
+void Builder::read_timeline_window(const Value& v, const std::string& path, double& at_s,
+                                   double& duration_s) {
+  const bool at_ok = r_.duration_field(v, path, "at", Bound::kNonNegative, true, at_s);
+  if (at_ok && duration_ok_ && at_s >= s_.duration_s) {
+    const Value* at = v.find("at");
+    r_.error(at->loc, join(path, "at"),
+             "expected a start before the scenario ends (duration " + root_.find("duration")->text +
+                 "), got " + describe(*at));
+  }
+  r_.duration_field(v, path, "duration", Bound::kPositive, true, duration_s);
+}
+
 void Builder::read_fault(const Value& v, const std::string& path) {
   if (!v.is_mapping()) {
     r_.error(v.loc, path, "expected a mapping, got " + describe(v));
@@ -191,14 +203,7 @@ void Builder::read_fault(const Value& v, const std::string& path) {
   if (index) f.kind = static_cast<Kind>(*index);
   r_.mapping(v, path, index ? kKindKeys[*index] : kAnyFaultKey);
 
-  const bool at_ok = r_.duration_field(v, path, "at", Bound::kNonNegative, true, f.at_s);
-  if (at_ok && duration_ok_ && f.at_s >= s_.duration_s) {
-    const Value* at = v.find("at");
-    r_.error(at->loc, join(path, "at"),
-             "expected a start before the scenario ends (duration " + root_.find("duration")->text +
-                 "), got " + describe(*at));
-  }
-  r_.duration_field(v, path, "duration", Bound::kPositive, true, f.duration_s);
+  read_timeline_window(v, path, f.at_s, f.duration_s);
   if (!index) return;  // the keys of an unknown kind are unknown
 
   // A fault whose target is wrong is still read whole: its other mistakes are reported too.

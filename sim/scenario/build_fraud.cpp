@@ -177,14 +177,7 @@ void Builder::read_attack(const Value& v, const std::string& path, const std::st
   if (index) a.kind = static_cast<AK>(*index);
   r_.mapping(v, path, index ? kAttackKindKeys[*index] : kAnyAttackKey);
 
-  const bool at_ok = r_.duration_field(v, path, "at", Bound::kNonNegative, true, a.at_s);
-  if (at_ok && duration_ok_ && a.at_s >= s_.duration_s) {
-    const Value* at = v.find("at");
-    r_.error(at->loc, join(path, "at"),
-             "expected a start before the scenario ends (duration " + root_.find("duration")->text +
-                 "), got " + describe(*at));
-  }
-  r_.duration_field(v, path, "duration", Bound::kPositive, true, a.duration_s);
+  read_timeline_window(v, path, a.at_s, a.duration_s);
   if (const Value* rate = r_.get(v, path, "rate", true, "a rate > 0, like 30/s"))
     if (const auto x = r_.rate(*rate, join(path, "rate"), Bound::kPositive)) a.rate_per_s = *x;
   if (const Value* entry = r_.get(v, path, "entry", true, "the id of a gateway"))
