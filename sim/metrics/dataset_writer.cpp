@@ -46,7 +46,7 @@ std::string attack_population(const core::Scenario& s, const core::Attack& a) {
     case Kind::kCardTesting:
     case Kind::kAccountTakeover:
       return a.payers.empty() ? s.payers.front().id : a.payers;
-    case Kind::kReplay:
+    case Kind::kReplay:  // each row names its original's population (card_population_of)
       return s.payers.size() == 1 ? s.payers.front().id : "";
     case Kind::kBinAttack:
     case Kind::kFlood:
@@ -131,7 +131,10 @@ void DatasetWriter::on_reconciled(const core::Payment& p, const core::Reconciled
 
 const std::string& DatasetWriter::population(const core::Payment& p) const {
   static const std::string kNone;
-  return p.population < population_ids_.size() ? population_ids_[p.population] : kNone;
+  // Whose card it is: a stolen card's, or a replayed request's, population (an attack's own
+  // entry names it only for what has no cardholder: a BIN attack's guess, a flood).
+  const std::uint32_t cards = core::card_population_of(p);
+  return cards < population_ids_.size() ? population_ids_[cards] : kNone;
 }
 
 void DatasetWriter::append_row(const core::Payment& p, const core::ReconciledPayment& r,

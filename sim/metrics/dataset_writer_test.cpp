@@ -182,6 +182,27 @@ TEST(DatasetWriter, LabelsComeFromTheGroundTruthAndPopulationsFromWhoseCardsThey
                            "account_takeover\n");
 }
 
+// A replay resends a captured request: its row names the population of that request's
+// card, whichever of several populations it is.
+TEST(DatasetWriter, AReplayNamesThePopulationOfTheRequestItResends) {
+  core::Scenario s = scenario();
+  s.attacks.emplace_back();
+  s.attacks.back().kind = core::Attack::Kind::kReplay;
+  s.attacks.back().id = "replay-1";
+  std::ostringstream out;
+  DatasetWriter w(s, DatasetSample(1, 1.0), out);
+  core::Payment replay = payment(5);
+  replay.population = 5;  // payers.size() + 3
+  replay.attack = 3;
+  replay.fraud = true;
+  replay.card_population = 1;  // a tourist's request was captured
+  replay.replay_of = 1 + 4;
+  live_through(w, replay, 1, 2.0, core::ResponseCode::kApproved, core::Outcome::kApproved);
+  EXPECT_EQ(out.str(), kHeader +
+                           "5,1.5,tourists,77,12,9001,12.50,,,,00,approved,0.5,1,,1,replay-1,"
+                           "replay\n");
+}
+
 TEST(DatasetWriter, PressesCountThePayersAuthorizationsOnly) {
   std::ostringstream out;
   DatasetWriter w(scenario(), DatasetSample(1, 1.0), out);
