@@ -269,20 +269,14 @@ int sweep_command(const SweepRequest& r) {
   }
   const auto ctx = load(r, /*every_point=*/!task);
   if (!ctx) return kBadInput;
-  try {
+  return in_sweep_folder([&] {
     if (task) {
       study::check_sweep_folder(ctx->dir, ctx->design);
       return r.aggregate_only ? aggregate_only(*ctx, r) : only_runs(*ctx, r);
     }
     if (!(r.slurm && r.dry_run)) study::prepare_sweep_folder(ctx->dir, ctx->design, r.force);
     return r.slurm ? sweep_on_slurm(*ctx, r) : run_locally(*ctx, r);
-  } catch (const study::SweepFolderError& e) {
-    std::cerr << "payquake: " << e.what() << '\n';
-    return kBadInput;
-  } catch (const std::filesystem::filesystem_error& e) {
-    std::cerr << "payquake: " << e.what() << '\n';
-    return kBadInput;
-  }
+  });
 }
 
 }  // namespace payquake::cli

@@ -3,9 +3,12 @@
 // and the Slurm aggregation job all go through these, so they leave the same folder.
 #pragma once
 
+#include <filesystem>
+#include <iostream>
 #include <string>
 #include <vector>
 
+#include "cli/commands.hpp"
 #include "cli/sweep_command.hpp"
 #include "scenario/sweep_file.hpp"
 #include "study/sweep.hpp"
@@ -20,6 +23,20 @@ struct SweepContext {
   std::vector<study::SweepPoint> points;
   std::string dir;  // the sweep folder, absolute
 };
+
+// `body()`'s exit code, or kBadInput after saying why when the sweep folder is refused (not
+// a sweep folder, another sweep's, unwritable): every command that works in one says it alike.
+template <typename Body>
+int in_sweep_folder(Body&& body) {
+  try {
+    return body();
+  } catch (const study::SweepFolderError& e) {
+    std::cerr << "payquake: " << e.what() << '\n';
+  } catch (const std::filesystem::filesystem_error& e) {
+    std::cerr << "payquake: " << e.what() << '\n';
+  }
+  return kBadInput;
+}
 
 // What running a set of runs did.
 struct RunsDone {

@@ -249,16 +249,10 @@ int tradeoff_command(const TradeoffRequest& r) {
   const auto base = check(r, *axis);
   if (!base) return kBadInput;
   const SweepContext ctx = curve_context(r, *axis, *base, seed_base);
-  try {
+  return in_sweep_folder([&] {
     study::prepare_sweep_folder(ctx.dir, ctx.design, r.force);
     return run_curve(ctx, r);
-  } catch (const study::SweepFolderError& e) {
-    std::cerr << "payquake: " << e.what() << '\n';
-    return kBadInput;
-  } catch (const std::filesystem::filesystem_error& e) {
-    std::cerr << "payquake: " << e.what() << '\n';
-    return kBadInput;
-  }
+  });
 }
 
 }  // namespace payquake::cli
